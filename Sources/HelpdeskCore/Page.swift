@@ -1,0 +1,74 @@
+import Foundation
+
+/// One page of a cursor-paginated list: `{"items": [...], "next_cursor": "..." | null}`.
+public struct Page<Item: Sendable & Encodable>: Sendable, Encodable {
+    public let items: [Item]
+    public let nextCursor: String?
+
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case nextCursor = "next_cursor"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encode(nextCursor, forKey: .nextCursor)   // explicit null, as the API promises
+    }
+}
+
+/// `?limit=&cursor=` as parsed from a request: limit defaults to 25 and is capped at 100.
+public struct PageRequest: Sendable, Equatable {
+    public static let defaultLimit = 25
+    public static let maxLimit = 100
+
+    public let limit: Int
+    /// The key of the last item of the previous page (opaque to clients).
+    public let after: String?
+
+    public init(limit: Int = PageRequest.defaultLimit, after: String? = nil) {
+        self.limit = limit
+        self.after = after
+    }
+
+    /// Parses the raw query values; a bad value is a 400 naming the parameter.
+    public static func parse(limit: String?, cursor: String?) throws -> PageRequest {
+        var parsedLimit = defaultLimit
+        if let limit {
+            guard let n = Int(limit), (1...maxLimit).contains(n) else {
+                throw HelpdeskError.badParameter("limit", "must be an integer between 1 and \(maxLimit)")
+            }
+            parsedLimit = n
+        }
+        var after: String?
+        if let cursor, !cursor.isEmpty {
+            guard let key = Cursor.decode(cursor) else {
+                throw HelpdeskError.badParameter("cursor", "is not a cursor this API issued")
+            }
+            after = key
+        }
+        return PageRequest(limit: parsedLimit, after: after)
+    }
+}
+
+/// Opaque cursors: the base64url form of a sort key, so clients cannot depend on its shape.
+public enum Cursor {
+    public static func encode(_ key: String) -> String {
+        Data(("v1:" + key).utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func decode(_ cursor: String) -> String? {
+        var b64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b64.count % 4 != 0 { b64 += "=" }
+        guard b64.count <= 1024, let data = Data(base64Encoded: b64),
+              let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:") else { return nil }
+        return String(text.dropFirst(3))
+    }
+}

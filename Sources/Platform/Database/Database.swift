@@ -1,0 +1,115 @@
+@preconcurrency import AsyncKit
+import Foundation
+import HelpdeskCore
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// The one database of a process: a connection pool over SQLite or PostgreSQL, with transactions.
+///
+/// Services never see the pool: they get `any SQLDatabase` from `read` or `transaction` and keep their SQL in
+/// their own store type.
+public final class Database: Sendable {
+    public let kind: DatabaseKind
+    public let url: DatabaseURL
+    private let pool: Pool
+    private let logger: Logger
+    private let commits: AsyncStream<Void>.Continuation
+    /// Yields after every committed transaction; the outbox relay listens to publish promptly.
+    public let commitSignals: AsyncStream<Void>
+
+    // The pools are thread-safe; AsyncKit predates Sendable annotations.
+    private enum Pool: @unchecked Sendable {
+        case sqlite(EventLoopGroupConnectionPool<SQLiteWALConnectionSource>)
+        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
+    }
+
+    /// Opens a pool; for SQLite the file's folder is created if missing.
+    public init(url: DatabaseURL, maxConnectionsPerEventLoop: Int? = nil, logger: Logger,
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+        self.url = url
+        self.kind = url.kind
+        self.logger = logger
+        (commitSignals, commits) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        switch url {
+        case .sqlite(let path):
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+            let source = SQLiteWALConnectionSource(
+                base: SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: true)),
+                busyTimeoutMilliseconds: 10_000)
+            pool = .sqlite(EventLoopGroupConnectionPool(
+                source: source, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop ?? 4,
+                requestTimeout: .seconds(30), logger: logger, on: eventLoopGroup))
+        case .postgres(let text):
+            let configuration = try SQLPostgresConfiguration(url: text)
+            pool = .postgres(EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration),
+                maxConnectionsPerEventLoop: maxConnectionsPerEventLoop ?? 8,
+                requestTimeout: .seconds(30), logger: logger, on: eventLoopGroup))
+        }
+    }
+
+    /// A database for reads and single statements; each call may use a different pooled connection.
+    public var sql: any SQLDatabase {
+        switch pool {
+        case .sqlite(let p): SQLitePoolDatabase(pool: p, logger: logger)
+        case .postgres(let p): p.database(logger: logger).sql(queryLogLevel: .trace)
+        }
+    }
+
+    /// Runs `body` in one transaction on one connection: committed if it returns, rolled back if it throws.
+    ///
+    /// SQLite transactions begin IMMEDIATE so two writers queue on the busy timeout rather than deadlock.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let begin: SQLQueryString = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        let result = try await sql.withSession { db in
+            try await db.raw(begin).run()
+            do {
+                let value = try await body(db)
+                try await db.raw("COMMIT").run()
+                return value
+            } catch {
+                do { try await db.raw("ROLLBACK").run() } catch {
+                    self.logger.error("rollback failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                throw error
+            }
+        }
+        commits.yield()
+        return result
+    }
+
+    /// Runs `body` on one connection without a transaction (for session-level locks).
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await sql.withSession(body)
+    }
+
+    /// True when a trivial query succeeds: what `/readyz` reports.
+    public func isReachable() async -> Bool {
+        do {
+            try await sql.raw("SELECT 1").run()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Closes every pooled connection; call once, after the server has stopped taking requests.
+    public func shutdown() async {
+        commits.finish()
+        do {
+            switch pool {
+            case .sqlite(let p): try await p.shutdownAsync()
+            case .postgres(let p): try await p.shutdownAsync()
+            }
+        } catch {
+            logger.warning("database pool shutdown", metadata: ["error": "\(error)"])
+        }
+    }
+}

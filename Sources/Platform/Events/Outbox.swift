@@ -1,0 +1,39 @@
+import Foundation
+import HelpdeskCore
+import SQLKit
+
+/// The transactional outbox: an event is written in the same transaction as the change that caused it, and the
+/// `OutboxRelay` publishes it after commit. A process dying between commit and publish loses nothing.
+public enum Outbox {
+    /// The outbox and consumer-bookkeeping tables, owned by the platform rather than any one service.
+    public static let migrations = ServiceMigrations(service: "platform", migrations: [
+        Migration(version: 1, name: "outbox and consumed events") { kind in [
+            """
+            CREATE TABLE outbox (
+                seq \(kind.autoIncrementPrimaryKey),
+                id TEXT NOT NULL UNIQUE,
+                workspace_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                envelope TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                published_at BIGINT)
+            """,
+            "CREATE INDEX outbox_unpublished ON outbox (published_at, seq)",
+            """
+            CREATE TABLE consumed_events (
+                consumer TEXT NOT NULL, event_id TEXT NOT NULL, handled_at BIGINT NOT NULL,
+                PRIMARY KEY (consumer, event_id))
+            """,
+        ] },
+    ])
+
+    /// Writes `event` into the outbox on `db`, which must be the transaction making the change.
+    public static func append(_ event: EventEnvelope, on db: any SQLDatabase) async throws {
+        let json = String(decoding: try EventJSON.encoder().encode(event), as: UTF8.self)
+        try await db.raw("""
+            INSERT INTO outbox (id, workspace_id, type, envelope, created_at)
+            VALUES (\(bind: event.id.lowercased), \(bind: event.workspaceID.lowercased), \(bind: event.type),
+                    \(bind: json), \(bind: event.occurredAt.epochMilliseconds))
+            """).run()
+    }
+}

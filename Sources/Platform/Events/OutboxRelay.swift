@@ -1,0 +1,76 @@
+import Foundation
+import HelpdeskCore
+import Logging
+import ServiceLifecycle
+import SQLKit
+
+/// Publishes committed outbox rows to the bus in commit order and marks them published.
+///
+/// It wakes after every commit in this process and polls for rows other processes wrote. Delivery is
+/// at-least-once: a row is marked only after the bus accepted it; a failing event is retried on the next pass.
+public actor OutboxRelay: Service {
+    let database: Database
+    let bus: any EventBus
+    let logger: Logger
+    let pollInterval: Duration
+    let batchSize = 100
+
+    public init(database: Database, bus: any EventBus, logger: Logger, pollInterval: Duration = .seconds(2)) {
+        self.database = database
+        self.bus = bus
+        self.logger = logger
+        self.pollInterval = pollInterval
+    }
+
+    /// Runs until graceful shutdown, draining after each commit signal or poll interval.
+    public func run() async throws {
+        let signals = database.commitSignals
+        let interval = pollInterval
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await _ in signals { await self.drainLogging() }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        await self.drainLogging()
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            // Nothing to flush: anything unpublished stays in the outbox for the next start.
+        }
+    }
+
+    private func drainLogging() async {
+        do { _ = try await drain() } catch {
+            logger.warning("outbox relay pass failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    /// Publishes everything pending now; returns how many events went out. Tests call this to settle events.
+    @discardableResult
+    public func drain() async throws -> Int {
+        var total = 0
+        while true {
+            let rows = try await database.sql.raw("""
+                SELECT seq, envelope FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT \(unsafeRaw: String(batchSize))
+                """).all()
+            if rows.isEmpty { return total }
+            for row in rows {
+                let seq = try row.decode(column: "seq", as: Int64.self)
+                let json = try row.decode(column: "envelope", as: String.self)
+                let event = try EventJSON.decoder().decode(EventEnvelope.self, from: Data(json.utf8))
+                // Stop at the first failure so later events never overtake an earlier one.
+                try await bus.publish(event)
+                try await database.sql.raw("""
+                    UPDATE outbox SET published_at = \(bind: Date().epochMilliseconds) WHERE seq = \(bind: seq)
+                    """).run()
+                total += 1
+            }
+        }
+    }
+}

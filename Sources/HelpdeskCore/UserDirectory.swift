@@ -1,21 +1,54 @@
 import Foundation
 
-/// What the auth service needs to know about a user; owned by the users service.
-public struct DirectoryUser: Sendable, Equatable {
+/// A user as other services see it: the public user shape of the API.
+public struct DirectoryUser: Sendable, Equatable, Encodable {
     public let id: UUID
     public let workspaceID: UUID
     public let email: String
     public let name: String
     public let role: Role
+    public let organizationID: UUID?
+    public let locale: String
+    public let timeZone: String
     public let active: Bool
+    public let createdAt: Date
+    public let updatedAt: Date
 
-    public init(id: UUID, workspaceID: UUID, email: String, name: String, role: Role, active: Bool) {
+    public init(id: UUID, workspaceID: UUID, email: String, name: String, role: Role, organizationID: UUID?,
+                locale: String, timeZone: String, active: Bool, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.workspaceID = workspaceID
         self.email = email
         self.name = name
         self.role = role
+        self.organizationID = organizationID
+        self.locale = locale
+        self.timeZone = timeZone
         self.active = active
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, email, name, role, locale, active
+        case organizationID = "organization_id"
+        case timeZone = "time_zone"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(email, forKey: .email)
+        try c.encode(name, forKey: .name)
+        try c.encode(role, forKey: .role)
+        try c.encode(organizationID, forKey: .organizationID)
+        try c.encode(locale, forKey: .locale)
+        try c.encode(timeZone, forKey: .timeZone)
+        try c.encode(active, forKey: .active)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
     }
 }
 

@@ -15,30 +15,15 @@ public struct User: Sendable, Equatable, Encodable {
     public var createdAt: Date
     public var updatedAt: Date
 
-    enum CodingKeys: String, CodingKey {
-        case id, email, name, role, locale, active
-        case organizationID = "organization_id"
-        case timeZone = "time_zone"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-    }
-
+    /// Encoded as the API's user shape, the same one other services publish.
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(email, forKey: .email)
-        try c.encode(name, forKey: .name)
-        try c.encode(role, forKey: .role)
-        try c.encode(organizationID, forKey: .organizationID)
-        try c.encode(locale, forKey: .locale)
-        try c.encode(timeZone, forKey: .timeZone)
-        try c.encode(active, forKey: .active)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(updatedAt, forKey: .updatedAt)
+        try directoryEntry.encode(to: encoder)
     }
 
     var directoryEntry: DirectoryUser {
-        DirectoryUser(id: id, workspaceID: workspaceID, email: email, name: name, role: role, active: active)
+        DirectoryUser(id: id, workspaceID: workspaceID, email: email, name: name, role: role,
+                      organizationID: organizationID, locale: locale, timeZone: timeZone, active: active,
+                      createdAt: createdAt, updatedAt: updatedAt)
     }
 }
 

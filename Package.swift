@@ -68,6 +68,7 @@ let package = Package(
             dependencies: [
                 "HelpdeskCore", "Platform", "AuthService", "UserService",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -77,6 +78,8 @@ let package = Package(
             dependencies: [
                 "HelpdeskCore", "Platform", "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -12,6 +12,17 @@ public struct SessionView: Sendable, Encodable {
     let ip: String?
     let current: Bool
 
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id.lowercased, forKey: .id)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(lastUsedAt, forKey: .lastUsedAt)
+        try c.encode(expiresAt, forKey: .expiresAt)
+        try c.encode(userAgent, forKey: .userAgent)
+        try c.encode(ip, forKey: .ip)
+        try c.encode(current, forKey: .current)
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, ip, current
         case createdAt = "created_at"

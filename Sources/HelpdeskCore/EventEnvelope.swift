@@ -11,6 +11,14 @@ public struct EventActor: Codable, Sendable, Equatable {
     }
 
     public static let system = EventActor(id: nil, type: "system")
+
+    enum CodingKeys: String, CodingKey { case id, type }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id?.lowercased, forKey: .id)
+        try c.encode(type, forKey: .type)
+    }
 }
 
 /// What an event is about.
@@ -21,6 +29,14 @@ public struct EventSubject: Codable, Sendable, Equatable {
     public init(type: String, id: UUID) {
         self.type = type
         self.id = id
+    }
+
+    enum CodingKeys: String, CodingKey { case type, id }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(type, forKey: .type)
+        try c.encode(id.lowercased, forKey: .id)
     }
 }
 
@@ -52,5 +68,17 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
         case workspaceID = "workspace_id"
         case occurredAt = "occurred_at"
         case schemaVersion = "schema_version"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id.lowercased, forKey: .id)
+        try c.encode(type, forKey: .type)
+        try c.encode(workspaceID.lowercased, forKey: .workspaceID)
+        try c.encode(actor, forKey: .actor)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(occurredAt, forKey: .occurredAt)
+        try c.encode(data, forKey: .data)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
     }
 }

@@ -39,11 +39,11 @@ public struct DirectoryUser: Sendable, Equatable, Encodable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
+        try c.encode(id.lowercased, forKey: .id)
         try c.encode(email, forKey: .email)
         try c.encode(name, forKey: .name)
         try c.encode(role, forKey: .role)
-        try c.encode(organizationID, forKey: .organizationID)
+        try c.encode(organizationID?.lowercased, forKey: .organizationID)
         try c.encode(locale, forKey: .locale)
         try c.encode(timeZone, forKey: .timeZone)
         try c.encode(active, forKey: .active)

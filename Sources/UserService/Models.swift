@@ -46,7 +46,7 @@ public struct Organization: Sendable, Equatable, Encodable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
+        try c.encode(id.lowercased, forKey: .id)
         try c.encode(name, forKey: .name)
         try c.encode(domains, forKey: .domains)
         try c.encode(sharedTickets, forKey: .sharedTickets)
@@ -57,7 +57,7 @@ public struct Organization: Sendable, Equatable, Encodable {
 
 /// What a customer may see of an organization: its name.
 struct OrganizationSummary: Encodable {
-    let id: UUID
+    let id: String
     let name: String
 }
 
@@ -80,10 +80,10 @@ public struct Team: Sendable, Equatable, Encodable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
+        try c.encode(id.lowercased, forKey: .id)
         try c.encode(name, forKey: .name)
         try c.encode(description, forKey: .description)
-        try c.encode(memberIDs, forKey: .memberIDs)
+        try c.encode(memberIDs.map(\.lowercased), forKey: .memberIDs)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(updatedAt, forKey: .updatedAt)
     }

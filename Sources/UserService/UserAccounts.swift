@@ -100,6 +100,11 @@ public struct UserAccounts: Sendable {
         return Page(items: items, nextCursor: next)
     }
 
+    /// Whether the workspace has any admin, active or not (decides whether to bootstrap one).
+    public func hasAdmin(workspaceID: UUID) async throws -> Bool {
+        try await store.adminCount(workspaceID: workspaceID, on: database.sql) > 0
+    }
+
     // MARK: - Creating
 
     /// An admin creates a user of any role, optionally with a password.

@@ -93,7 +93,7 @@ struct OrganizationRoutes {
             if principal.role == .customer {
                 let me = try await accounts.get(principal, id: principal.userID)
                 let org = try await organizations.get(principal, id: id, customerOrganization: me.organizationID)
-                return try .json(OrganizationSummary(id: org.id, name: org.name))
+                return try .json(OrganizationSummary(id: org.id.lowercased, name: org.name))
             }
             return try .json(try await organizations.get(principal, id: id, customerOrganization: nil))
         }

@@ -87,6 +87,13 @@ struct UserStore: Sendable {
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
+    func adminCount(workspaceID: UUID, on db: any SQLDatabase) async throws -> Int {
+        let row = try await db.raw("""
+            SELECT COUNT(*) AS n FROM users WHERE workspace_id = \(bind: workspaceID.lowercased) AND role = 'admin'
+            """).first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     func clearOrganization(workspaceID: UUID, organizationID: UUID, at date: Date, on db: any SQLDatabase) async throws -> [UUID] {
         let rows = try await db.raw("""
             SELECT id FROM users

@@ -1,0 +1,34 @@
+import Foundation
+import HelpdeskCore
+import Hummingbird
+import Logging
+import Platform
+
+extension HelpdeskSystem {
+    /// The router with the edge middleware (request id, access log, problem mapping, body limit, token check)
+    /// and the routes of every served module.
+    public func buildRouter() -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        let table = RouteTable()
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: ProblemMiddleware(routes: table))
+        router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
+        router.add(middleware: AuthenticationMiddleware(tokens: tokens))
+        let routes = Routes(router: router, table: table)
+        SystemRoutes(database: database).add(to: routes)
+        for module in servedModules { module.addRoutes(to: routes) }
+        return router
+    }
+
+    /// The HTTP application, with the relay and the database closer as its services; it stops gracefully on
+    /// SIGINT and SIGTERM, letting in-flight requests finish.
+    public func buildApplication() -> some ApplicationProtocol {
+        Application(
+            router: buildRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port),
+                                 serverName: "helpdesk"),
+            services: services,
+            logger: logger)
+    }
+}

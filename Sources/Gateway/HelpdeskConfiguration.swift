@@ -1,0 +1,105 @@
+import Foundation
+import HelpdeskCore
+import Logging
+import Platform
+
+/// Every setting of a Helpdesk process. Each comes from a flag, else a `HELPDESK_*` variable, else the default
+/// here, which makes `helpdesk serve` work with no configuration at all.
+///
+/// - host (string, 127.0.0.1), port (int, 8080): where the HTTP server listens.
+/// - data-dir (path, ./data): the SQLite database, the token signing key and (later) files live here.
+/// - database-url (sqlite:///path | postgres://user:pass@host:port/db, `<data-dir>/helpdesk.sqlite`).
+/// - services (comma list, all): which services this process serves.
+/// - log-level (trace…critical, info), log-format (text | json, text).
+/// - max-body-bytes (int, 1048576): larger request bodies answer 413.
+/// - bcrypt-cost (4…31, 12): password hashing cost.
+/// - allow-registration (bool, true): whether customers may sign up themselves.
+/// - public-url (URL, http://<host>:<port>): base of links in emails.
+/// - HELPDESK_JWT_PRIVATE_KEY (base64 Ed25519 seed, generated into the data dir).
+/// - HELPDESK_BOOTSTRAP_ADMIN_EMAIL / _PASSWORD / _NAME: the first admin, created on start when none exists.
+public struct HelpdeskConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDirectory = "./data"
+    public var databaseURL: DatabaseURL?
+    public var services: Set<String> = Set(ServiceRegistry.names)
+    public var logLevel: Logger.Level = .info
+    public var logFormat: LogFormat = .text
+    public var maxBodyBytes = 1 << 20
+    public var bcryptCost: UInt8 = 12
+    public var allowRegistration = true
+    public var publicURL: String?
+    public var jwtPrivateKey: String?
+    public var accessTokenLifetime: TimeInterval = 15 * 60
+    public var bootstrapAdmin: (email: String, password: String, name: String)?
+    /// The workspace unauthenticated requests act in; a default install has one.
+    public var workspaceID = Workspace.defaultID
+
+    public enum LogFormat: String, Sendable {
+        case text, json
+    }
+
+    public init() {}
+
+    /// The database to use: the configured URL or SQLite in the data directory.
+    public var effectiveDatabaseURL: DatabaseURL {
+        databaseURL ?? .defaultSQLite(dataDirectory: dataDirectory)
+    }
+
+    public var effectivePublicURL: String { publicURL ?? "http://\(host):\(port)" }
+
+    /// Resolves settings from flag values (by long name, without dashes) over `HELPDESK_*` variables over
+    /// defaults; an unusable value throws an error naming the setting.
+    public static func resolve(flags: [String: String], environment: [String: String]) throws -> HelpdeskConfiguration {
+        func value(_ name: String) -> String? {
+            if let flag = flags[name] { return flag }
+            let key = "HELPDESK_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
+            return environment[key].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        var config = HelpdeskConfiguration()
+        if let host = value("host") { config.host = host }
+        if let port = value("port") {
+            guard let n = Int(port), (0...65535).contains(n) else { throw ConfigurationError("port: expected 0-65535, got \(port)") }
+            config.port = n
+        }
+        if let dir = value("data-dir") { config.dataDirectory = dir }
+        if let url = value("database-url") { config.databaseURL = try DatabaseURL.parse(url) }
+        if let list = value("services") { config.services = try ServiceRegistry.parse(list) }
+        if let level = value("log-level") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError("log-level: expected trace, debug, info, notice, warning, error or critical")
+            }
+            config.logLevel = parsed
+        }
+        if let format = value("log-format") {
+            guard let parsed = LogFormat(rawValue: format.lowercased()) else {
+                throw ConfigurationError("log-format: expected text or json")
+            }
+            config.logFormat = parsed
+        }
+        if let bytes = value("max-body-bytes") {
+            guard let n = Int(bytes), n >= 1024 else { throw ConfigurationError("max-body-bytes: expected an integer >= 1024") }
+            config.maxBodyBytes = n
+        }
+        if let cost = value("bcrypt-cost") {
+            guard let n = UInt8(cost), (4...31).contains(n) else { throw ConfigurationError("bcrypt-cost: expected 4-31") }
+            config.bcryptCost = n
+        }
+        if let allow = value("allow-registration") {
+            switch allow.lowercased() {
+            case "true", "1", "yes", "on": config.allowRegistration = true
+            case "false", "0", "no", "off": config.allowRegistration = false
+            default: throw ConfigurationError("allow-registration: expected true or false")
+            }
+        }
+        if let url = value("public-url") { config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url }
+        config.jwtPrivateKey = environment["HELPDESK_JWT_PRIVATE_KEY"]
+        if let email = environment["HELPDESK_BOOTSTRAP_ADMIN_EMAIL"], !email.isEmpty {
+            guard let password = environment["HELPDESK_BOOTSTRAP_ADMIN_PASSWORD"], !password.isEmpty else {
+                throw ConfigurationError("HELPDESK_BOOTSTRAP_ADMIN_PASSWORD must be set with HELPDESK_BOOTSTRAP_ADMIN_EMAIL")
+            }
+            config.bootstrapAdmin = (email, password, environment["HELPDESK_BOOTSTRAP_ADMIN_NAME"] ?? "Administrator")
+        }
+        return config
+    }
+}

@@ -1,0 +1,88 @@
+import AuthService
+import Foundation
+import HelpdeskCore
+import Logging
+import Platform
+import ServiceLifecycle
+import UserService
+
+/// The composition root: builds the infrastructure once and wires every service module to it and to each
+/// other through the client protocols of HelpdeskCore. The only place that knows all modules.
+public struct HelpdeskSystem: Sendable {
+    public let configuration: HelpdeskConfiguration
+    public let database: Database
+    public let tokens: AccessTokens
+    public let users: UserServiceModule
+    public let auth: AuthServiceModule
+    public let relay: OutboxRelay
+    public let logger: Logger
+
+    /// Every module, whether this process serves its routes or not: in-process clients need them all until
+    /// remote clients exist.
+    var allModules: [any ServiceModule] { [users, auth] }
+
+    /// The modules whose routes, subscriptions and background work run in this process.
+    public var servedModules: [any ServiceModule] {
+        allModules.filter { configuration.services.contains($0.name) }
+    }
+
+    /// Opens the database and builds every module. Nothing is migrated or started yet.
+    public static func make(configuration: HelpdeskConfiguration, logger: Logger, mailer: (any Mailer)? = nil,
+                            clock: TimeSource = .system, signingKey: SigningKey? = nil) async throws -> HelpdeskSystem {
+        let database = try Database(url: configuration.effectiveDatabaseURL, logger: logger)
+        do {
+            let key = try signingKey ?? SigningKey.load(environmentValue: configuration.jwtPrivateKey,
+                                                        dataDirectory: configuration.dataDirectory, logger: logger)
+            let tokens = await AccessTokens(signingKey: key, lifetime: configuration.accessTokenLifetime, clock: clock)
+            let credentials = Credentials(database: database, hasher: PasswordHasher(cost: configuration.bcryptCost),
+                                          clock: clock)
+            let users = UserServiceModule(database: database, credentials: credentials, clock: clock)
+            var authConfig = AuthConfiguration()
+            authConfig.allowRegistration = configuration.allowRegistration
+            authConfig.publicURL = configuration.effectivePublicURL
+            let authenticator = try await Authenticator(
+                database: database, directory: users.directory, credentials: credentials, tokens: tokens,
+                mailer: mailer ?? LogMailer(logger: logger), configuration: authConfig, clock: clock)
+            let auth = AuthServiceModule(authenticator: authenticator, workspaceID: configuration.workspaceID)
+            let modules: [any ServiceModule] = [users, auth]
+            let served = modules.filter { configuration.services.contains($0.name) }
+            let bus = InProcessEventBus(database: database, subscriptions: served.flatMap(\.subscriptions), logger: logger)
+            let relay = OutboxRelay(database: database, bus: bus, logger: logger)
+            return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
+                                  auth: auth, relay: relay, logger: logger)
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+
+    /// Every migration this process owns: the platform's own tables first, then each module's.
+    public var migrations: [ServiceMigrations] {
+        [Outbox.migrations] + allModules.map(\.migrations)
+    }
+
+    /// Applies pending migrations; returns what it applied.
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        try await Migrator(database: database, logger: logger).migrate(migrations)
+    }
+
+    /// Creates the bootstrap admin from the configuration if the workspace has no admin yet.
+    public func bootstrapAdminIfNeeded() async throws {
+        guard let admin = configuration.bootstrapAdmin else { return }
+        if try await users.accounts.hasAdmin(workspaceID: configuration.workspaceID) { return }
+        let user = try await users.accounts.createAdmin(workspaceID: configuration.workspaceID, email: admin.email,
+                                                        name: admin.name, password: admin.password)
+        logger.notice("bootstrap admin created", metadata: ["email": "\(user.email)", "user_id": "\(user.id)"])
+    }
+
+    /// Long-running work to run beside the HTTP server: the outbox relay, then the database closer (which
+    /// must stop last, so it is started first).
+    public var services: [any Service] {
+        [DatabaseLifecycle(database: database), relay] + servedModules.flatMap(\.backgroundServices)
+    }
+
+    public func shutdown() async {
+        await database.shutdown()
+    }
+}

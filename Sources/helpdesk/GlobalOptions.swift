@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Logging
+import Platform
+
+/// The flags every command shares; each overrides its `HELPDESK_*` variable.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "Address to listen on (HELPDESK_HOST, default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (HELPDESK_PORT, default 8080).") var port: String?
+    @Option(name: .customLong("data-dir"), help: "Data directory (HELPDESK_DATA_DIR, default ./data).") var dataDir: String?
+    @Option(name: .customLong("database-url"),
+            help: "sqlite:///path or postgres://user:pass@host:port/db (HELPDESK_DATABASE_URL).") var databaseURL: String?
+    @Option(help: "Services to run: all, or a comma list of users,auth (HELPDESK_SERVICES).") var services: String?
+    @Option(name: .customLong("log-level"), help: "trace|debug|info|notice|warning|error|critical (HELPDESK_LOG_LEVEL).")
+    var logLevel: String?
+    @Option(name: .customLong("log-format"), help: "text|json (HELPDESK_LOG_FORMAT).") var logFormat: String?
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body (HELPDESK_MAX_BODY_BYTES, default 1048576).")
+    var maxBodyBytes: String?
+    @Option(name: .customLong("bcrypt-cost"), help: "Password hashing cost (HELPDESK_BCRYPT_COST, default 12).")
+    var bcryptCost: String?
+    @Option(name: .customLong("allow-registration"), help: "true|false (HELPDESK_ALLOW_REGISTRATION, default true).")
+    var allowRegistration: String?
+    @Option(name: .customLong("public-url"), help: "Base URL used in emails (HELPDESK_PUBLIC_URL).") var publicURL: String?
+
+    var flags: [String: String] {
+        var out: [String: String] = [:]
+        out["host"] = host
+        out["port"] = port
+        out["data-dir"] = dataDir
+        out["database-url"] = databaseURL
+        out["services"] = services
+        out["log-level"] = logLevel
+        out["log-format"] = logFormat
+        out["max-body-bytes"] = maxBodyBytes
+        out["bcrypt-cost"] = bcryptCost
+        out["allow-registration"] = allowRegistration
+        out["public-url"] = publicURL
+        return out
+    }
+
+    /// Resolves the configuration and sets up logging; a bad setting exits with its message.
+    func configuration() throws -> (HelpdeskConfiguration, Logger) {
+        let config: HelpdeskConfiguration
+        do {
+            config = try HelpdeskConfiguration.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        let level = config.logLevel
+        switch config.logFormat {
+        case .json:
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        }
+        var logger = Logger(label: "helpdesk")
+        logger.logLevel = level
+        return (config, logger)
+    }
+}

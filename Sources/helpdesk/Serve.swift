@@ -1,0 +1,47 @@
+import ArgumentParser
+import Gateway
+import Hummingbird
+
+/// `helpdesk serve`: migrate, then serve every configured service until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the services (all by default) over HTTP.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let (config, logger) = try options.configuration()
+        let system = try await HelpdeskSystem.make(configuration: config, logger: logger)
+        do {
+            try await system.migrate()
+            try await system.bootstrapAdminIfNeeded()
+        } catch {
+            await system.shutdown()
+            throw error
+        }
+        logger.notice("helpdesk starting", metadata: [
+            "address": "\(config.host):\(config.port)", "database": "\(config.effectiveDatabaseURL.redacted)",
+            "services": "\(config.services.sorted().joined(separator: ","))",
+        ])
+        try await system.buildApplication().runService()
+    }
+}
+
+/// `helpdesk migrate`: apply pending migrations and exit.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let (config, logger) = try options.configuration()
+        let system = try await HelpdeskSystem.make(configuration: config, logger: logger)
+        do {
+            let applied = try await system.migrate()
+            print(applied.isEmpty ? "Database is up to date." : "Applied: \(applied.joined(separator: ", "))")
+            await system.shutdown()
+        } catch {
+            await system.shutdown()
+            throw error
+        }
+    }
+}

@@ -88,6 +88,9 @@ let package = Package(
             dependencies: [
                 "HelpdeskCore", "Platform", "AuthService", "UserService", "Gateway",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -52,7 +52,7 @@ extension UserAccounts {
                     // Customers are never team members.
                     _ = try await store.removeFromAllTeams(workspaceID: workspaceID, userID: id, on: db)
                 }
-                try await Outbox.append(UserEvents.event("user.result", user: result, actor: actor,
+                try await Outbox.append(UserEvents.event("user.updated", user: result, actor: actor,
                                                          data: ["changes": .object(diff)]), on: db)
                 if deactivated {
                     try await Outbox.append(UserEvents.event("user.deactivated", user: result, actor: actor), on: db)

@@ -20,6 +20,7 @@ public final class Database: Sendable {
     private let commits: AsyncStream<Void>.Continuation
     /// Yields after every committed transaction; the outbox relay listens to publish promptly.
     public let commitSignals: AsyncStream<Void>
+    private let writerGate = WriterGate()
 
     // The pools are thread-safe; AsyncKit predates Sendable annotations.
     private enum Pool: @unchecked Sendable {
@@ -68,7 +69,7 @@ public final class Database: Sendable {
     /// SQLite transactions begin IMMEDIATE so two writers queue on the busy timeout rather than deadlock.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let begin: SQLQueryString = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        let result = try await sql.withSession { db in
+        let result = try await exclusive { try await self.sql.withSession { db in
             try await db.raw(begin).run()
             do {
                 let value = try await body(db)
@@ -80,9 +81,24 @@ public final class Database: Sendable {
                 }
                 throw error
             }
-        }
+        } }
         commits.yield()
         return result
+    }
+
+    /// Runs `body` as this process's only SQLite writer (see `WriterGate`); on PostgreSQL it just runs it.
+    /// Every SQLite write outside `transaction` goes through here.
+    public func exclusive<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        guard kind == .sqlite else { return try await body() }
+        await writerGate.acquire()
+        do {
+            let value = try await body()
+            await writerGate.release()
+            return value
+        } catch {
+            await writerGate.release()
+            throw error
+        }
     }
 
     /// Runs `body` on one connection without a transaction (for session-level locks).

@@ -44,9 +44,11 @@ public struct Migrator: Sendable {
                 }
             }
         case .sqlite:
-            try await database.sql.raw(SQLQueryString(createTable)).run()
-            return try await database.withConnection { db in
-                try await self.applyPending(services, on: db, kind: kind)
+            return try await database.exclusive {
+                try await database.sql.raw(SQLQueryString(createTable)).run()
+                return try await database.withConnection { db in
+                    try await self.applyPending(services, on: db, kind: kind)
+                }
             }
         }
     }

@@ -28,11 +28,13 @@ public struct InProcessEventBus: EventBus {
             if already != nil { continue }
             do {
                 try await subscription.handle(event)
-                try await database.sql.raw("""
-                    INSERT INTO consumed_events (consumer, event_id, handled_at)
-                    VALUES (\(bind: subscription.consumer), \(bind: event.id.lowercased), \(bind: Date().epochMilliseconds))
-                    ON CONFLICT DO NOTHING
-                    """).run()
+                try await database.transaction { db in
+                    try await db.raw("""
+                        INSERT INTO consumed_events (consumer, event_id, handled_at)
+                        VALUES (\(bind: subscription.consumer), \(bind: event.id.lowercased), \(bind: Date().epochMilliseconds))
+                        ON CONFLICT DO NOTHING
+                        """).run()
+                }
             } catch {
                 logger.error("event handler failed", metadata: [
                     "consumer": "\(subscription.consumer)", "event_id": "\(event.id)", "event_type": "\(event.type)",

@@ -66,9 +66,11 @@ public actor OutboxRelay: Service {
                 let event = try EventJSON.decoder().decode(EventEnvelope.self, from: Data(json.utf8))
                 // Stop at the first failure so later events never overtake an earlier one.
                 try await bus.publish(event)
-                try await database.sql.raw("""
-                    UPDATE outbox SET published_at = \(bind: Date().epochMilliseconds) WHERE seq = \(bind: seq)
-                    """).run()
+                try await database.transaction { db in
+                    try await db.raw("""
+                        UPDATE outbox SET published_at = \(bind: Date().epochMilliseconds) WHERE seq = \(bind: seq)
+                        """).run()
+                }
                 total += 1
             }
         }

@@ -1,0 +1,173 @@
+import Foundation
+import Gateway
+import HelpdeskCore
+import Logging
+import NIOConcurrencyHelpers
+import Platform
+import Testing
+
+@Suite("Platform")
+struct PlatformTests {
+    @Test("cursors round-trip and refuse foreign input")
+    func cursors() throws {
+        let key = "01a21493-0863-7e04-8eb2-53b6937fa54d"
+        #expect(Cursor.decode(Cursor.encode(key)) == key)
+        #expect(Cursor.decode("bm90LWEtY3Vyc29y") == nil)
+        #expect(throws: HelpdeskError.self) { try PageRequest.parse(limit: "0", cursor: nil) }
+        #expect(try PageRequest.parse(limit: nil, cursor: nil).limit == 25)
+    }
+
+    @Test("UUIDv7 ids sort by creation time")
+    func uuidOrder() {
+        let a = UUIDv7.make(at: Date(timeIntervalSince1970: 1_000))
+        let b = UUIDv7.make(at: Date(timeIntervalSince1970: 1_001))
+        #expect(a.lowercased < b.lowercased)
+        #expect(a.lowercased.dropFirst(14).first == "7")
+    }
+
+    @Test("email syntax and normalization")
+    func emails() {
+        #expect(EmailAddress.isValid("a.b+c@example.co.uk"))
+        for bad in ["", "a", "a@b", "@example.com", "a@@example.com", "a b@example.com", "a@example..com", "a@.example.com"] {
+            #expect(!EmailAddress.isValid(bad), "\(bad)")
+        }
+        #expect(EmailAddress.normalize("  Ann@Example.COM ") == "ann@example.com")
+    }
+
+    @Test("configuration: flags beat environment beat defaults; bad values name the setting")
+    func configuration() throws {
+        let defaults = try HelpdeskConfiguration.resolve(flags: [:], environment: [:])
+        #expect(defaults.host == "127.0.0.1")
+        #expect(defaults.port == 8080)
+        #expect(defaults.effectiveDatabaseURL == .sqlite(path: "./data/helpdesk.sqlite"))
+        #expect(defaults.services == ["auth", "users"])
+        let env = ["HELPDESK_PORT": "9000", "HELPDESK_HOST": "0.0.0.0", "HELPDESK_SERVICES": "auth",
+                   "HELPDESK_DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db", "HELPDESK_LOG_FORMAT": "json"]
+        let resolved = try HelpdeskConfiguration.resolve(flags: ["port": "9001"], environment: env)
+        #expect(resolved.port == 9001)
+        #expect(resolved.host == "0.0.0.0")
+        #expect(resolved.services == ["auth"])
+        #expect(resolved.logFormat == .json)
+        #expect(resolved.effectiveDatabaseURL.kind == .postgres)
+        #expect(resolved.effectiveDatabaseURL.redacted.contains("***"))
+        for (flags, setting) in [(["port": "http"], "port"), (["services": "auth,billing"], "services"),
+                                 (["database-url": "mysql://x"], "database-url"), (["log-format": "xml"], "log-format"),
+                                 (["bcrypt-cost": "99"], "bcrypt-cost")] {
+            do {
+                _ = try HelpdeskConfiguration.resolve(flags: flags, environment: [:])
+                Issue.record("\(flags) was accepted")
+            } catch let error as ConfigurationError {
+                #expect(error.description.hasPrefix(setting))
+            }
+        }
+        #expect(throws: ConfigurationError.self) {
+            try HelpdeskConfiguration.resolve(flags: [:], environment: ["HELPDESK_BOOTSTRAP_ADMIN_EMAIL": "a@example.com"])
+        }
+    }
+
+    @Test("--services decides which routes a process serves")
+    func serviceSelection() async throws {
+        try await Harness.run(configure: { $0.services = ["auth"] }) { (h: Harness) async throws in
+            #expect(try await h.request(.get, "/.well-known/jwks.json").status == 200)
+            #expect(try await h.request(.get, "/api/v1/users").status == 404)
+        }
+        try await Harness.run(configure: { $0.services = ["users"] }) { (h: Harness) async throws in
+            #expect(try await h.request(.post, "/api/v1/auth/login", json: ["email": "a@example.com", "password": "x"]).status == 404)
+            #expect(try await h.request(.get, "/api/v1/users").status == 401)
+        }
+    }
+
+    @Test("migrations are recorded once and re-running them changes nothing")
+    func migrationsIdempotent() async throws {
+        try await Harness.run { h in
+            let again = try await h.system.migrate()
+            #expect(again.isEmpty)
+            let rows = try await h.system.database.sql.raw("SELECT service, version FROM schema_migrations").all()
+            let labels = Set(try rows.map { "\(try $0.decode(column: "service", as: String.self))@\(try $0.decode(column: "version", as: Int.self))" })
+            #expect(labels.isSuperset(of: ["platform@1", "users@1", "auth@1"]))
+        }
+    }
+
+    @Test("concurrent migrators apply each migration exactly once")
+    func concurrentMigrations() async throws {
+        let (url, dir) = try TestBackend.makeURL()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let logger = { var l = Logger(label: "test"); l.logLevel = .critical; return l }()
+        let database = try Database(url: url, logger: logger)
+        let table = "probe_\(UUID().uuidString.prefix(8).lowercased())"
+        let migrations = [ServiceMigrations(service: table, migrations: [
+            Migration(version: 1, name: "create") { _ in ["CREATE TABLE \(table) (n INTEGER)"] },
+            Migration(version: 2, name: "insert") { _ in ["INSERT INTO \(table) (n) VALUES (1)"] },
+        ])]
+        do {
+            let applied = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<4 { group.addTask { try await Migrator(database: database, logger: logger).migrate(migrations) } }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
+            }
+            #expect(applied.sorted() == ["\(table)@1", "\(table)@2"])
+            let count = try await database.sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()?.decode(column: "n", as: Int.self)
+            #expect(count == 1)
+            try await database.sql.raw("DROP TABLE \(unsafeRaw: table)").run()
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+        await database.shutdown()
+    }
+
+    @Test("a failing transaction leaves nothing behind, its outbox event included")
+    func transactionRollback() async throws {
+        try await Harness.run { h in
+            struct Boom: Error {}
+            let event = EventEnvelope(type: "test.rolled_back", workspaceID: h.workspaceID, actor: .system,
+                                      subject: EventSubject(type: "test", id: UUID()), occurredAt: Date())
+            await #expect(throws: Boom.self) {
+                try await h.system.database.transaction { db in
+                    try await Outbox.append(event, on: db)
+                    throw Boom()
+                }
+            }
+            let row = try await h.system.database.sql.raw("SELECT id FROM outbox WHERE id = \(bind: event.id.lowercased)").first()
+            #expect(row == nil)
+        }
+    }
+
+    @Test("the relay delivers each event once per consumer and retries a failed consumer")
+    func relayDelivery() async throws {
+        try await Harness.run { h in
+            let database = h.system.database
+            let seen = NIOLockedValueBox<[String: Int]>([:])
+            let failOnce = NIOLockedValueBox(true)
+            let type = "test.\(UUID().uuidString.prefix(8))"
+            let bus = InProcessEventBus(database: database, subscriptions: [
+                EventSubscription(consumer: "steady-\(type)", eventTypes: [type]) { _ in
+                    seen.withLockedValue { $0["steady", default: 0] += 1 }
+                },
+                EventSubscription(consumer: "flaky-\(type)", eventTypes: [type]) { _ in
+                    if failOnce.withLockedValue({ let f = $0; $0 = false; return f }) { throw HelpdeskError.internalError() }
+                    seen.withLockedValue { $0["flaky", default: 0] += 1 }
+                },
+            ], logger: Logger(label: "test"))
+            let relay = OutboxRelay(database: database, bus: bus, logger: Logger(label: "test"))
+            // Only this test's events: start from a drained outbox.
+            try await h.system.relay.drain()
+            let event = EventEnvelope(type: type, workspaceID: h.workspaceID, actor: .system,
+                                      subject: EventSubject(type: "test", id: UUID()), occurredAt: Date())
+            try await database.transaction { db in try await Outbox.append(event, on: db) }
+            await #expect(throws: HelpdeskError.self) { try await relay.drain() }
+            try await relay.drain()
+            #expect(seen.withLockedValue { $0 } == ["steady": 1, "flaky": 1])
+        }
+    }
+
+    @Test("the bootstrap admin is created once, on a workspace without admins")
+    func bootstrapAdmin() async throws {
+        try await Harness.run(configure: { $0.bootstrapAdmin = ("boot@example.com", "boot-password", "Boot") }) { h in
+            try await h.system.bootstrapAdminIfNeeded()
+            try await h.system.bootstrapAdminIfNeeded()
+            let admin = try await h.login("boot@example.com", "boot-password")
+            let admins = try await h.request(.get, "/api/v1/users?role=admin", token: admin.accessToken)
+            #expect(admins.items.count == 1)
+        }
+    }
+}

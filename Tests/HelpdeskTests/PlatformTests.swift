@@ -171,3 +171,18 @@ struct PlatformTests {
         }
     }
 }
+
+@Suite("Backend")
+struct BackendTests {
+    @Test("the suite runs on the backend ./scripts/test asked for")
+    func backendInUse() async throws {
+        try await Harness.run { h in
+            let expected: DatabaseKind = TestBackend.postgresURL == nil ? .sqlite : .postgres
+            #expect(h.system.database.kind == expected)
+            let version = try await h.system.database.sql.raw(
+                expected == .postgres ? "SELECT version() AS v" : "SELECT sqlite_version() AS v").first()?
+                .decode(column: "v", as: String.self)
+            #expect(version?.isEmpty == false)
+        }
+    }
+}

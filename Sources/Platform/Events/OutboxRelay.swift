@@ -26,7 +26,8 @@ public actor OutboxRelay: Service {
     public func run() async throws {
         let signals = database.commitSignals
         let interval = pollInterval
-        await withGracefulShutdownHandler {
+        // Stop at graceful shutdown: anything unpublished stays in the outbox for the next start.
+        try await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await _ in signals { await self.drainLogging() }
@@ -34,14 +35,12 @@ public actor OutboxRelay: Service {
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: interval)
-                        await self.drainLogging()
+                        if !Task.isCancelled { await self.drainLogging() }
                     }
                 }
                 await group.next()
                 group.cancelAll()
             }
-        } onGracefulShutdown: {
-            // Nothing to flush: anything unpublished stays in the outbox for the next start.
         }
     }
 

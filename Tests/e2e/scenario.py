@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""End-to-end scenario against the real `helpdesk` binary: CLI, HTTP and process lifecycle.
+
+Usage: scenario.py PATH_TO_HELPDESK [DATABASE_URL]
+Starts `helpdesk serve` on a free loopback port (SQLite in a temp data dir, or DATABASE_URL), drives the
+foundation scenario over HTTP, and checks graceful shutdown on SIGTERM. Exits non-zero on the first failure.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+BINARY = sys.argv[1]
+DATABASE_URL = sys.argv[2] if len(sys.argv) > 2 else None
+PASSED = 0
+
+
+def check(condition, message):
+    global PASSED
+    if not condition:
+        raise AssertionError(message)
+    PASSED += 1
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Server:
+    def __init__(self, data_dir, extra_env=None, args=()):
+        self.port = free_port()
+        self.data_dir = data_dir
+        self.env = dict(os.environ, HELPDESK_BCRYPT_COST="4", **(extra_env or {}))
+        self.common = ["--data-dir", data_dir] + (["--database-url", DATABASE_URL] if DATABASE_URL else [])
+        self.log = open(os.path.join(data_dir, "server.log"), "w+")
+        self.proc = subprocess.Popen([BINARY, "serve", "--port", str(self.port)] + self.common + list(args),
+                                     env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("server exited early:\n" + self.logs())
+            try:
+                if self.call("GET", "/healthz")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("server did not become healthy:\n" + self.logs())
+
+    def logs(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()
+
+    def cli(self, *args):
+        return subprocess.run([BINARY] + list(args) + self.common, env=self.env, capture_output=True, text=True,
+                              timeout=120)
+
+    def call(self, method, path, body=None, token=None, raw=None, content_type="application/json"):
+        data = raw.encode() if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", content_type)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                text = response.read().decode()
+                return response.status, (json.loads(text) if text else None), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            text = error.read().decode()
+            return error.code, (json.loads(text) if text else None), dict(error.headers)
+
+    def stop(self, timeout=20):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+def fields(problem):
+    return [e["field"] for e in (problem or {}).get("errors", [])]
+
+
+def login(server, email, password):
+    status, body, headers = server.call("POST", "/api/v1/auth/login", {"email": email, "password": password})
+    check(status == 200, f"login {email}: {status} {body}")
+    check(body["token_type"] == "Bearer" and body["expires_in"] == 900, f"token shape: {body}")
+    return body
+
+
+def scenario(server):
+    # An admin from the CLI, while the server runs.
+    result = server.cli("admin", "create", "--email", "admin@example.com", "--password", "admin-password",
+                        "--name", "Ada Admin")
+    check(result.returncode == 0, f"admin create failed: {result.stdout} {result.stderr}")
+    check("Created admin admin@example.com" in result.stdout, result.stdout)
+    again = server.cli("admin", "create", "--email", "ADMIN@example.com", "--password", "admin-password")
+    check(again.returncode != 0 and "email" in again.stderr, f"duplicate admin: {again.returncode} {again.stderr}")
+    weak = server.cli("admin", "create", "--email", "weak@example.com", "--password", "short")
+    check(weak.returncode != 0 and "password" in weak.stderr, f"weak password: {weak.stderr}")
+
+    status, customer, _ = server.call("POST", "/api/v1/auth/register",
+                                      {"email": "carol@example.com", "password": "customer-pw", "name": "Carol"})
+    check(status == 201 and customer["role"] == "customer", f"register: {status} {customer}")
+    admin = login(server, "admin@example.com", "admin-password")
+    check(admin["user"]["role"] == "admin", admin)
+    carol = login(server, "carol@example.com", "customer-pw")
+
+    status, pair, _ = server.call("POST", "/api/v1/auth/refresh", {"refresh_token": carol["refresh_token"]})
+    check(status == 200 and pair["refresh_token"] != carol["refresh_token"], f"refresh: {status}")
+    status, problem, _ = server.call("POST", "/api/v1/auth/refresh", {"refresh_token": carol["refresh_token"]})
+    check(status == 401 and problem["code"] == "refresh_token_reused", f"reuse: {status} {problem}")
+    status, _, _ = server.call("POST", "/api/v1/auth/refresh", {"refresh_token": pair["refresh_token"]})
+    check(status == 401, "the session is revoked after reuse")
+
+    carol = login(server, "carol@example.com", "customer-pw")
+    status, sessions, _ = server.call("GET", "/api/v1/auth/sessions", token=carol["access_token"])
+    check(status == 200 and len(sessions["items"]) == 1 and sessions["next_cursor"] is None, f"sessions: {sessions}")
+    session_id = sessions["items"][0]["id"]
+    status, _, _ = server.call("DELETE", f"/api/v1/auth/sessions/{session_id}", token=carol["access_token"])
+    check(status == 204, f"revoke session: {status}")
+    status, _, _ = server.call("POST", "/api/v1/auth/refresh", {"refresh_token": carol["refresh_token"]})
+    check(status == 401, "revoked session cannot refresh")
+
+    token = admin["access_token"]
+    status, agent, _ = server.call("POST", "/api/v1/users", {"email": "agent@example.com", "name": "Al Agent",
+                                                            "role": "agent", "password": "agent-password"}, token)
+    check(status == 201 and agent["role"] == "agent", f"create agent: {status} {agent}")
+    login(server, "agent@example.com", "agent-password")
+    status, org, _ = server.call("POST", "/api/v1/organizations", {"name": "Acme", "domains": ["acme.example"]}, token)
+    check(status == 201, f"create org: {status} {org}")
+    status, team, _ = server.call("POST", "/api/v1/teams", {"name": "Tier 1"}, token)
+    check(status == 201, f"create team: {status} {team}")
+    status, team, _ = server.call("PUT", f"/api/v1/teams/{team['id']}/members/{agent['id']}", token=token)
+    check(status == 200 and team["member_ids"] == [agent["id"]], f"add member: {status} {team}")
+
+    carol = login(server, "carol@example.com", "customer-pw")
+    status, problem, headers = server.call("GET", "/api/v1/users", token=carol["access_token"])
+    check(status == 403 and headers.get("Content-Type") == "application/problem+json", f"customer list: {status}")
+
+    status, problem, _ = server.call("POST", "/api/v1/teams", raw='{"name": ', token=token)
+    check(status == 400 and problem["code"] == "malformed_request", f"malformed: {status} {problem}")
+    status, problem, _ = server.call("POST", "/api/v1/auth/login", {"email": "carol@example.com"})
+    check(status == 422 and fields(problem) == ["password"], f"missing: {status} {problem}")
+    status, problem, _ = server.call("POST", "/api/v1/organizations", {"name": ["Acme"]}, token)
+    check(status == 422 and fields(problem) == ["name"], f"wrong type: {status} {problem}")
+    status, problem, headers = server.call("DELETE", "/api/v1/auth/login")
+    check(status == 405 and headers.get("Allow") == "POST", f"405: {status} {headers}")
+    status, jwks, _ = server.call("GET", "/.well-known/jwks.json")
+    check(status == 200 and jwks["keys"][0]["crv"] == "Ed25519", f"jwks: {jwks}")
+    status, ready, _ = server.call("GET", "/readyz")
+    check(status == 200 and ready["checks"]["database"] == "ok", f"readyz: {ready}")
+
+
+def graceful_shutdown(server):
+    """A request in flight when SIGTERM arrives still gets its answer; then the process exits 0."""
+    body = json.dumps({"email": "carol@example.com", "password": "wrong-password"}).encode()
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+    sock.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body[:10])
+    time.sleep(0.5)
+    server.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    check(server.proc.poll() is None, "server waits for the in-flight request")
+    sock.sendall(body[10:])
+    response = b""
+    while b"\r\n\r\n" not in response:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        response += chunk
+    sock.close()
+    check(response.startswith(b"HTTP/1.1 401"), f"in-flight request answered: {response[:80]!r}")
+    code = server.proc.wait(timeout=20)
+    check(code == 0, f"server exit code {code}:\n{server.logs()[-2000:]}")
+
+
+def bootstrap_and_json_logs(root):
+    data = os.path.join(root, "boot")
+    os.makedirs(data)
+    server = Server(data, {"HELPDESK_BOOTSTRAP_ADMIN_EMAIL": "boot@example.com",
+                           "HELPDESK_BOOTSTRAP_ADMIN_PASSWORD": "boot-password",
+                           "HELPDESK_LOG_FORMAT": "json"})
+    try:
+        if DATABASE_URL is None:
+            login(server, "boot@example.com", "boot-password")
+        server.call("GET", "/healthz")
+    finally:
+        check(server.stop() == 0, "bootstrap server exits cleanly")
+    lines = [json.loads(line) for line in server.logs().splitlines() if line.startswith("{")]
+    access = [line for line in lines if line.get("msg") == "request"]
+    check(access and all("request_id" in a and "status" in a and "duration_ms" in a for a in access),
+          f"structured access log: {lines[-3:]}")
+
+
+def main():
+    root = tempfile.mkdtemp(prefix="helpdesk-e2e-")
+    data = os.path.join(root, "main")
+    os.makedirs(data)
+    server = Server(data)
+    try:
+        scenario(server)
+        migrate = server.cli("migrate")
+        check(migrate.returncode == 0 and "up to date" in migrate.stdout, f"migrate: {migrate.stdout} {migrate.stderr}")
+        graceful_shutdown(server)
+    except BaseException:
+        if server.proc.poll() is None:
+            server.proc.kill()
+        sys.stderr.write(server.logs()[-4000:])
+        raise
+    bootstrap_and_json_logs(root)
+    print(f"e2e ({'postgres' if DATABASE_URL else 'sqlite'}): {PASSED} passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()

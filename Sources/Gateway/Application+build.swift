@@ -8,7 +8,7 @@ extension HelpdeskSystem {
     /// The router with the edge middleware (request id, access log, problem mapping, body limit, token check)
     /// and the routes of every served module.
     public func buildRouter() -> Router<AppRequestContext> {
-        let router = Router(context: AppRequestContext.self)
+        let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         let table = RouteTable()
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())

@@ -6,7 +6,9 @@ public struct TimeSource: Sendable {
 
     public init(_ read: @escaping @Sendable () -> Date) { self.read = read }
 
-    public var now: Date { read() }
+    /// The current time, truncated to the millisecond: the precision timestamps are stored with, so a value
+    /// read back equals the one written.
+    public var now: Date { Date(epochMilliseconds: read().epochMilliseconds) }
 
     /// Wall-clock time.
     public static let system = TimeSource { Date() }

@@ -75,6 +75,9 @@ struct HTTPEdgeTests {
     func health() async throws {
         try await Harness.run { h in
             #expect(try await h.request(.get, "/healthz").status == 200)
+            let head = try await h.request(.head, "/healthz")
+            #expect(head.status == 200)
+            #expect(head.body.isEmpty)
             let ready = try await h.request(.get, "/readyz")
             #expect(ready.status == 200)
             #expect((ready.json["checks"] as? [String: String])?["database"] == "ok")

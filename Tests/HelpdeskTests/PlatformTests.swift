@@ -132,14 +132,14 @@ struct PlatformTests {
         }
     }
 
-    @Test("the relay delivers each event once per consumer and retries a failed consumer")
-    func relayDelivery() async throws {
+    @Test("the bus delivers each event once per consumer and retries only the consumer that failed")
+    func busDelivery() async throws {
         try await Harness.run { h in
-            let database = h.system.database
             let seen = NIOLockedValueBox<[String: Int]>([:])
             let failOnce = NIOLockedValueBox(true)
             let type = "test.\(UUID().uuidString.prefix(8))"
-            let bus = InProcessEventBus(database: database, subscriptions: [
+            // Driven directly: the relays of tests running beside this one share the PostgreSQL outbox.
+            let bus = InProcessEventBus(database: h.system.database, subscriptions: [
                 EventSubscription(consumer: "steady-\(type)", eventTypes: [type]) { _ in
                     seen.withLockedValue { $0["steady", default: 0] += 1 }
                 },
@@ -147,16 +147,41 @@ struct PlatformTests {
                     if failOnce.withLockedValue({ let f = $0; $0 = false; return f }) { throw HelpdeskError.internalError() }
                     seen.withLockedValue { $0["flaky", default: 0] += 1 }
                 },
+                EventSubscription(consumer: "other-\(type)", eventTypes: ["test.other"]) { _ in
+                    seen.withLockedValue { $0["other", default: 0] += 1 }
+                },
             ], logger: Logger(label: "test"))
-            let relay = OutboxRelay(database: database, bus: bus, logger: Logger(label: "test"))
-            // Only this test's events: start from a drained outbox.
-            try await h.system.relay.drain()
             let event = EventEnvelope(type: type, workspaceID: h.workspaceID, actor: .system,
                                       subject: EventSubject(type: "test", id: UUID()), occurredAt: Date())
-            try await database.transaction { db in try await Outbox.append(event, on: db) }
-            await #expect(throws: HelpdeskError.self) { try await relay.drain() }
-            try await relay.drain()
+            await #expect(throws: HelpdeskError.self) { try await bus.publish(event) }
+            #expect(seen.withLockedValue { $0 } == ["steady": 1])
+            try await bus.publish(event)
+            try await bus.publish(event)
             #expect(seen.withLockedValue { $0 } == ["steady": 1, "flaky": 1])
+        }
+    }
+
+    @Test("the relay publishes committed events and marks them; a failing bus leaves them pending")
+    func relayMarksPublished() async throws {
+        try await Harness.run { h in
+            struct Refusing: EventBus {
+                func publish(_ event: EventEnvelope) async throws { throw HelpdeskError.unavailable("bus down") }
+            }
+            let event = EventEnvelope(type: "test.relay", workspaceID: h.workspaceID, actor: .system,
+                                      subject: EventSubject(type: "test", id: UUID()), occurredAt: Date())
+            try await h.system.database.transaction { db in try await Outbox.append(event, on: db) }
+            let down = OutboxRelay(database: h.system.database, bus: Refusing(), logger: Logger(label: "test"))
+            await #expect(throws: HelpdeskError.self) { try await down.drain() }
+            func publishedAt() async throws -> Int64?? {
+                try await h.system.database.sql.raw("""
+                    SELECT published_at FROM outbox WHERE id = \(bind: event.id.lowercased)
+                    """).first()?.decode(column: "published_at", as: Int64?.self)
+            }
+            // On PostgreSQL the database is shared with tests running beside this one, whose relays may
+            // publish the row meanwhile; SQLite's database is this test's alone.
+            if h.system.database.kind == .sqlite { #expect(try await publishedAt() == .some(nil)) }
+            try await h.system.relay.drain()
+            #expect(try await publishedAt() != .some(nil))
         }
     }
 

@@ -64,9 +64,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TicketService",
+            dependencies: ["HelpdeskCore", "Platform", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Gateway",
             dependencies: [
-                "HelpdeskCore", "Platform", "AuthService", "UserService",
+                "HelpdeskCore", "Platform", "AuthService", "UserService", "TicketService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -86,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "HelpdeskTests",
             dependencies: [
-                "HelpdeskCore", "Platform", "AuthService", "UserService", "Gateway",
+                "HelpdeskCore", "Platform", "AuthService", "UserService", "TicketService", "Gateway",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

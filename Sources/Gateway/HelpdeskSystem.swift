@@ -4,6 +4,7 @@ import HelpdeskCore
 import Logging
 import Platform
 import ServiceLifecycle
+import TicketService
 import UserService
 
 /// The composition root: builds the infrastructure once and wires every service module to it and to each
@@ -14,12 +15,13 @@ public struct HelpdeskSystem: Sendable {
     public let tokens: AccessTokens
     public let users: UserServiceModule
     public let auth: AuthServiceModule
+    public let tickets: TicketServiceModule
     public let relay: OutboxRelay
     public let logger: Logger
 
     /// Every module, whether this process serves its routes or not: in-process clients need them all until
     /// remote clients exist.
-    var allModules: [any ServiceModule] { [users, auth] }
+    var allModules: [any ServiceModule] { [users, auth, tickets] }
 
     /// The modules whose routes, subscriptions and background work run in this process.
     public var servedModules: [any ServiceModule] {
@@ -44,12 +46,13 @@ public struct HelpdeskSystem: Sendable {
                 database: database, directory: users.directory, credentials: credentials, tokens: tokens,
                 mailer: mailer ?? LogMailer(logger: logger), configuration: authConfig, clock: clock)
             let auth = AuthServiceModule(authenticator: authenticator, workspaceID: configuration.workspaceID)
-            let modules: [any ServiceModule] = [users, auth]
+            let tickets = TicketServiceModule(database: database, directory: users.directory, clock: clock)
+            let modules: [any ServiceModule] = [users, auth, tickets]
             let served = modules.filter { configuration.services.contains($0.name) }
             let bus = InProcessEventBus(database: database, subscriptions: served.flatMap(\.subscriptions), logger: logger)
             let relay = OutboxRelay(database: database, bus: bus, logger: logger)
             return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
-                                  auth: auth, relay: relay, logger: logger)
+                                  auth: auth, tickets: tickets, relay: relay, logger: logger)
         } catch {
             await database.shutdown()
             throw error

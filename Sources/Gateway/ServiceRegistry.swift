@@ -4,9 +4,10 @@ import Platform
 public enum ServiceRegistry {
     public static let auth = "auth"
     public static let users = "users"
+    public static let tickets = "tickets"
 
     /// Every service, in start order.
-    public static let names = [users, auth]
+    public static let names = [users, auth, tickets]
 
     /// Parses `--services`: `all` or a comma list of known names.
     public static func parse(_ list: String) throws -> Set<String> {

@@ -62,6 +62,24 @@ public protocol UserDirectory: Sendable {
     func registerCustomer(workspaceID: UUID, email: String, name: String) async throws -> DirectoryUser
     /// Removes a user created by `registerCustomer` whose credentials could not be stored (compensation).
     func discardRegistration(workspaceID: UUID, id: UUID) async throws
+    /// The organization with this id, if it exists in the workspace.
+    func organization(workspaceID: UUID, id: UUID) async throws -> DirectoryOrganization?
+    /// Whether a team with this id exists in the workspace.
+    func teamExists(workspaceID: UUID, id: UUID) async throws -> Bool
+}
+
+/// What other services need to know about an organization.
+public struct DirectoryOrganization: Sendable, Equatable {
+    public let id: UUID
+    public let name: String
+    /// Whether its members see each other's tickets.
+    public let sharedTickets: Bool
+
+    public init(id: UUID, name: String, sharedTickets: Bool) {
+        self.id = id
+        self.name = name
+        self.sharedTickets = sharedTickets
+    }
 }
 
 /// The auth service as the users service sees it: passwords for users an admin creates.

@@ -46,4 +46,13 @@ struct LocalUserDirectory: UserDirectory {
     func discardRegistration(workspaceID: UUID, id: UUID) async throws {
         try await accounts.discard(workspaceID: workspaceID, id: id)
     }
+
+    func organization(workspaceID: UUID, id: UUID) async throws -> DirectoryOrganization? {
+        try await accounts.store.organization(workspaceID: workspaceID, id: id, on: accounts.database.sql)
+            .map { DirectoryOrganization(id: $0.id, name: $0.name, sharedTickets: $0.sharedTickets) }
+    }
+
+    func teamExists(workspaceID: UUID, id: UUID) async throws -> Bool {
+        try await accounts.store.team(workspaceID: workspaceID, id: id, on: accounts.database.sql) != nil
+    }
 }

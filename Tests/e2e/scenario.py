@@ -160,6 +160,18 @@ def scenario(server):
     check(status == 405 and headers.get("Allow") == "POST", f"405: {status} {headers}")
     status, jwks, _ = server.call("GET", "/.well-known/jwks.json")
     check(status == 200 and jwks["keys"][0]["crv"] == "Ed25519", f"jwks: {jwks}")
+    # A ticket: the customer opens it, the agent finds it unassigned and takes it.
+    status, ticket, headers = server.call("POST", "/api/v1/tickets", {"subject": "Cannot log in",
+                                                                      "description": "Since this morning."},
+                                          carol["access_token"])
+    check(status == 201 and ticket["number"] >= 1 and ticket["status"] == "new", f"ticket: {status} {ticket}")
+    agent_login = login(server, "agent@example.com", "agent-password")
+    status, queue, _ = server.call("GET", "/api/v1/tickets?assignee_id=none", token=agent_login["access_token"])
+    check(status == 200 and ticket["id"] in [t["id"] for t in queue["items"]], f"queue: {queue}")
+    status, taken, _ = server.call("PATCH", f"/api/v1/tickets/{ticket['number']}", {"assignee_id": agent["id"]},
+                                   agent_login["access_token"])
+    check(status == 200 and taken["status"] == "open" and taken["version"] == 2, f"take: {status} {taken}")
+
     status, ready, _ = server.call("GET", "/readyz")
     check(status == 200 and ready["checks"]["database"] == "ok", f"readyz: {ready}")
 

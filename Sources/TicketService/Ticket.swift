@@ -1,0 +1,118 @@
+import Foundation
+import HelpdeskCore
+
+/// A support request: the row the ticket's event stream projects to.
+public struct Ticket: Sendable, Equatable {
+    public var id: UUID
+    public var workspaceID: UUID
+    public var number: Int
+    public var subject: String
+    public var status: TicketStatus
+    public var priority: TicketPriority
+    public var type: TicketType?
+    public var requesterID: UUID
+    public var assigneeID: UUID?
+    public var teamID: UUID?
+    public var organizationID: UUID?
+    public var tags: [String]
+    public var followerIDs: [UUID]
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var solvedAt: Date?
+    public var version: Int
+
+    /// The ETag of this version, for `If-Match`.
+    public var etag: String { "\"\(version)\"" }
+}
+
+extension Ticket: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case id, number, subject, status, priority, type, tags, version
+        case requesterID = "requester_id"
+        case assigneeID = "assignee_id"
+        case teamID = "team_id"
+        case organizationID = "organization_id"
+        case customFields = "custom_fields"
+        case followerIDs = "follower_ids"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case solvedAt = "solved_at"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id.lowercased, forKey: .id)
+        try c.encode(number, forKey: .number)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(status, forKey: .status)
+        try c.encode(priority, forKey: .priority)
+        try c.encode(type, forKey: .type)
+        try c.encode(requesterID.lowercased, forKey: .requesterID)
+        try c.encode(assigneeID?.lowercased, forKey: .assigneeID)
+        try c.encode(teamID?.lowercased, forKey: .teamID)
+        try c.encode(organizationID?.lowercased, forKey: .organizationID)
+        try c.encode(tags, forKey: .tags)
+        try c.encode([String: JSONValue](), forKey: .customFields)
+        try c.encode(followerIDs.map(\.lowercased), forKey: .followerIDs)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encode(solvedAt, forKey: .solvedAt)
+        try c.encode(version, forKey: .version)
+    }
+}
+
+/// A public reply or an internal note. Immutable once written.
+public struct Comment: Sendable, Equatable, Encodable {
+    public var id: UUID
+    public var ticketID: UUID
+    public var authorID: UUID
+    public var body: String
+    public var isPublic: Bool
+    public var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, body, attachments
+        case ticketID = "ticket_id"
+        case authorID = "author_id"
+        case isPublic = "public"
+        case createdAt = "created_at"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id.lowercased, forKey: .id)
+        try c.encode(ticketID.lowercased, forKey: .ticketID)
+        try c.encode(authorID.lowercased, forKey: .authorID)
+        try c.encode(body, forKey: .body)
+        try c.encode(isPublic, forKey: .isPublic)
+        try c.encode([String](), forKey: .attachments)
+        try c.encode(createdAt, forKey: .createdAt)
+    }
+}
+
+/// One entry of a ticket's history, as `GET /tickets/{id}/events` returns it.
+public struct TicketEvent: Sendable, Encodable {
+    public let id: UUID
+    public let type: String
+    public let actor: EventActor
+    public let subject: EventSubject
+    public let occurredAt: Date
+    public let data: JSONValue
+    /// False for what customers must not see (internal notes, internal fields).
+    let isPublic: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, actor, subject, data
+        case occurredAt = "occurred_at"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id.lowercased, forKey: .id)
+        try c.encode(type, forKey: .type)
+        try c.encode(actor, forKey: .actor)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(occurredAt, forKey: .occurredAt)
+        try c.encode(data, forKey: .data)
+    }
+}

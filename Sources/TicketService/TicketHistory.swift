@@ -1,0 +1,71 @@
+import Foundation
+import HelpdeskCore
+
+/// Builds the events a ticket change writes to its stream, each marked public or internal.
+///
+/// Internal: notes, assignment, team, tags. A customer reading the history sees public events only, and
+/// in those only the fields in `publicFields`.
+struct TicketHistory {
+    let principal: Principal
+    let at: Date
+
+    static let publicFields: Set<String> = ["subject", "status", "priority", "type", "number", "requester_id",
+                                            "comment_id", "public", "author_id", "from", "to", "changes"]
+
+    func event(_ type: String, _ ticket: Ticket, _ data: [String: JSONValue]) -> EventEnvelope {
+        EventEnvelope(type: type, workspaceID: ticket.workspaceID, actor: principal.actor,
+                      subject: EventSubject(type: "ticket", id: ticket.id), occurredAt: at, data: .object(data))
+    }
+
+    func created(_ t: Ticket, comment: Comment) -> [(EventEnvelope, Bool)] {
+        [
+            (event("ticket.created", t, [
+                "number": .number(Double(t.number)), "subject": .string(t.subject), "status": .string(t.status.rawValue),
+                "priority": .string(t.priority.rawValue), "type": t.type.map { .string($0.rawValue) } ?? .null,
+                "requester_id": .string(t.requesterID.lowercased), "assignee_id": Self.id(t.assigneeID),
+                "team_id": Self.id(t.teamID), "tags": .array(t.tags.map { .string($0) }),
+            ]), true),
+            commentAdded(t, comment),
+        ]
+    }
+
+    func commentAdded(_ t: Ticket, _ c: Comment) -> (EventEnvelope, Bool) {
+        (event("comment.added", t, [
+            "comment_id": .string(c.id.lowercased), "public": .bool(c.isPublic), "author_id": .string(c.authorID.lowercased),
+        ]), c.isPublic)
+    }
+
+    /// `ticket.updated` with a per-field diff, plus `ticket.status_changed` and `ticket.assigned` when those moved.
+    func updated(from a: Ticket, to b: Ticket) -> [(EventEnvelope, Bool)] {
+        var changes: [String: JSONValue] = [:]
+        func add(_ key: String, _ x: JSONValue, _ y: JSONValue) { if x != y { changes[key] = ["from": x, "to": y] } }
+        add("subject", .string(a.subject), .string(b.subject))
+        add("status", .string(a.status.rawValue), .string(b.status.rawValue))
+        add("priority", .string(a.priority.rawValue), .string(b.priority.rawValue))
+        add("type", a.type.map { .string($0.rawValue) } ?? .null, b.type.map { .string($0.rawValue) } ?? .null)
+        add("assignee_id", Self.id(a.assigneeID), Self.id(b.assigneeID))
+        add("team_id", Self.id(a.teamID), Self.id(b.teamID))
+        add("tags", .array(a.tags.map { .string($0) }), .array(b.tags.map { .string($0) }))
+        guard !changes.isEmpty else { return [] }
+        var out: [(EventEnvelope, Bool)] = [(event("ticket.updated", b, ["changes": .object(changes)]), true)]
+        if a.status != b.status {
+            out.append((event("ticket.status_changed", b, ["from": .string(a.status.rawValue), "to": .string(b.status.rawValue)]), true))
+        }
+        if a.assigneeID != b.assigneeID {
+            out.append((event("ticket.assigned", b, ["from": Self.id(a.assigneeID), "to": Self.id(b.assigneeID)]), false))
+        }
+        return out
+    }
+
+    static func id(_ id: UUID?) -> JSONValue { id.map { .string($0.lowercased) } ?? .null }
+
+    /// What a customer may read of an event's data: public fields, and only public fields of a diff.
+    static func customerView(_ data: JSONValue) -> JSONValue {
+        guard case .object(var object) = data else { return data }
+        object = object.filter { publicFields.contains($0.key) }
+        if case .object(let changes)? = object["changes"] {
+            object["changes"] = .object(changes.filter { publicFields.contains($0.key) })
+        }
+        return .object(object)
+    }
+}

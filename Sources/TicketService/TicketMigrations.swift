@@ -1,0 +1,81 @@
+import Platform
+
+/// The tickets service's tables.
+enum TicketMigrations {
+    static let all = ServiceMigrations(service: "tickets", migrations: [
+        Migration(version: 1, name: "tickets, comments, history, numbering, idempotency") { kind in [
+            """
+            CREATE TABLE tickets (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL,
+                number BIGINT NOT NULL,
+                subject TEXT NOT NULL,
+                status TEXT NOT NULL,
+                status_rank INTEGER NOT NULL,
+                priority TEXT NOT NULL,
+                priority_rank INTEGER NOT NULL,
+                type TEXT,
+                requester_id TEXT NOT NULL,
+                assignee_id TEXT,
+                team_id TEXT,
+                organization_id TEXT,
+                tags TEXT NOT NULL,
+                followers TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                solved_at BIGINT,
+                version INTEGER NOT NULL,
+                deleted_at BIGINT,
+                UNIQUE (workspace_id, number))
+            """,
+            "CREATE INDEX tickets_by_created ON tickets (workspace_id, created_at, id)",
+            "CREATE INDEX tickets_by_updated ON tickets (workspace_id, updated_at, id)",
+            "CREATE INDEX tickets_by_requester ON tickets (workspace_id, requester_id)",
+            "CREATE INDEX tickets_by_assignee ON tickets (workspace_id, assignee_id)",
+            """
+            CREATE TABLE ticket_tags (
+                ticket_id TEXT NOT NULL, workspace_id TEXT NOT NULL, tag TEXT NOT NULL,
+                PRIMARY KEY (ticket_id, tag))
+            """,
+            "CREATE INDEX ticket_tags_by_tag ON ticket_tags (workspace_id, tag)",
+            """
+            CREATE TABLE ticket_counters (workspace_id TEXT PRIMARY KEY, last_number BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE comments (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                author_id TEXT NOT NULL,
+                body TEXT NOT NULL,
+                is_public BOOLEAN NOT NULL,
+                created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX comments_by_ticket ON comments (workspace_id, ticket_id, id)",
+            """
+            CREATE TABLE ticket_events (
+                seq \(kind.autoIncrementPrimaryKey),
+                id TEXT NOT NULL UNIQUE,
+                workspace_id TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                is_public BOOLEAN NOT NULL,
+                envelope TEXT NOT NULL,
+                occurred_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX ticket_events_by_ticket ON ticket_events (workspace_id, ticket_id, seq)",
+            """
+            CREATE TABLE idempotency_keys (
+                workspace_id TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                scope TEXT NOT NULL,
+                idempotency_key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                body TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (workspace_id, user_id, scope, idempotency_key))
+            """,
+        ] },
+    ])
+}

@@ -1,0 +1,106 @@
+import Foundation
+import HelpdeskCore
+import HTTPTypes
+import Hummingbird
+import Platform
+
+/// HTTP adapters for `/api/v1/tickets`.
+struct TicketRoutes {
+    let tickets: Tickets
+
+    func add(to routes: Routes) {
+        routes.post { request, context in
+            let p = try context.requirePrincipal()
+            var body = try await JSONBody.read(request, context: context)
+            let input = NewTicket(
+                subject: body.string("subject", required: true) ?? "", description: body.string("description", required: true) ?? "",
+                priority: body.string("priority"), type: body.string("type"), tags: body.stringArray("tags"),
+                requesterID: body.uuid("requester_id"), assigneeID: body.uuid("assignee_id"), teamID: body.uuid("team_id"))
+            Self.refuseUnsupported(&body)
+            try body.validate(allowed: ["subject", "description", "priority", "type", "tags", "requester_id", "assignee_id",
+                                        "team_id", "custom_fields", "attachment_ids"])
+            let key = try request.headers[HTTPField.Name("Idempotency-Key")!].map {
+                try IdempotencyKey(header: $0, body: .object(body.object))
+            }
+            return try Self.respond(try await tickets.create(p, input, idempotency: key)) { ["ETag": $0.etag] }
+        }
+        routes.get { request, context in
+            let p = try context.requirePrincipal()
+            let page = try PageRequest.parse(limit: request.query("limit"), cursor: request.query("cursor"))
+            return try .json(try await tickets.list(p, query: { request.query($0) }, page: page))
+        }
+        routes.get(":id") { _, context in
+            let p = try context.requirePrincipal()
+            let ticket = try await tickets.get(p, reference: context.parameters.get("id") ?? "")
+            return try .json(ticket, headers: [.eTag: ticket.etag])
+        }
+        routes.patch(":id") { request, context in
+            let p = try context.requirePrincipal()
+            var body = try await JSONBody.read(request, context: context)
+            let changes = TicketChanges(
+                subject: body.string("subject"), status: body.string("status"), priority: body.string("priority"),
+                type: body.updateString("type", nullable: true), assigneeID: body.updateUUID("assignee_id"),
+                teamID: body.updateUUID("team_id"), tags: body.stringArray("tags"))
+            Self.refuseUnsupported(&body)
+            try body.validate(allowed: ["subject", "status", "priority", "type", "assignee_id", "team_id", "tags",
+                                        "custom_fields"])
+            let ticket = try await tickets.update(p, reference: context.parameters.get("id") ?? "", changes,
+                                                  ifMatch: request.headers[.ifMatch])
+            return try .json(ticket, headers: [.eTag: ticket.etag])
+        }
+        routes.delete(":id") { _, context in
+            let p = try context.requirePrincipal()
+            try await tickets.delete(p, reference: context.parameters.get("id") ?? "")
+            return Response(status: .noContent)
+        }
+        routes.get(":id/comments") { request, context in
+            let p = try context.requirePrincipal()
+            let page = try PageRequest.parse(limit: request.query("limit"), cursor: request.query("cursor"))
+            return try .json(try await tickets.comments(p, reference: context.parameters.get("id") ?? "", page: page))
+        }
+        routes.post(":id/comments") { request, context in
+            let p = try context.requirePrincipal()
+            var body = try await JSONBody.read(request, context: context)
+            let text = body.string("body", required: true) ?? ""
+            let isPublic = body.bool("public") ?? true
+            Self.refuseUnsupported(&body)
+            try body.validate(allowed: ["body", "public", "attachment_ids"])
+            let key = try request.headers[HTTPField.Name("Idempotency-Key")!].map {
+                try IdempotencyKey(header: $0, body: .object(body.object))
+            }
+            let created = try await tickets.addComment(p, reference: context.parameters.get("id") ?? "", body: text,
+                                                       isPublic: isPublic, idempotency: key)
+            return try Self.respond(created) { _ in [:] }
+        }
+        routes.get(":id/events") { request, context in
+            let p = try context.requirePrincipal()
+            let page = try PageRequest.parse(limit: request.query("limit"), cursor: request.query("cursor"))
+            return try .json(try await tickets.events(p, reference: context.parameters.get("id") ?? "", page: page))
+        }
+    }
+
+    /// Custom fields and attachments arrive in later releases; refusing them beats silently dropping them.
+    static func refuseUnsupported(_ body: inout JSONBody) {
+        for field in ["custom_fields", "attachment_ids"] {
+            switch body.object[field] {
+            case nil, .null?: continue
+            case .object(let o)? where o.isEmpty: continue
+            case .array(let a)? where a.isEmpty: continue
+            default: body.fail(field, "is not supported yet by this server")
+            }
+        }
+    }
+
+    static func respond<T: Encodable & Sendable>(_ created: Created<T>, headers: (T) -> [String: String]) throws -> Response {
+        switch created {
+        case .created(let value):
+            var fields = HTTPFields()
+            for (k, v) in headers(value) { fields[HTTPField.Name(k)!] = v }
+            return try .json(value, status: .created, headers: fields)
+        case .replayed(let status, let body):
+            return Response(status: .init(code: status),
+                            headers: [.contentType: "application/json; charset=utf-8", HTTPField.Name("Idempotent-Replayed")!: "true"],
+                            body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+    }
+}

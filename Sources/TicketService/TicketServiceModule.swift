@@ -1,0 +1,19 @@
+import Foundation
+import HelpdeskCore
+import Platform
+
+/// The tickets service: tickets, their conversation and their history.
+public struct TicketServiceModule: ServiceModule {
+    public let name = "tickets"
+    public let tickets: Tickets
+
+    public init(database: Database, directory: any UserDirectory, clock: TimeSource = .system) {
+        tickets = Tickets(database: database, directory: directory, clock: clock)
+    }
+
+    public var migrations: ServiceMigrations { TicketMigrations.all }
+
+    public func addRoutes(to routes: Routes) {
+        TicketRoutes(tickets: tickets).add(to: routes.group("api/v1/tickets"))
+    }
+}

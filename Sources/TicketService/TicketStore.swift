@@ -1,0 +1,269 @@
+import Foundation
+import HelpdeskCore
+import Platform
+import SQLKit
+
+/// All SQL of the tickets service. Every statement is scoped by workspace.
+struct TicketStore: Sendable {
+    let kind: DatabaseKind
+    static let columns = """
+        id, workspace_id, number, subject, status, priority, type, requester_id, assignee_id, team_id, organization_id, \
+        tags, followers, created_at, updated_at, solved_at, version
+        """
+
+    // MARK: - Numbers
+
+    /// The next ticket number of the workspace. Called inside the creating transaction, so a rollback gives the
+    /// number back (no gaps) and concurrent creators queue on the counter row (no duplicates).
+    func nextNumber(workspaceID: UUID, on db: any SQLDatabase) async throws -> Int {
+        try await db.raw("""
+            INSERT INTO ticket_counters (workspace_id, last_number) VALUES (\(bind: workspaceID.lowercased), 0)
+            ON CONFLICT (workspace_id) DO NOTHING
+            """).run()
+        guard let row = try await db.raw("""
+            UPDATE ticket_counters SET last_number = last_number + 1 WHERE workspace_id = \(bind: workspaceID.lowercased)
+            RETURNING last_number
+            """).first() else { throw HelpdeskError.internalError() }
+        return Int(try row.decode(column: "last_number", as: Int64.self))
+    }
+
+    // MARK: - Tickets
+
+    func insert(_ t: Ticket, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO tickets (id, workspace_id, number, subject, status, status_rank, priority, priority_rank, type,
+                                 requester_id, assignee_id, team_id, organization_id, tags, followers, created_at,
+                                 updated_at, solved_at, version)
+            VALUES (\(bind: t.id.lowercased), \(bind: t.workspaceID.lowercased), \(bind: t.number), \(bind: t.subject),
+                    \(bind: t.status.rawValue), \(bind: t.status.rank), \(bind: t.priority.rawValue), \(bind: t.priority.rank),
+                    \(bind: t.type?.rawValue), \(bind: t.requesterID.lowercased), \(bind: t.assigneeID?.lowercased),
+                    \(bind: t.teamID?.lowercased), \(bind: t.organizationID?.lowercased), \(bind: Self.json(t.tags)),
+                    \(bind: Self.json(t.followerIDs.map(\.lowercased))), \(bind: t.createdAt.epochMilliseconds),
+                    \(bind: t.updatedAt.epochMilliseconds), \(bind: t.solvedAt?.epochMilliseconds), \(bind: t.version))
+            """).run()
+        try await replaceTags(t, on: db)
+    }
+
+    func update(_ t: Ticket, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE tickets SET subject = \(bind: t.subject), status = \(bind: t.status.rawValue),
+                status_rank = \(bind: t.status.rank), priority = \(bind: t.priority.rawValue),
+                priority_rank = \(bind: t.priority.rank), type = \(bind: t.type?.rawValue),
+                assignee_id = \(bind: t.assigneeID?.lowercased), team_id = \(bind: t.teamID?.lowercased),
+                organization_id = \(bind: t.organizationID?.lowercased), tags = \(bind: Self.json(t.tags)),
+                followers = \(bind: Self.json(t.followerIDs.map(\.lowercased))),
+                updated_at = \(bind: t.updatedAt.epochMilliseconds), solved_at = \(bind: t.solvedAt?.epochMilliseconds),
+                version = \(bind: t.version)
+            WHERE workspace_id = \(bind: t.workspaceID.lowercased) AND id = \(bind: t.id.lowercased)
+            """).run()
+        try await replaceTags(t, on: db)
+    }
+
+    func softDelete(workspaceID: UUID, id: UUID, at now: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE tickets SET deleted_at = \(bind: now.epochMilliseconds)
+            WHERE workspace_id = \(bind: workspaceID.lowercased) AND id = \(bind: id.lowercased)
+            """).run()
+    }
+
+    private func replaceTags(_ t: Ticket, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM ticket_tags WHERE ticket_id = \(bind: t.id.lowercased)").run()
+        for tag in t.tags {
+            try await db.raw("""
+                INSERT INTO ticket_tags (ticket_id, workspace_id, tag)
+                VALUES (\(bind: t.id.lowercased), \(bind: t.workspaceID.lowercased), \(bind: tag))
+                """).run()
+        }
+    }
+
+    /// A live (not deleted) ticket by id or, when `reference` is digits, by number; locked for update when asked.
+    func ticket(workspaceID: UUID, reference: String, forUpdate: Bool = false, on db: any SQLDatabase) async throws -> Ticket? {
+        var query = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM tickets WHERE workspace_id = \(bind: workspaceID.lowercased) AND deleted_at IS NULL")
+        if let number = Int(reference), number > 0, !reference.contains("-") {
+            query.appendInterpolation(unsafeRaw: " AND number = ")
+            query.appendInterpolation(bind: number)
+        } else if let id = UUID(uuidString: reference) {
+            query.appendInterpolation(unsafeRaw: " AND id = ")
+            query.appendInterpolation(bind: id.lowercased)
+        } else {
+            return nil
+        }
+        if forUpdate && kind == .postgres { query.appendInterpolation(unsafeRaw: " FOR UPDATE") }
+        return try await db.raw(query).first().map(Self.decodeTicket)
+    }
+
+    func tickets(workspaceID: UUID, filter: TicketFilter, sort: TicketSort, after: TicketSort.Key?, limit: Int,
+                 on db: any SQLDatabase) async throws -> [Ticket] {
+        var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM tickets WHERE workspace_id = \(bind: workspaceID.lowercased) AND deleted_at IS NULL")
+        func and(_ sql: String, _ value: some Encodable & Sendable) {
+            q.appendInterpolation(unsafeRaw: " AND \(sql) ")
+            q.appendInterpolation(bind: value)
+        }
+        func anyOf(_ column: String, _ values: [String]) {
+            q.appendInterpolation(unsafeRaw: " AND \(column) IN (")
+            for (i, v) in values.enumerated() {
+                if i > 0 { q.appendInterpolation(unsafeRaw: ", ") }
+                q.appendInterpolation(bind: v)
+            }
+            q.appendInterpolation(unsafeRaw: ")")
+        }
+        if let visible = filter.visibleTo {
+            q.appendInterpolation(unsafeRaw: " AND (requester_id = ")
+            q.appendInterpolation(bind: visible.requesterID.lowercased)
+            if let org = visible.sharedOrganizationID {
+                q.appendInterpolation(unsafeRaw: " OR organization_id = ")
+                q.appendInterpolation(bind: org.lowercased)
+            }
+            q.appendInterpolation(unsafeRaw: ")")
+        }
+        if !filter.statuses.isEmpty { anyOf("status", filter.statuses.map(\.rawValue)) }
+        if !filter.priorities.isEmpty { anyOf("priority", filter.priorities.map(\.rawValue)) }
+        switch filter.assignee {
+        case .any: break
+        case .none: q.appendInterpolation(unsafeRaw: " AND assignee_id IS NULL")
+        case .user(let id): and("assignee_id =", id.lowercased)
+        }
+        if let id = filter.teamID { and("team_id =", id.lowercased) }
+        if let id = filter.requesterID { and("requester_id =", id.lowercased) }
+        if let id = filter.organizationID { and("organization_id =", id.lowercased) }
+        if let tag = filter.tag {
+            q.appendInterpolation(unsafeRaw: " AND EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = tickets.id AND tt.tag = ")
+            q.appendInterpolation(bind: tag)
+            q.appendInterpolation(unsafeRaw: ")")
+        }
+        if let date = filter.createdAfter { and("created_at >", date.epochMilliseconds) }
+        if let date = filter.updatedAfter { and("updated_at >", date.epochMilliseconds) }
+        if let after {
+            // Keyset pagination: strictly after the last row in (sort column, id) order, so rows added while a
+            // client pages never shift what it has not seen yet.
+            let op = sort.descending ? "<" : ">"
+            q.appendInterpolation(unsafeRaw: " AND (\(sort.column) \(op) ")
+            q.appendInterpolation(bind: after.value)
+            q.appendInterpolation(unsafeRaw: " OR (\(sort.column) = ")
+            q.appendInterpolation(bind: after.value)
+            q.appendInterpolation(unsafeRaw: " AND id \(op) ")
+            q.appendInterpolation(bind: after.id.lowercased)
+            q.appendInterpolation(unsafeRaw: "))")
+        }
+        let dir = sort.descending ? "DESC" : "ASC"
+        q.appendInterpolation(unsafeRaw: " ORDER BY \(sort.column) \(dir), id \(dir) LIMIT \(limit)")
+        return try await db.raw(q).all().map(Self.decodeTicket)
+    }
+
+    // MARK: - Comments
+
+    func insert(_ c: Comment, workspaceID: UUID, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO comments (id, workspace_id, ticket_id, author_id, body, is_public, created_at)
+            VALUES (\(bind: c.id.lowercased), \(bind: workspaceID.lowercased), \(bind: c.ticketID.lowercased),
+                    \(bind: c.authorID.lowercased), \(bind: c.body), \(bind: c.isPublic), \(bind: c.createdAt.epochMilliseconds))
+            """).run()
+    }
+
+    func comments(workspaceID: UUID, ticketID: UUID, includeInternal: Bool, after: UUID?, limit: Int,
+                  on db: any SQLDatabase) async throws -> [Comment] {
+        let visibility = includeInternal ? "" : " AND is_public = \(kind == .postgres ? "TRUE" : "1")"
+        return try await db.raw("""
+            SELECT id, ticket_id, author_id, body, is_public, created_at FROM comments
+            WHERE workspace_id = \(bind: workspaceID.lowercased) AND ticket_id = \(bind: ticketID.lowercased)
+              AND id > \(bind: after?.lowercased ?? "")\(unsafeRaw: visibility)
+            ORDER BY id LIMIT \(unsafeRaw: String(limit))
+            """).all().map { row in
+                Comment(id: try Self.uuid(row, "id"), ticketID: try Self.uuid(row, "ticket_id"),
+                        authorID: try Self.uuid(row, "author_id"), body: try row.decode(column: "body", as: String.self),
+                        isPublic: try row.decode(column: "is_public", as: Bool.self),
+                        createdAt: Date(epochMilliseconds: try row.decode(column: "created_at", as: Int64.self)))
+            }
+    }
+
+    // MARK: - History
+
+    /// Appends to the ticket's stream and to the outbox, in the caller's transaction.
+    func record(_ event: EventEnvelope, ticketID: UUID, isPublic: Bool, on db: any SQLDatabase) async throws {
+        let json = String(decoding: try EventJSON.encoder().encode(event), as: UTF8.self)
+        try await db.raw("""
+            INSERT INTO ticket_events (id, workspace_id, ticket_id, type, is_public, envelope, occurred_at)
+            VALUES (\(bind: event.id.lowercased), \(bind: event.workspaceID.lowercased), \(bind: ticketID.lowercased),
+                    \(bind: event.type), \(bind: isPublic), \(bind: json), \(bind: event.occurredAt.epochMilliseconds))
+            """).run()
+        try await Outbox.append(event, on: db)
+    }
+
+    func events(workspaceID: UUID, ticketID: UUID, includeInternal: Bool, afterSeq: Int64?, limit: Int,
+                on db: any SQLDatabase) async throws -> [(seq: Int64, event: TicketEvent)] {
+        let visibility = includeInternal ? "" : " AND is_public = \(kind == .postgres ? "TRUE" : "1")"
+        return try await db.raw("""
+            SELECT seq, is_public, envelope FROM ticket_events
+            WHERE workspace_id = \(bind: workspaceID.lowercased) AND ticket_id = \(bind: ticketID.lowercased)
+              AND seq > \(bind: afterSeq ?? 0)\(unsafeRaw: visibility)
+            ORDER BY seq LIMIT \(unsafeRaw: String(limit))
+            """).all().map { row in
+                let envelope = try EventJSON.decoder().decode(
+                    EventEnvelope.self, from: Data(try row.decode(column: "envelope", as: String.self).utf8))
+                let event = TicketEvent(id: envelope.id, type: envelope.type, actor: envelope.actor,
+                                        subject: envelope.subject, occurredAt: envelope.occurredAt, data: envelope.data,
+                                        isPublic: try row.decode(column: "is_public", as: Bool.self))
+                return (try row.decode(column: "seq", as: Int64.self), event)
+            }
+    }
+
+    // MARK: - Idempotency
+
+    func idempotentResponse(workspaceID: UUID, userID: UUID, scope: String, key: String,
+                            on db: any SQLDatabase) async throws -> (hash: String, status: Int, body: String)? {
+        guard let row = try await db.raw("""
+            SELECT request_hash, status, body FROM idempotency_keys
+            WHERE workspace_id = \(bind: workspaceID.lowercased) AND user_id = \(bind: userID.lowercased)
+              AND scope = \(bind: scope) AND idempotency_key = \(bind: key)
+            """).first() else { return nil }
+        return (try row.decode(column: "request_hash", as: String.self), try row.decode(column: "status", as: Int.self),
+                try row.decode(column: "body", as: String.self))
+    }
+
+    func rememberResponse(workspaceID: UUID, userID: UUID, scope: String, key: String, hash: String, status: Int,
+                          body: String, at now: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO idempotency_keys (workspace_id, user_id, scope, idempotency_key, request_hash, status, body, created_at)
+            VALUES (\(bind: workspaceID.lowercased), \(bind: userID.lowercased), \(bind: scope), \(bind: key), \(bind: hash),
+                    \(bind: status), \(bind: body), \(bind: now.epochMilliseconds))
+            """).run()
+    }
+
+    // MARK: - Decoding
+
+    static func decodeTicket(_ row: any SQLRow) throws -> Ticket {
+        Ticket(
+            id: try uuid(row, "id"), workspaceID: try uuid(row, "workspace_id"),
+            number: Int(try row.decode(column: "number", as: Int64.self)),
+            subject: try row.decode(column: "subject", as: String.self),
+            status: TicketStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
+            priority: TicketPriority(rawValue: try row.decode(column: "priority", as: String.self)) ?? .normal,
+            type: try row.decode(column: "type", as: String?.self).flatMap(TicketType.init(rawValue:)),
+            requesterID: try uuid(row, "requester_id"),
+            assigneeID: try row.decode(column: "assignee_id", as: String?.self).flatMap(UUID.init(uuidString:)),
+            teamID: try row.decode(column: "team_id", as: String?.self).flatMap(UUID.init(uuidString:)),
+            organizationID: try row.decode(column: "organization_id", as: String?.self).flatMap(UUID.init(uuidString:)),
+            tags: strings(try row.decode(column: "tags", as: String.self)),
+            followerIDs: strings(try row.decode(column: "followers", as: String.self)).compactMap(UUID.init(uuidString:)),
+            createdAt: Date(epochMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Date(epochMilliseconds: try row.decode(column: "updated_at", as: Int64.self)),
+            solvedAt: try row.decode(column: "solved_at", as: Int64?.self).map(Date.init(epochMilliseconds:)),
+            version: try row.decode(column: "version", as: Int.self))
+    }
+
+    static func uuid(_ row: any SQLRow, _ column: String) throws -> UUID {
+        let text = try row.decode(column: column, as: String.self)
+        guard let id = UUID(uuidString: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(column) is not a UUID"))
+        }
+        return id
+    }
+
+    static func json(_ strings: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func strings(_ json: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+    }
+}

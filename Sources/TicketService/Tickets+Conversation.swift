@@ -1,0 +1,95 @@
+import Foundation
+import HelpdeskCore
+import Platform
+import SQLKit
+
+extension Tickets {
+    /// Adds a public reply or an internal note. Customers reply publicly only; their reply reopens a pending or
+    /// solved ticket; a staff reply opens a new one. Closed tickets take no replies.
+    public func addComment(_ p: Principal, reference: String, body rawBody: String, isPublic: Bool,
+                           idempotency: IdempotencyKey? = nil) async throws -> Created<Comment> {
+        let current = try await get(p, reference: reference)
+        var errors: [FieldError] = []
+        let body = TicketValidation.body(rawBody, field: "body", errors: &errors)
+        if p.role == .customer && !isPublic { errors.append(.init(field: "public", message: "customers cannot add internal notes")) }
+        if !errors.isEmpty { throw HelpdeskError.validation(errors) }
+
+        let now = clock.now
+        let store = self.store
+        let history = TicketHistory(principal: p, at: now)
+        let comment = Comment(id: UUIDv7.make(at: now), ticketID: current.id, authorID: p.userID, body: body!,
+                              isPublic: isPublic, createdAt: now)
+        let scope = "comments.create:\(current.id.lowercased)"
+        do {
+            return try await database.transaction { db in
+                if let idempotency, let earlier = try await store.idempotentResponse(
+                    workspaceID: p.workspaceID, userID: p.userID, scope: scope, key: idempotency.key, on: db) {
+                    guard earlier.hash == idempotency.requestHash else { throw Self.keyReused() }
+                    return .replayed(status: earlier.status, body: earlier.body)
+                }
+                guard var ticket = try await store.ticket(workspaceID: p.workspaceID, reference: current.id.lowercased,
+                                                          forUpdate: true, on: db) else { throw HelpdeskError.notFound("ticket") }
+                if ticket.status == .closed { throw Self.closed() }
+                let before = ticket
+                if p.role == .customer, ticket.status == .pending || ticket.status == .solved {
+                    ticket.status = .open
+                    ticket.solvedAt = nil
+                } else if p.role.isStaff, isPublic, ticket.status == .new {
+                    ticket.status = .open
+                }
+                ticket.version += 1
+                ticket.updatedAt = now
+                try await store.update(ticket, on: db)
+                try await store.insert(comment, workspaceID: p.workspaceID, on: db)
+                let (added, addedPublic) = history.commentAdded(ticket, comment)
+                try await store.record(added, ticketID: ticket.id, isPublic: addedPublic, on: db)
+                for (event, isPublic) in history.updated(from: before, to: ticket) {
+                    try await store.record(event, ticketID: ticket.id, isPublic: isPublic, on: db)
+                }
+                if let idempotency {
+                    let json = String(decoding: try EventJSON.encoder().encode(comment), as: UTF8.self)
+                    try await store.rememberResponse(workspaceID: p.workspaceID, userID: p.userID, scope: scope,
+                                                     key: idempotency.key, hash: idempotency.requestHash, status: 201,
+                                                     body: json, at: now, on: db)
+                }
+                return .created(comment)
+            }
+        } catch where Database.isUniqueViolation(error) && idempotency != nil {
+            guard let earlier = try await store.idempotentResponse(workspaceID: p.workspaceID, userID: p.userID,
+                                                                   scope: scope, key: idempotency!.key, on: database.sql)
+            else { throw error }
+            guard earlier.hash == idempotency!.requestHash else { throw Self.keyReused() }
+            return .replayed(status: earlier.status, body: earlier.body)
+        }
+    }
+
+    /// The conversation, oldest first; customers never receive internal notes.
+    public func comments(_ p: Principal, reference: String, page: PageRequest) async throws -> Page<Comment> {
+        let ticket = try await get(p, reference: reference)
+        let rows = try await store.comments(workspaceID: p.workspaceID, ticketID: ticket.id, includeInternal: p.role.isStaff,
+                                            after: page.after.flatMap(UUID.init(uuidString:)), limit: page.limit + 1,
+                                            on: database.sql)
+        let items = Array(rows.prefix(page.limit))
+        return Page(items: items, nextCursor: rows.count > page.limit ? items.last.map { Cursor.encode($0.id.lowercased) } : nil)
+    }
+
+    /// The ticket's history, oldest first; customers get public events with public fields only.
+    public func events(_ p: Principal, reference: String, page: PageRequest) async throws -> Page<TicketEvent> {
+        let ticket = try await get(p, reference: reference)
+        let afterSeq = try page.after.map { raw -> Int64 in
+            guard let seq = Int64(raw) else { throw HelpdeskError.badParameter("cursor", "is not valid") }
+            return seq
+        }
+        let rows = try await store.events(workspaceID: p.workspaceID, ticketID: ticket.id, includeInternal: p.role.isStaff,
+                                          afterSeq: afterSeq, limit: page.limit + 1, on: database.sql)
+        var items = rows.prefix(page.limit).map(\.event)
+        if p.role == .customer {
+            items = items.map { e in
+                TicketEvent(id: e.id, type: e.type, actor: e.actor, subject: e.subject, occurredAt: e.occurredAt,
+                            data: TicketHistory.customerView(e.data), isPublic: e.isPublic)
+            }
+        }
+        let next = rows.count > page.limit ? rows[page.limit - 1].seq : nil
+        return Page(items: items, nextCursor: next.map { Cursor.encode(String($0)) })
+    }
+}

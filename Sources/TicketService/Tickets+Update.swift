@@ -1,0 +1,96 @@
+import Foundation
+import HelpdeskCore
+import Platform
+import SQLKit
+
+extension Tickets {
+    /// Applies `changes`. `ifMatch` (the ETag a client read) must still be current, else 412 `version_conflict`.
+    public func update(_ p: Principal, reference: String, _ changes: TicketChanges, ifMatch: String?) async throws -> Ticket {
+        let current = try await get(p, reference: reference)
+        if p.role == .customer && !changes.isCustomerAllowed {
+            throw HelpdeskError.forbidden("Customers may only mark their tickets solved.")
+        }
+        var errors: [FieldError] = []
+        let subject = changes.subject.flatMap { TicketValidation.subject($0, errors: &errors) }
+        let status = changes.status.flatMap { TicketValidation.status($0, errors: &errors) }
+        let priority = changes.priority.flatMap { TicketValidation.priority($0, errors: &errors) }
+        var parsedType: TicketType?? = nil
+        if case .set(let raw) = changes.type { parsedType = .some(raw.flatMap { TicketValidation.type($0, errors: &errors) }) }
+        let type = parsedType
+        let tags = changes.tags.flatMap { TicketValidation.tags($0, errors: &errors) }
+        try await checkAssignment(p.workspaceID, assigneeID: changes.assigneeID.value ?? nil,
+                                  teamID: changes.teamID.value ?? nil, errors: &errors)
+        if !errors.isEmpty { throw HelpdeskError.validation(errors) }
+        let expected = try ifMatch.map(Self.version(fromETag:))
+
+        let now = clock.now
+        let store = self.store
+        let history = TicketHistory(principal: p, at: now)
+        return try await database.transaction { db in
+            guard var ticket = try await store.ticket(workspaceID: p.workspaceID, reference: current.id.lowercased,
+                                                      forUpdate: true, on: db) else { throw HelpdeskError.notFound("ticket") }
+            if let expected, expected != ticket.version { throw HelpdeskError.versionConflict() }
+            let before = ticket
+            if let subject { ticket.subject = subject }
+            if let priority { ticket.priority = priority }
+            if let type { ticket.type = type }
+            if case .set(let assignee) = changes.assigneeID { ticket.assigneeID = assignee }
+            if case .set(let team) = changes.teamID { ticket.teamID = team }
+            if let tags { ticket.tags = tags }
+            if let status, status != ticket.status {
+                try Self.checkTransition(from: ticket.status, to: status)
+                ticket.status = status
+            } else if status == nil, ticket.status == .new, ticket.assigneeID != nil {
+                ticket.status = .open   // assigning a new ticket opens it
+            }
+            if before.status == .closed && ticket != before { throw Self.closed() }
+            if ticket.status == .solved && before.status != .solved { ticket.solvedAt = now }
+            if ticket.status != .solved && ticket.status != .closed { ticket.solvedAt = nil }
+            let events = history.updated(from: before, to: ticket)
+            if events.isEmpty { return before }
+            ticket.version += 1
+            ticket.updatedAt = now
+            try await store.update(ticket, on: db)
+            for (event, isPublic) in events {
+                try await store.record(event, ticketID: ticket.id, isPublic: isPublic, on: db)
+            }
+            return ticket
+        }
+    }
+
+    /// Soft-deletes a ticket (admins): gone from lists, kept in history.
+    public func delete(_ p: Principal, reference: String) async throws {
+        try p.require(.admin)
+        let ticket = try await get(p, reference: reference)
+        let now = clock.now
+        let store = self.store
+        let history = TicketHistory(principal: p, at: now)
+        try await database.transaction { db in
+            try await store.softDelete(workspaceID: p.workspaceID, id: ticket.id, at: now, on: db)
+            try await store.record(history.event("ticket.deleted", ticket, ["number": .number(Double(ticket.number))]),
+                                   ticketID: ticket.id, isPublic: false, on: db)
+        }
+    }
+
+    static func checkTransition(from: TicketStatus, to: TicketStatus) throws {
+        if from == .closed { throw closed() }
+        guard from.successors.contains(to) else {
+            throw HelpdeskError(status: 422, code: "invalid_status_transition", title: "Invalid status change",
+                                detail: "A ticket cannot go from \(from.rawValue) to \(to.rawValue).",
+                                errors: [FieldError(field: "status", message: "cannot change from \(from.rawValue) to \(to.rawValue)")])
+        }
+    }
+
+    static func closed() -> HelpdeskError {
+        .conflict(code: "ticket_closed", "The ticket is closed; closed tickets cannot change. Open a follow-up ticket instead.")
+    }
+
+    /// `"3"` or `W/"3"` → 3; anything else is a 412, as no version matches it.
+    static func version(fromETag raw: String) throws -> Int {
+        var text = raw.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("W/") { text.removeFirst(2) }
+        text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        guard let version = Int(text) else { throw HelpdeskError.versionConflict() }
+        return version
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import HelpdeskCore
+import Platform
+import SQLKit
+
+/// The ticket lifecycle: who may see and change which ticket, and the history each change writes.
+public struct Tickets: Sendable {
+    let database: Database
+    let directory: any UserDirectory
+    let clock: TimeSource
+    let store: TicketStore
+
+    public init(database: Database, directory: any UserDirectory, clock: TimeSource = .system) {
+        self.database = database
+        self.directory = directory
+        self.clock = clock
+        self.store = TicketStore(kind: database.kind)
+    }
+
+    // MARK: - Creating
+
+    public func create(_ p: Principal, _ input: NewTicket, idempotency: IdempotencyKey? = nil) async throws -> Created<Ticket> {
+        var errors: [FieldError] = []
+        let subject = TicketValidation.subject(input.subject, errors: &errors)
+        let description = TicketValidation.body(input.description, field: "description", errors: &errors)
+        let priority = input.priority.map { TicketValidation.priority($0, errors: &errors) } ?? .normal
+        let type = input.type.flatMap { TicketValidation.type($0, errors: &errors) }
+        let tags = TicketValidation.tags(input.tags ?? [], errors: &errors) ?? []
+        if p.role == .customer {
+            // Customers may tag a new ticket (a form's category), but never assign it.
+            for (field, set) in [("assignee_id", input.assigneeID != nil), ("team_id", input.teamID != nil)] where set {
+                errors.append(.init(field: field, message: "cannot be set by customers"))
+            }
+            if let requester = input.requesterID, requester != p.userID {
+                errors.append(.init(field: "requester_id", message: "customers open tickets for themselves only"))
+            }
+        }
+        let requesterID = input.requesterID ?? p.userID
+        let requester = try await directory.user(workspaceID: p.workspaceID, id: requesterID)
+        if requester == nil || requester?.active == false {
+            errors.append(.init(field: "requester_id", message: "is not an active user of this workspace"))
+        }
+        try await checkAssignment(p.workspaceID, assigneeID: input.assigneeID, teamID: input.teamID, errors: &errors)
+        if !errors.isEmpty { throw HelpdeskError.validation(errors) }
+
+        let now = clock.now
+        let store = self.store
+        let workspaceID = p.workspaceID
+        let draft = Ticket(id: UUIDv7.make(at: now), workspaceID: workspaceID, number: 0, subject: subject!,
+                            status: input.assigneeID == nil ? .new : .open, priority: priority ?? .normal, type: type,
+                            requesterID: requesterID, assigneeID: input.assigneeID, teamID: input.teamID,
+                            organizationID: requester?.organizationID, tags: tags, followerIDs: [], createdAt: now,
+                            updatedAt: now, solvedAt: nil, version: 1)
+        let comment = Comment(id: UUIDv7.make(at: now), ticketID: draft.id, authorID: p.userID, body: description!,
+                              isPublic: true, createdAt: now)
+        let events = TicketHistory(principal: p, at: now)
+        do {
+            return try await database.transaction { db in
+                if let idempotency, let earlier = try await store.idempotentResponse(
+                    workspaceID: workspaceID, userID: p.userID, scope: "tickets.create", key: idempotency.key, on: db) {
+                    guard earlier.hash == idempotency.requestHash else { throw Self.keyReused() }
+                    return .replayed(status: earlier.status, body: earlier.body)
+                }
+                var ticket = draft
+                ticket.number = try await store.nextNumber(workspaceID: workspaceID, on: db)
+                try await store.insert(ticket, on: db)
+                try await store.insert(comment, workspaceID: workspaceID, on: db)
+                for (event, isPublic) in events.created(ticket, comment: comment) {
+                    try await store.record(event, ticketID: ticket.id, isPublic: isPublic, on: db)
+                }
+                if let idempotency {
+                    let body = String(decoding: try EventJSON.encoder().encode(ticket), as: UTF8.self)
+                    try await store.rememberResponse(workspaceID: workspaceID, userID: p.userID, scope: "tickets.create",
+                                                     key: idempotency.key, hash: idempotency.requestHash, status: 201,
+                                                     body: body, at: now, on: db)
+                }
+                return .created(ticket)
+            }
+        } catch where Database.isUniqueViolation(error) && idempotency != nil {
+            // A concurrent request with the same key won the race; answer as it did.
+            guard let earlier = try await store.idempotentResponse(workspaceID: workspaceID, userID: p.userID,
+                                                                   scope: "tickets.create", key: idempotency!.key,
+                                                                   on: database.sql) else { throw error }
+            guard earlier.hash == idempotency!.requestHash else { throw Self.keyReused() }
+            return .replayed(status: earlier.status, body: earlier.body)
+        }
+    }
+
+    static func keyReused() -> HelpdeskError {
+        HelpdeskError(status: 422, code: "idempotency_key_reused", title: "Idempotency key reused",
+                      detail: "This Idempotency-Key was used with a different request body.",
+                      errors: [FieldError(field: "Idempotency-Key", message: "was used with another body")])
+    }
+
+    /// An assignee must be an active agent or admin; a team must exist.
+    func checkAssignment(_ workspaceID: UUID, assigneeID: UUID?, teamID: UUID?, errors: inout [FieldError]) async throws {
+        if let assigneeID {
+            let user = try await directory.user(workspaceID: workspaceID, id: assigneeID)
+            if user == nil || user?.active == false || user?.role.isStaff == false {
+                errors.append(.init(field: "assignee_id", message: "must be an active agent of this workspace"))
+            }
+        }
+        if let teamID, try await !directory.teamExists(workspaceID: workspaceID, id: teamID) {
+            errors.append(.init(field: "team_id", message: "does not exist"))
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The ticket if the caller may see it; otherwise 404, so a customer cannot learn it exists.
+    public func get(_ p: Principal, reference: String) async throws -> Ticket {
+        guard let ticket = try await store.ticket(workspaceID: p.workspaceID, reference: reference, on: database.sql),
+              try await canSee(p, ticket) else { throw HelpdeskError.notFound("ticket") }
+        return ticket
+    }
+
+    func canSee(_ p: Principal, _ ticket: Ticket) async throws -> Bool {
+        if p.role.isStaff || ticket.requesterID == p.userID { return true }
+        guard let org = ticket.organizationID else { return false }
+        return try await sharedOrganization(of: p) == org
+    }
+
+    /// The customer's organization when it shares tickets among its members.
+    func sharedOrganization(of p: Principal) async throws -> UUID? {
+        guard let me = try await directory.user(workspaceID: p.workspaceID, id: p.userID), let org = me.organizationID,
+              let details = try await directory.organization(workspaceID: p.workspaceID, id: org),
+              details.sharedTickets else { return nil }
+        return org
+    }
+
+    public func list(_ p: Principal, query: (String) -> String?, page: PageRequest) async throws -> Page<Ticket> {
+        var filter = try TicketFilter.parse(query, me: p.userID)
+        let sort = try TicketSort.parse(query("sort"))
+        if p.role == .customer {
+            filter.visibleTo = .init(requesterID: p.userID, sharedOrganizationID: try await sharedOrganization(of: p))
+        }
+        let rows = try await store.tickets(workspaceID: p.workspaceID, filter: filter, sort: sort,
+                                           after: try sort.decode(page.after), limit: page.limit + 1, on: database.sql)
+        let items = Array(rows.prefix(page.limit))
+        return Page(items: items, nextCursor: rows.count > page.limit ? items.last.map(sort.cursor(for:)) : nil)
+    }
+}

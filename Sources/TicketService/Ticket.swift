@@ -15,6 +15,8 @@ public struct Ticket: Sendable, Equatable {
     public var teamID: UUID?
     public var organizationID: UUID?
     public var tags: [String]
+    /// Values of custom fields by key; absent keys have no value.
+    public var customFields: [String: JSONValue] = [:]
     public var followerIDs: [UUID]
     public var createdAt: Date
     public var updatedAt: Date
@@ -52,7 +54,7 @@ extension Ticket: Encodable {
         try c.encode(teamID?.lowercased, forKey: .teamID)
         try c.encode(organizationID?.lowercased, forKey: .organizationID)
         try c.encode(tags, forKey: .tags)
-        try c.encode([String: JSONValue](), forKey: .customFields)
+        try c.encode(customFields, forKey: .customFields)
         try c.encode(followerIDs.map(\.lowercased), forKey: .followerIDs)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(updatedAt, forKey: .updatedAt)

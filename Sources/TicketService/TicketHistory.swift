@@ -24,6 +24,7 @@ struct TicketHistory {
                 "priority": .string(t.priority.rawValue), "type": t.type.map { .string($0.rawValue) } ?? .null,
                 "requester_id": .string(t.requesterID.lowercased), "assignee_id": Self.id(t.assigneeID),
                 "team_id": Self.id(t.teamID), "tags": .array(t.tags.map { .string($0) }),
+                "custom_fields": .object(t.customFields),
             ]), true),
             commentAdded(t, comment),
         ]
@@ -46,6 +47,9 @@ struct TicketHistory {
         add("assignee_id", Self.id(a.assigneeID), Self.id(b.assigneeID))
         add("team_id", Self.id(a.teamID), Self.id(b.teamID))
         add("tags", .array(a.tags.map { .string($0) }), .array(b.tags.map { .string($0) }))
+        for key in Set(a.customFields.keys).union(b.customFields.keys) {
+            add("custom_fields.\(key)", a.customFields[key] ?? .null, b.customFields[key] ?? .null)
+        }
         guard !changes.isEmpty else { return [] }
         var out: [(EventEnvelope, Bool)] = [(event("ticket.updated", b, ["changes": .object(changes)]), true)]
         if a.status != b.status {

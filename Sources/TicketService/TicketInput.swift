@@ -12,9 +12,12 @@ public struct NewTicket: Sendable {
     public var requesterID: UUID?
     public var assigneeID: UUID?
     public var teamID: UUID?
+    public var customFields: [String: JSONValue]?
 
     public init(subject: String, description: String, priority: String? = nil, type: String? = nil,
-                tags: [String]? = nil, requesterID: UUID? = nil, assigneeID: UUID? = nil, teamID: UUID? = nil) {
+                tags: [String]? = nil, requesterID: UUID? = nil, assigneeID: UUID? = nil, teamID: UUID? = nil,
+                customFields: [String: JSONValue]? = nil) {
+        self.customFields = customFields
         self.subject = subject
         self.description = description
         self.priority = priority
@@ -35,10 +38,12 @@ public struct TicketChanges: Sendable {
     public var assigneeID: FieldUpdate<UUID?> = .absent
     public var teamID: FieldUpdate<UUID?> = .absent
     public var tags: [String]?
+    public var customFields: [String: JSONValue]?
 
     public init(subject: String? = nil, status: String? = nil, priority: String? = nil,
                 type: FieldUpdate<String?> = .absent, assigneeID: FieldUpdate<UUID?> = .absent,
-                teamID: FieldUpdate<UUID?> = .absent, tags: [String]? = nil) {
+                teamID: FieldUpdate<UUID?> = .absent, tags: [String]? = nil, customFields: [String: JSONValue]? = nil) {
+        self.customFields = customFields
         self.subject = subject
         self.status = status
         self.priority = priority
@@ -48,7 +53,8 @@ public struct TicketChanges: Sendable {
         self.tags = tags
     }
 
-    /// What a customer may change on their own ticket: marking it solved.
+    /// What a customer may change on their own ticket: marking it solved, and the fields they may fill in
+    /// (checked field by field).
     var isCustomerAllowed: Bool {
         subject == nil && priority == nil && type == .absent && assigneeID == .absent && teamID == .absent && tags == nil
             && (status == nil || status == TicketStatus.solved.rawValue)

@@ -77,5 +77,24 @@ enum TicketMigrations {
                 PRIMARY KEY (workspace_id, user_id, scope, idempotency_key))
             """,
         ] },
+        Migration(version: 2, name: "custom ticket fields") { _ in [
+            """
+            CREATE TABLE ticket_fields (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL,
+                field_key TEXT NOT NULL,
+                title TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                options TEXT NOT NULL,
+                pattern TEXT,
+                required_on_solve BOOLEAN NOT NULL,
+                customer_editable BOOLEAN NOT NULL,
+                active BOOLEAN NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                UNIQUE (workspace_id, field_key))
+            """,
+            "ALTER TABLE tickets ADD COLUMN custom_fields TEXT NOT NULL DEFAULT '{}'",
+        ] },
     ])
 }

@@ -15,7 +15,8 @@ struct TicketRoutes {
             let input = NewTicket(
                 subject: body.string("subject", required: true) ?? "", description: body.string("description", required: true) ?? "",
                 priority: body.string("priority"), type: body.string("type"), tags: body.stringArray("tags"),
-                requesterID: body.uuid("requester_id"), assigneeID: body.uuid("assignee_id"), teamID: body.uuid("team_id"))
+                requesterID: body.uuid("requester_id"), assigneeID: body.uuid("assignee_id"), teamID: body.uuid("team_id"),
+                customFields: body.object("custom_fields"))
             Self.refuseUnsupported(&body)
             try body.validate(allowed: ["subject", "description", "priority", "type", "tags", "requester_id", "assignee_id",
                                         "team_id", "custom_fields", "attachment_ids"])
@@ -40,7 +41,7 @@ struct TicketRoutes {
             let changes = TicketChanges(
                 subject: body.string("subject"), status: body.string("status"), priority: body.string("priority"),
                 type: body.updateString("type", nullable: true), assigneeID: body.updateUUID("assignee_id"),
-                teamID: body.updateUUID("team_id"), tags: body.stringArray("tags"))
+                teamID: body.updateUUID("team_id"), tags: body.stringArray("tags"), customFields: body.object("custom_fields"))
             Self.refuseUnsupported(&body)
             try body.validate(allowed: ["subject", "status", "priority", "type", "assignee_id", "team_id", "tags",
                                         "custom_fields"])
@@ -79,12 +80,11 @@ struct TicketRoutes {
         }
     }
 
-    /// Custom fields and attachments arrive in later releases; refusing them beats silently dropping them.
+    /// Attachments arrive with the files service; refusing them beats silently dropping them.
     static func refuseUnsupported(_ body: inout JSONBody) {
-        for field in ["custom_fields", "attachment_ids"] {
+        for field in ["attachment_ids"] {
             switch body.object[field] {
             case nil, .null?: continue
-            case .object(let o)? where o.isEmpty: continue
             case .array(let a)? where a.isEmpty: continue
             default: body.fail(field, "is not supported yet by this server")
             }
@@ -102,5 +102,62 @@ struct TicketRoutes {
                             headers: [.contentType: "application/json; charset=utf-8", HTTPField.Name("Idempotent-Replayed")!: "true"],
                             body: .init(byteBuffer: ByteBuffer(string: body)))
         }
+    }
+}
+
+/// HTTP adapters for `/api/v1/ticket-fields`.
+struct TicketFieldRoutes {
+    let fields: TicketFields
+
+    func add(to routes: Routes) {
+        routes.get { _, context in
+            let p = try context.requirePrincipal()
+            return try .json(Page(items: try await fields.list(p), nextCursor: nil))
+        }
+        routes.post { request, context in
+            let p = try context.require(.admin)
+            var body = try await JSONBody.read(request, context: context)
+            let definition = Self.definition(&body, creating: true)
+            try body.validate(allowed: Self.allowed)
+            return try .json(try await fields.create(p, definition), status: .created)
+        }
+        routes.patch(":id") { request, context in
+            let p = try context.require(.admin)
+            let id = try context.parameters.uuid("id", what: "ticket field")
+            var body = try await JSONBody.read(request, context: context)
+            let definition = Self.definition(&body, creating: false)
+            try body.validate(allowed: Self.allowed)
+            return try .json(try await fields.update(p, id: id, definition))
+        }
+        routes.delete(":id") { _, context in
+            let p = try context.require(.admin)
+            try await fields.delete(p, id: try context.parameters.uuid("id", what: "ticket field"))
+            return Response(status: .noContent)
+        }
+    }
+
+    static let allowed: Set<String> = ["key", "title", "type", "options", "pattern", "required_on_solve",
+                                       "customer_editable", "active"]
+
+    static func definition(_ body: inout JSONBody, creating: Bool) -> FieldDefinition {
+        var options: [TicketField.Option]?
+        switch body.object["options"] {
+        case nil, .null?: break
+        case .array(let items)?:
+            options = []
+            for (i, item) in items.enumerated() {
+                guard case .object(let o) = item, let value = o["value"]?.stringValue, let label = o["label"]?.stringValue else {
+                    body.fail("options[\(i)]", "must be {\"value\": string, \"label\": string}")
+                    options = nil
+                    break
+                }
+                options?.append(TicketField.Option(value: value, label: label))
+            }
+        default: body.fail("options", "must be an array of {value, label}")
+        }
+        return FieldDefinition(key: body.string("key", required: creating), title: body.string("title", required: creating),
+                               type: body.string("type", required: creating), options: options,
+                               pattern: body.string("pattern"), requiredOnSolve: body.bool("required_on_solve"),
+                               customerEditable: body.bool("customer_editable"), active: body.bool("active"))
     }
 }

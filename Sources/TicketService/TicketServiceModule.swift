@@ -15,5 +15,6 @@ public struct TicketServiceModule: ServiceModule {
 
     public func addRoutes(to routes: Routes) {
         TicketRoutes(tickets: tickets).add(to: routes.group("api/v1/tickets"))
+        TicketFieldRoutes(fields: tickets.fields).add(to: routes.group("api/v1/ticket-fields"))
     }
 }

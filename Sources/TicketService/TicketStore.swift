@@ -8,7 +8,7 @@ struct TicketStore: Sendable {
     let kind: DatabaseKind
     static let columns = """
         id, workspace_id, number, subject, status, priority, type, requester_id, assignee_id, team_id, organization_id, \
-        tags, followers, created_at, updated_at, solved_at, version
+        tags, followers, created_at, updated_at, solved_at, version, custom_fields
         """
 
     // MARK: - Numbers
@@ -33,13 +33,14 @@ struct TicketStore: Sendable {
         try await db.raw("""
             INSERT INTO tickets (id, workspace_id, number, subject, status, status_rank, priority, priority_rank, type,
                                  requester_id, assignee_id, team_id, organization_id, tags, followers, created_at,
-                                 updated_at, solved_at, version)
+                                 updated_at, solved_at, version, custom_fields)
             VALUES (\(bind: t.id.lowercased), \(bind: t.workspaceID.lowercased), \(bind: t.number), \(bind: t.subject),
                     \(bind: t.status.rawValue), \(bind: t.status.rank), \(bind: t.priority.rawValue), \(bind: t.priority.rank),
                     \(bind: t.type?.rawValue), \(bind: t.requesterID.lowercased), \(bind: t.assigneeID?.lowercased),
                     \(bind: t.teamID?.lowercased), \(bind: t.organizationID?.lowercased), \(bind: Self.json(t.tags)),
                     \(bind: Self.json(t.followerIDs.map(\.lowercased))), \(bind: t.createdAt.epochMilliseconds),
-                    \(bind: t.updatedAt.epochMilliseconds), \(bind: t.solvedAt?.epochMilliseconds), \(bind: t.version))
+                    \(bind: t.updatedAt.epochMilliseconds), \(bind: t.solvedAt?.epochMilliseconds), \(bind: t.version),
+                    \(bind: Self.json(t.customFields)))
             """).run()
         try await replaceTags(t, on: db)
     }
@@ -53,7 +54,7 @@ struct TicketStore: Sendable {
                 organization_id = \(bind: t.organizationID?.lowercased), tags = \(bind: Self.json(t.tags)),
                 followers = \(bind: Self.json(t.followerIDs.map(\.lowercased))),
                 updated_at = \(bind: t.updatedAt.epochMilliseconds), solved_at = \(bind: t.solvedAt?.epochMilliseconds),
-                version = \(bind: t.version)
+                version = \(bind: t.version), custom_fields = \(bind: Self.json(t.customFields))
             WHERE workspace_id = \(bind: t.workspaceID.lowercased) AND id = \(bind: t.id.lowercased)
             """).run()
         try await replaceTags(t, on: db)
@@ -244,11 +245,20 @@ struct TicketStore: Sendable {
             teamID: try row.decode(column: "team_id", as: String?.self).flatMap(UUID.init(uuidString:)),
             organizationID: try row.decode(column: "organization_id", as: String?.self).flatMap(UUID.init(uuidString:)),
             tags: strings(try row.decode(column: "tags", as: String.self)),
+            customFields: fields(try row.decode(column: "custom_fields", as: String.self)),
             followerIDs: strings(try row.decode(column: "followers", as: String.self)).compactMap(UUID.init(uuidString:)),
             createdAt: Date(epochMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Date(epochMilliseconds: try row.decode(column: "updated_at", as: Int64.self)),
             solvedAt: try row.decode(column: "solved_at", as: Int64?.self).map(Date.init(epochMilliseconds:)),
             version: try row.decode(column: "version", as: Int.self))
+    }
+
+    static func fields(_ json: String) -> [String: JSONValue] {
+        (try? JSONDecoder().decode([String: JSONValue].self, from: Data(json.utf8))) ?? [:]
+    }
+
+    static func json(_ values: [String: JSONValue]) -> String {
+        String(decoding: (try? EventJSON.encoder().encode(values)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     static func uuid(_ row: any SQLRow, _ column: String) throws -> UUID {

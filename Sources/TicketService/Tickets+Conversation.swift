@@ -8,7 +8,7 @@ extension Tickets {
     /// solved ticket; a staff reply opens a new one. Closed tickets take no replies.
     public func addComment(_ p: Principal, reference: String, body rawBody: String, isPublic: Bool,
                            idempotency: IdempotencyKey? = nil) async throws -> Created<Comment> {
-        let current = try await get(p, reference: reference)
+        let current = try await visibleTicket(p, reference: reference)
         var errors: [FieldError] = []
         let body = TicketValidation.body(rawBody, field: "body", errors: &errors)
         if p.role == .customer && !isPublic { errors.append(.init(field: "public", message: "customers cannot add internal notes")) }
@@ -65,7 +65,7 @@ extension Tickets {
 
     /// The conversation, oldest first; customers never receive internal notes.
     public func comments(_ p: Principal, reference: String, page: PageRequest) async throws -> Page<Comment> {
-        let ticket = try await get(p, reference: reference)
+        let ticket = try await visibleTicket(p, reference: reference)
         let rows = try await store.comments(workspaceID: p.workspaceID, ticketID: ticket.id, includeInternal: p.role.isStaff,
                                             after: page.after.flatMap(UUID.init(uuidString:)), limit: page.limit + 1,
                                             on: database.sql)
@@ -75,7 +75,7 @@ extension Tickets {
 
     /// The ticket's history, oldest first; customers get public events with public fields only.
     public func events(_ p: Principal, reference: String, page: PageRequest) async throws -> Page<TicketEvent> {
-        let ticket = try await get(p, reference: reference)
+        let ticket = try await visibleTicket(p, reference: reference)
         let afterSeq = try page.after.map { raw -> Int64 in
             guard let seq = Int64(raw) else { throw HelpdeskError.badParameter("cursor", "is not valid") }
             return seq

@@ -6,7 +6,7 @@ import SQLKit
 extension Tickets {
     /// Applies `changes`. `ifMatch` (the ETag a client read) must still be current, else 412 `version_conflict`.
     public func update(_ p: Principal, reference: String, _ changes: TicketChanges, ifMatch: String?) async throws -> Ticket {
-        let current = try await get(p, reference: reference)
+        let current = try await visibleTicket(p, reference: reference)
         if p.role == .customer && !changes.isCustomerAllowed {
             throw HelpdeskError.forbidden("Customers may only mark their tickets solved.")
         }
@@ -20,7 +20,12 @@ extension Tickets {
         let tags = changes.tags.flatMap { TicketValidation.tags($0, errors: &errors) }
         try await checkAssignment(p.workspaceID, assigneeID: changes.assigneeID.value ?? nil,
                                   teamID: changes.teamID.value ?? nil, errors: &errors)
+        let definitions = try await store.fields(workspaceID: p.workspaceID, on: database.sql)
+        // Checked now for a quick 422; merged again below onto the row read under lock.
+        _ = fields.merge(changes.customFields ?? [:], into: current.customFields, fields: definitions, role: p.role,
+                         errors: &errors)
         if !errors.isEmpty { throw HelpdeskError.validation(errors) }
+        let fields = self.fields
         let expected = try ifMatch.map(Self.version(fromETag:))
 
         let now = clock.now
@@ -37,6 +42,11 @@ extension Tickets {
             if case .set(let assignee) = changes.assigneeID { ticket.assigneeID = assignee }
             if case .set(let team) = changes.teamID { ticket.teamID = team }
             if let tags { ticket.tags = tags }
+            if let values = changes.customFields {
+                var ignored: [FieldError] = []
+                ticket.customFields = fields.merge(values, into: ticket.customFields, fields: definitions, role: p.role,
+                                                   errors: &ignored)
+            }
             if let status, status != ticket.status {
                 try Self.checkTransition(from: ticket.status, to: status)
                 ticket.status = status
@@ -44,24 +54,28 @@ extension Tickets {
                 ticket.status = .open   // assigning a new ticket opens it
             }
             if before.status == .closed && ticket != before { throw Self.closed() }
-            if ticket.status == .solved && before.status != .solved { ticket.solvedAt = now }
+            if ticket.status == .solved && before.status != .solved {
+                let missing = fields.missingForSolve(ticket.customFields, fields: definitions)
+                if !missing.isEmpty { throw HelpdeskError.validation(missing) }
+                ticket.solvedAt = now
+            }
             if ticket.status != .solved && ticket.status != .closed { ticket.solvedAt = nil }
             let events = history.updated(from: before, to: ticket)
-            if events.isEmpty { return before }
+            if events.isEmpty { return self.presented(before, to: p, fields: definitions) }
             ticket.version += 1
             ticket.updatedAt = now
             try await store.update(ticket, on: db)
             for (event, isPublic) in events {
                 try await store.record(event, ticketID: ticket.id, isPublic: isPublic, on: db)
             }
-            return ticket
+            return self.presented(ticket, to: p, fields: definitions)
         }
     }
 
     /// Soft-deletes a ticket (admins): gone from lists, kept in history.
     public func delete(_ p: Principal, reference: String) async throws {
         try p.require(.admin)
-        let ticket = try await get(p, reference: reference)
+        let ticket = try await visibleTicket(p, reference: reference)
         let now = clock.now
         let store = self.store
         let history = TicketHistory(principal: p, at: now)

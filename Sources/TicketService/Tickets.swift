@@ -9,12 +9,21 @@ public struct Tickets: Sendable {
     let directory: any UserDirectory
     let clock: TimeSource
     let store: TicketStore
+    public let fields: TicketFields
 
     public init(database: Database, directory: any UserDirectory, clock: TimeSource = .system) {
         self.database = database
         self.directory = directory
         self.clock = clock
         self.store = TicketStore(kind: database.kind)
+        self.fields = TicketFields(database: database, clock: clock)
+    }
+
+    /// The ticket as `p` may see it: values of deactivated fields dropped, and internal fields for customers.
+    func presented(_ t: Ticket, to p: Principal, fields: [TicketField]) -> Ticket {
+        var out = t
+        out.customFields = self.fields.visible(t.customFields, fields: fields, role: p.role)
+        return out
     }
 
     // MARK: - Creating
@@ -41,6 +50,8 @@ public struct Tickets: Sendable {
             errors.append(.init(field: "requester_id", message: "is not an active user of this workspace"))
         }
         try await checkAssignment(p.workspaceID, assigneeID: input.assigneeID, teamID: input.teamID, errors: &errors)
+        let definitions = try await store.fields(workspaceID: p.workspaceID, on: database.sql)
+        let values = fields.merge(input.customFields ?? [:], into: [:], fields: definitions, role: p.role, errors: &errors)
         if !errors.isEmpty { throw HelpdeskError.validation(errors) }
 
         let now = clock.now
@@ -49,7 +60,8 @@ public struct Tickets: Sendable {
         let draft = Ticket(id: UUIDv7.make(at: now), workspaceID: workspaceID, number: 0, subject: subject!,
                             status: input.assigneeID == nil ? .new : .open, priority: priority ?? .normal, type: type,
                             requesterID: requesterID, assigneeID: input.assigneeID, teamID: input.teamID,
-                            organizationID: requester?.organizationID, tags: tags, followerIDs: [], createdAt: now,
+                            organizationID: requester?.organizationID, tags: tags, customFields: values, followerIDs: [],
+                            createdAt: now,
                             updatedAt: now, solvedAt: nil, version: 1)
         let comment = Comment(id: UUIDv7.make(at: now), ticketID: draft.id, authorID: p.userID, body: description!,
                               isPublic: true, createdAt: now)
@@ -68,13 +80,14 @@ public struct Tickets: Sendable {
                 for (event, isPublic) in events.created(ticket, comment: comment) {
                     try await store.record(event, ticketID: ticket.id, isPublic: isPublic, on: db)
                 }
+                let shown = self.presented(ticket, to: p, fields: definitions)
                 if let idempotency {
-                    let body = String(decoding: try EventJSON.encoder().encode(ticket), as: UTF8.self)
+                    let body = String(decoding: try EventJSON.encoder().encode(shown), as: UTF8.self)
                     try await store.rememberResponse(workspaceID: workspaceID, userID: p.userID, scope: "tickets.create",
                                                      key: idempotency.key, hash: idempotency.requestHash, status: 201,
                                                      body: body, at: now, on: db)
                 }
-                return .created(ticket)
+                return .created(shown)
             }
         } catch where Database.isUniqueViolation(error) && idempotency != nil {
             // A concurrent request with the same key won the race; answer as it did.
@@ -109,6 +122,12 @@ public struct Tickets: Sendable {
 
     /// The ticket if the caller may see it; otherwise 404, so a customer cannot learn it exists.
     public func get(_ p: Principal, reference: String) async throws -> Ticket {
+        let ticket = try await visibleTicket(p, reference: reference)
+        return presented(ticket, to: p, fields: try await store.fields(workspaceID: p.workspaceID, on: database.sql))
+    }
+
+    /// The stored ticket, all values included, if `p` may see it.
+    func visibleTicket(_ p: Principal, reference: String) async throws -> Ticket {
         guard let ticket = try await store.ticket(workspaceID: p.workspaceID, reference: reference, on: database.sql),
               try await canSee(p, ticket) else { throw HelpdeskError.notFound("ticket") }
         return ticket
@@ -137,6 +156,8 @@ public struct Tickets: Sendable {
         let rows = try await store.tickets(workspaceID: p.workspaceID, filter: filter, sort: sort,
                                            after: try sort.decode(page.after), limit: page.limit + 1, on: database.sql)
         let items = Array(rows.prefix(page.limit))
-        return Page(items: items, nextCursor: rows.count > page.limit ? items.last.map(sort.cursor(for:)) : nil)
+        let definitions = try await store.fields(workspaceID: p.workspaceID, on: database.sql)
+        return Page(items: items.map { presented($0, to: p, fields: definitions) },
+                    nextCursor: rows.count > page.limit ? items.last.map(sort.cursor(for:)) : nil)
     }
 }

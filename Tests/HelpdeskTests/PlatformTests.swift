@@ -23,6 +23,10 @@ struct PlatformTests {
         let b = UUIDv7.make(at: Date(timeIntervalSince1970: 1_001))
         #expect(a.lowercased < b.lowercased)
         #expect(a.lowercased.dropFirst(14).first == "7")
+        let now = Date()
+        let burst = (0..<5000).map { _ in UUIDv7.make(at: now).lowercased }
+        #expect(burst == burst.sorted(), "monotonic within one millisecond")
+        #expect(Set(burst).count == burst.count)
     }
 
     @Test("email syntax and normalization")

@@ -99,6 +99,17 @@ public struct JSONBody: Sendable {
         }
     }
 
+    /// A JSON object field, e.g. `custom_fields`.
+    public mutating func object(_ key: String) -> [String: JSONValue]? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .object(let o)?: return o
+        default:
+            fail(key, "must be an object")
+            return nil
+        }
+    }
+
     /// A string that may be set, cleared with null, or left out.
     public mutating func updateString(_ key: String, nullable: Bool = false) -> FieldUpdate<String?> {
         guard let value = object[key] else { return .absent }

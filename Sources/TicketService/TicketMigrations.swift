@@ -96,5 +96,46 @@ enum TicketMigrations {
             """,
             "ALTER TABLE tickets ADD COLUMN custom_fields TEXT NOT NULL DEFAULT '{}'",
         ] },
+        Migration(version: 3, name: "full-text search") { kind in
+            switch kind {
+            case .sqlite: [
+                """
+                CREATE VIRTUAL TABLE ticket_search USING fts5(
+                    body, ticket_id UNINDEXED, workspace_id UNINDEXED, scope UNINDEXED,
+                    tokenize = 'unicode61 remove_diacritics 2')
+                """,
+                """
+                INSERT INTO ticket_search (rowid, body, ticket_id, workspace_id, scope)
+                SELECT t.rowid * 2, t.subject || ' ' || COALESCE((SELECT group_concat(c.body, ' ') FROM comments c
+                       WHERE c.ticket_id = t.id AND c.is_public = 1), ''), t.id, t.workspace_id, 'public'
+                FROM tickets t WHERE t.deleted_at IS NULL
+                """,
+                """
+                INSERT INTO ticket_search (rowid, body, ticket_id, workspace_id, scope)
+                SELECT t.rowid * 2 + 1, t.subject || ' ' || COALESCE((SELECT group_concat(c.body, ' ') FROM comments c
+                       WHERE c.ticket_id = t.id), ''), t.id, t.workspace_id, 'all'
+                FROM tickets t WHERE t.deleted_at IS NULL
+                """,
+            ]
+            case .postgres: [
+                """
+                CREATE TABLE ticket_search (
+                    ticket_id TEXT NOT NULL,
+                    workspace_id TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED,
+                    PRIMARY KEY (ticket_id, scope))
+                """,
+                "CREATE INDEX ticket_search_tsv ON ticket_search USING GIN (tsv)",
+                """
+                INSERT INTO ticket_search (ticket_id, workspace_id, scope, body)
+                SELECT t.id, t.workspace_id, s.scope, t.subject || ' ' || COALESCE((SELECT string_agg(c.body, ' ' ORDER BY c.id)
+                       FROM comments c WHERE c.ticket_id = t.id AND (c.is_public OR s.scope = 'all')), '')
+                FROM tickets t CROSS JOIN (VALUES ('public'), ('all')) AS s(scope) WHERE t.deleted_at IS NULL
+                """,
+            ]
+            }
+        },
     ])
 }

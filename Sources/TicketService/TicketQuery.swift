@@ -19,9 +19,15 @@ struct TicketFilter: Sendable {
     var teamID: UUID?
     var requesterID: UUID?
     var organizationID: UUID?
-    var tag: String?
+    var tags: [String] = []
+    var types: [TicketType] = []
     var createdAfter: Date?
+    var createdBefore: Date?
     var updatedAfter: Date?
+    var updatedBefore: Date?
+    /// Free text from `q`, matched against `scope`.
+    var text = SearchText()
+    var scope = SearchScope.all
 
     /// Reads the query parameters; a bad value is a 400 naming the parameter.
     static func parse(_ query: (String) -> String?, me: UUID) throws -> TicketFilter {
@@ -62,11 +68,18 @@ struct TicketFilter: Sendable {
         filter.teamID = try uuid("team_id")
         filter.requesterID = try uuid("requester_id")
         filter.organizationID = try uuid("organization_id")
-        filter.tag = query("tag").map { $0.lowercased() }
+        filter.tags = query("tag").map { [$0.lowercased()] } ?? []
         filter.createdAfter = try date("created_after")
         filter.updatedAfter = try date("updated_after")
         return filter
     }
+}
+
+/// How a list is ordered and paged: by a sort key (keyset cursor), or by search relevance (offset cursor, since
+/// ranks are not stable keys).
+enum TicketOrder: Sendable {
+    case keyset(TicketSort, after: TicketSort.Key?)
+    case relevance(offset: Int)
 }
 
 /// The order of `GET /tickets`: `?sort=field` or `?sort=-field`; default newest first.

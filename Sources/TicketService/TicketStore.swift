@@ -93,15 +93,21 @@ struct TicketStore: Sendable {
         return try await db.raw(query).first().map(Self.decodeTicket)
     }
 
-    func tickets(workspaceID: UUID, filter: TicketFilter, sort: TicketSort, after: TicketSort.Key?, limit: Int,
+    func tickets(workspaceID: UUID, filter: TicketFilter, order: TicketOrder, limit: Int,
                  on db: any SQLDatabase) async throws -> [Ticket] {
-        var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM tickets WHERE workspace_id = \(bind: workspaceID.lowercased) AND deleted_at IS NULL")
+        let join = filter.text.isEmpty ? nil : searchJoin(filter.text, workspaceID: workspaceID, scope: filter.scope)
+        var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns.split(separator: ",").map { "tickets." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")) FROM tickets")
+        if let join { q.appendInterpolation(join) }
+        q.appendInterpolation(unsafeRaw: " WHERE tickets.workspace_id = ")
+        q.appendInterpolation(bind: workspaceID.lowercased)
+        q.appendInterpolation(unsafeRaw: " AND tickets.deleted_at IS NULL")
+        if let exclusion = exclusionFilter(filter.text, scope: filter.scope) { q.appendInterpolation(exclusion) }
         func and(_ sql: String, _ value: some Encodable & Sendable) {
-            q.appendInterpolation(unsafeRaw: " AND \(sql) ")
+            q.appendInterpolation(unsafeRaw: " AND tickets.\(sql) ")
             q.appendInterpolation(bind: value)
         }
         func anyOf(_ column: String, _ values: [String]) {
-            q.appendInterpolation(unsafeRaw: " AND \(column) IN (")
+            q.appendInterpolation(unsafeRaw: " AND tickets.\(column) IN (")
             for (i, v) in values.enumerated() {
                 if i > 0 { q.appendInterpolation(unsafeRaw: ", ") }
                 q.appendInterpolation(bind: v)
@@ -109,45 +115,54 @@ struct TicketStore: Sendable {
             q.appendInterpolation(unsafeRaw: ")")
         }
         if let visible = filter.visibleTo {
-            q.appendInterpolation(unsafeRaw: " AND (requester_id = ")
+            q.appendInterpolation(unsafeRaw: " AND (tickets.requester_id = ")
             q.appendInterpolation(bind: visible.requesterID.lowercased)
             if let org = visible.sharedOrganizationID {
-                q.appendInterpolation(unsafeRaw: " OR organization_id = ")
+                q.appendInterpolation(unsafeRaw: " OR tickets.organization_id = ")
                 q.appendInterpolation(bind: org.lowercased)
             }
             q.appendInterpolation(unsafeRaw: ")")
         }
         if !filter.statuses.isEmpty { anyOf("status", filter.statuses.map(\.rawValue)) }
         if !filter.priorities.isEmpty { anyOf("priority", filter.priorities.map(\.rawValue)) }
+        if !filter.types.isEmpty { anyOf("type", filter.types.map(\.rawValue)) }
         switch filter.assignee {
         case .any: break
-        case .none: q.appendInterpolation(unsafeRaw: " AND assignee_id IS NULL")
+        case .none: q.appendInterpolation(unsafeRaw: " AND tickets.assignee_id IS NULL")
         case .user(let id): and("assignee_id =", id.lowercased)
         }
         if let id = filter.teamID { and("team_id =", id.lowercased) }
         if let id = filter.requesterID { and("requester_id =", id.lowercased) }
         if let id = filter.organizationID { and("organization_id =", id.lowercased) }
-        if let tag = filter.tag {
+        for tag in filter.tags {
             q.appendInterpolation(unsafeRaw: " AND EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = tickets.id AND tt.tag = ")
             q.appendInterpolation(bind: tag)
             q.appendInterpolation(unsafeRaw: ")")
         }
         if let date = filter.createdAfter { and("created_at >", date.epochMilliseconds) }
+        if let date = filter.createdBefore { and("created_at <", date.epochMilliseconds) }
         if let date = filter.updatedAfter { and("updated_at >", date.epochMilliseconds) }
-        if let after {
-            // Keyset pagination: strictly after the last row in (sort column, id) order, so rows added while a
-            // client pages never shift what it has not seen yet.
-            let op = sort.descending ? "<" : ">"
-            q.appendInterpolation(unsafeRaw: " AND (\(sort.column) \(op) ")
-            q.appendInterpolation(bind: after.value)
-            q.appendInterpolation(unsafeRaw: " OR (\(sort.column) = ")
-            q.appendInterpolation(bind: after.value)
-            q.appendInterpolation(unsafeRaw: " AND id \(op) ")
-            q.appendInterpolation(bind: after.id.lowercased)
-            q.appendInterpolation(unsafeRaw: "))")
+        if let date = filter.updatedBefore { and("updated_at <", date.epochMilliseconds) }
+        switch order {
+        case .relevance(let offset):
+            let rank = join == nil ? "" : "\(rankOrder), "
+            q.appendInterpolation(unsafeRaw: " ORDER BY \(rank)tickets.created_at DESC, tickets.id DESC LIMIT \(limit) OFFSET \(offset)")
+        case .keyset(let sort, let after):
+            if let after {
+                // Keyset pagination: strictly after the last row in (sort column, id) order, so rows added while
+                // a client pages never shift what it has not seen yet.
+                let op = sort.descending ? "<" : ">"
+                q.appendInterpolation(unsafeRaw: " AND (tickets.\(sort.column) \(op) ")
+                q.appendInterpolation(bind: after.value)
+                q.appendInterpolation(unsafeRaw: " OR (tickets.\(sort.column) = ")
+                q.appendInterpolation(bind: after.value)
+                q.appendInterpolation(unsafeRaw: " AND tickets.id \(op) ")
+                q.appendInterpolation(bind: after.id.lowercased)
+                q.appendInterpolation(unsafeRaw: "))")
+            }
+            let dir = sort.descending ? "DESC" : "ASC"
+            q.appendInterpolation(unsafeRaw: " ORDER BY tickets.\(sort.column) \(dir), tickets.id \(dir) LIMIT \(limit)")
         }
-        let dir = sort.descending ? "DESC" : "ASC"
-        q.appendInterpolation(unsafeRaw: " ORDER BY \(sort.column) \(dir), id \(dir) LIMIT \(limit)")
         return try await db.raw(q).all().map(Self.decodeTicket)
     }
 

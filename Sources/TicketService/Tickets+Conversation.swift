@@ -41,6 +41,7 @@ extension Tickets {
                 ticket.updatedAt = now
                 try await store.update(ticket, on: db)
                 try await store.insert(comment, workspaceID: p.workspaceID, on: db)
+                try await store.reindex(ticketID: ticket.id, on: db)
                 let (added, addedPublic) = history.commentAdded(ticket, comment)
                 try await store.record(added, ticketID: ticket.id, isPublic: addedPublic, on: db)
                 for (event, isPublic) in history.updated(from: before, to: ticket) {

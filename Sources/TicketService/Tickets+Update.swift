@@ -65,6 +65,7 @@ extension Tickets {
             ticket.version += 1
             ticket.updatedAt = now
             try await store.update(ticket, on: db)
+            if ticket.subject != before.subject { try await store.reindex(ticketID: ticket.id, on: db) }
             for (event, isPublic) in events {
                 try await store.record(event, ticketID: ticket.id, isPublic: isPublic, on: db)
             }
@@ -81,6 +82,7 @@ extension Tickets {
         let history = TicketHistory(principal: p, at: now)
         try await database.transaction { db in
             try await store.softDelete(workspaceID: p.workspaceID, id: ticket.id, at: now, on: db)
+            try await store.reindex(ticketID: ticket.id, on: db)
             try await store.record(history.event("ticket.deleted", ticket, ["number": .number(Double(ticket.number))]),
                                    ticketID: ticket.id, isPublic: false, on: db)
         }

@@ -77,6 +77,7 @@ public struct Tickets: Sendable {
                 ticket.number = try await store.nextNumber(workspaceID: workspaceID, on: db)
                 try await store.insert(ticket, on: db)
                 try await store.insert(comment, workspaceID: workspaceID, on: db)
+                try await store.reindex(ticketID: ticket.id, on: db)
                 for (event, isPublic) in events.created(ticket, comment: comment) {
                     try await store.record(event, ticketID: ticket.id, isPublic: isPublic, on: db)
                 }
@@ -147,17 +148,62 @@ public struct Tickets: Sendable {
         return org
     }
 
+    /// Lists tickets by filters and `q`. With free text and no explicit `sort`, results come by relevance.
     public func list(_ p: Principal, query: (String) -> String?, page: PageRequest) async throws -> Page<Ticket> {
         var filter = try TicketFilter.parse(query, me: p.userID)
-        let sort = try TicketSort.parse(query("sort"))
         if p.role == .customer {
             filter.visibleTo = .init(requesterID: p.userID, sharedOrganizationID: try await sharedOrganization(of: p))
+            filter.scope = .publicText
         }
-        let rows = try await store.tickets(workspaceID: p.workspaceID, filter: filter, sort: sort,
-                                           after: try sort.decode(page.after), limit: page.limit + 1, on: database.sql)
+        if let q = query("q") { try await apply(try TicketSearchQuery.parse(q), to: &filter, p) }
+        let order: TicketOrder
+        if filter.text.hasPositive && query("sort") == nil {
+            let offset = try page.after.map { raw -> Int in
+                guard raw.hasPrefix("rel:"), let n = Int(raw.dropFirst(4)), n >= 0 else {
+                    throw HelpdeskError.badParameter("cursor", "does not belong to this search")
+                }
+                return n
+            } ?? 0
+            order = .relevance(offset: offset)
+        } else {
+            let sort = try TicketSort.parse(query("sort"))
+            order = .keyset(sort, after: try sort.decode(page.after))
+        }
+        let rows = try await store.tickets(workspaceID: p.workspaceID, filter: filter, order: order,
+                                           limit: page.limit + 1, on: database.sql)
         let items = Array(rows.prefix(page.limit))
         let definitions = try await store.fields(workspaceID: p.workspaceID, on: database.sql)
-        return Page(items: items.map { presented($0, to: p, fields: definitions) },
-                    nextCursor: rows.count > page.limit ? items.last.map(sort.cursor(for:)) : nil)
+        var next: String?
+        if rows.count > page.limit {
+            switch order {
+            case .relevance(let offset): next = Cursor.encode("rel:\(offset + page.limit)")
+            case .keyset(let sort, _): next = items.last.map(sort.cursor(for:))
+            }
+        }
+        return Page(items: items.map { presented($0, to: p, fields: definitions) }, nextCursor: next)
+    }
+
+    /// Folds the field terms of `q` into the filter; emails become user ids.
+    private func apply(_ search: TicketSearchQuery, to filter: inout TicketFilter, _ p: Principal) async throws {
+        filter.text = search.text
+        filter.statuses += search.statuses
+        filter.priorities += search.priorities
+        filter.types += search.types
+        filter.tags += search.tags
+        filter.createdAfter = search.createdAfter ?? filter.createdAfter
+        filter.createdBefore = search.createdBefore ?? filter.createdBefore
+        filter.updatedAfter = search.updatedAfter ?? filter.updatedAfter
+        filter.updatedBefore = search.updatedBefore ?? filter.updatedBefore
+        // An unknown email matches no ticket rather than failing: searching is asking, not asserting.
+        let nobody = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        switch search.assignee {
+        case nil: break
+        case "me"?: filter.assignee = .user(p.userID)
+        case "none"?: filter.assignee = TicketFilter.Assignee.none
+        case let email?: filter.assignee = .user(try await directory.user(workspaceID: p.workspaceID, email: email)?.id ?? nobody)
+        }
+        if let email = search.requesterEmail {
+            filter.requesterID = try await directory.user(workspaceID: p.workspaceID, email: email)?.id ?? nobody
+        }
     }
 }

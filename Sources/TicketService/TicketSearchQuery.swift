@@ -1,0 +1,134 @@
+import Foundation
+import HelpdeskCore
+import Platform
+
+/// Free text of a search: words and phrases that must appear, words that must not.
+struct SearchText: Sendable, Equatable {
+    var words: [String] = []
+    var phrases: [String] = []
+    var excluded: [String] = []
+
+    var hasPositive: Bool { !words.isEmpty || !phrases.isEmpty }
+    var isEmpty: Bool { !hasPositive && excluded.isEmpty }
+
+    /// FTS5 MATCH syntax: every term quoted (so user text is never syntax), AND by juxtaposition.
+    var fts5Positive: String { (words + phrases).map(Self.quote).joined(separator: " ") }
+    var fts5Excluded: String { excluded.map(Self.quote).joined(separator: " OR ") }
+
+    /// PostgreSQL `websearch_to_tsquery` syntax, which never fails on odd input.
+    var websearchPositive: String { (words + phrases.map { "\"\($0)\"" }).joined(separator: " ") }
+    var websearchExcluded: String { excluded.joined(separator: " or ") }
+
+    static func quote(_ term: String) -> String { "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+}
+
+/// Parses `q`: `status:open priority:high assignee:me tag:billing requester:alice@example.com created>2026-01-01
+/// "exact phrase" -excluded` and plain words.
+struct TicketSearchQuery: Sendable {
+    static let fields = ["status", "priority", "type", "assignee", "requester", "tag", "created", "updated"]
+
+    var text = SearchText()
+    var statuses: [TicketStatus] = []
+    var priorities: [TicketPriority] = []
+    var types: [TicketType] = []
+    var assignee: String?
+    var requesterEmail: String?
+    var tags: [String] = []
+    var createdAfter: Date?
+    var createdBefore: Date?
+    var updatedAfter: Date?
+    var updatedBefore: Date?
+
+    static func parse(_ q: String) throws -> TicketSearchQuery {
+        guard q.count <= 1000 else { throw HelpdeskError.badParameter("q", "must be at most 1000 characters") }
+        var out = TicketSearchQuery()
+        var unknown: [String] = []
+        for token in tokenize(q) {
+            if token.quoted {
+                let phrase = token.text.trimmingCharacters(in: .whitespaces)
+                if !phrase.isEmpty { out.text.phrases.append(phrase) }
+                continue
+            }
+            let t = token.text
+            if t.hasPrefix("-"), t.count > 1 {
+                out.text.excluded.append(String(t.dropFirst()))
+                continue
+            }
+            guard let opIndex = t.firstIndex(where: { $0 == ":" || $0 == ">" || $0 == "<" }), opIndex != t.startIndex else {
+                out.text.words.append(t)
+                continue
+            }
+            let name = t[..<opIndex].lowercased()
+            let op = t[opIndex]
+            let value = String(t[t.index(after: opIndex)...])
+            guard fields.contains(name) else {
+                // `http://…` and other colons inside words are text, not fields.
+                if name.allSatisfy({ $0.isLetter || $0 == "_" }) { unknown.append(name) } else { out.text.words.append(t) }
+                continue
+            }
+            try out.apply(name, op, value)
+        }
+        if !unknown.isEmpty {
+            throw HelpdeskError.badParameter("q", "unknown search field\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")); known: \(fields.joined(separator: ", "))")
+        }
+        return out
+    }
+
+    private mutating func apply(_ name: String, _ op: Character, _ value: String) throws {
+        func bad(_ message: String) -> HelpdeskError { .badParameter("q", "\(name): \(message)") }
+        if name == "created" || name == "updated" {
+            guard let date = Self.date(value) else { throw bad("expects a date such as 2026-01-31") }
+            let dayEnd = date.addingTimeInterval(86_400)
+            switch (name, op) {
+            case ("created", ">"): createdAfter = date
+            case ("created", "<"): createdBefore = date
+            case ("created", _): createdAfter = date.addingTimeInterval(-0.001); createdBefore = dayEnd
+            case ("updated", ">"): updatedAfter = date
+            case ("updated", "<"): updatedBefore = date
+            default: updatedAfter = date.addingTimeInterval(-0.001); updatedBefore = dayEnd
+            }
+            return
+        }
+        guard op == ":" else { throw bad("use \(name):value") }
+        guard !value.isEmpty else { throw bad("needs a value") }
+        switch name {
+        case "status":
+            guard let s = TicketStatus(rawValue: value) else { throw bad("unknown status \(value)") }
+            statuses.append(s)
+        case "priority":
+            guard let p = TicketPriority(rawValue: value) else { throw bad("unknown priority \(value)") }
+            priorities.append(p)
+        case "type":
+            guard let t = TicketType(rawValue: value) else { throw bad("unknown type \(value)") }
+            types.append(t)
+        case "assignee": assignee = value.lowercased()
+        case "requester": requesterEmail = value
+        default: tags.append(value.lowercased())
+        }
+    }
+
+    static func date(_ raw: String) -> Date? {
+        RFC3339.date(from: raw) ?? (raw.count == 10 ? RFC3339.date(from: raw + "T00:00:00Z") : nil)
+    }
+
+    /// Splits on spaces, keeping `"quoted phrases"` whole.
+    static func tokenize(_ q: String) -> [(text: String, quoted: Bool)] {
+        var tokens: [(String, Bool)] = []
+        var current = ""
+        var inQuotes = false
+        for ch in q {
+            if ch == "\"" {
+                if inQuotes { tokens.append((current, true)); current = "" } else if !current.isEmpty {
+                    tokens.append((current, false)); current = ""
+                }
+                inQuotes.toggle()
+            } else if ch.isWhitespace && !inQuotes {
+                if !current.isEmpty { tokens.append((current, false)); current = "" }
+            } else {
+                current.append(ch)
+            }
+        }
+        if !current.isEmpty { tokens.append((current, inQuotes)) }
+        return tokens
+    }
+}

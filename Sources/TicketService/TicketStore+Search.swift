@@ -1,0 +1,89 @@
+import Foundation
+import HelpdeskCore
+import Platform
+import SQLKit
+
+/// Which documents a search may match: customers only what they can read.
+enum SearchScope: String, Sendable {
+    /// Subject and public comments.
+    case publicText = "public"
+    /// Subject and every comment, internal notes included.
+    case all
+}
+
+extension TicketStore {
+    /// Rebuilds the ticket's two search documents from its subject and comments, in the caller's transaction.
+    /// SQLite's FTS rows are keyed by the ticket's rowid so the update never scans the index.
+    func reindex(ticketID: UUID, on db: any SQLDatabase) async throws {
+        guard let row = try await db.raw("""
+            SELECT workspace_id, subject, deleted_at\(unsafeRaw: kind == .sqlite ? ", rowid" : "") FROM tickets
+            WHERE id = \(bind: ticketID.lowercased)
+            """).first() else { return }
+        let workspaceID = try row.decode(column: "workspace_id", as: String.self)
+        let subject = try row.decode(column: "subject", as: String.self)
+        let deleted = try row.decode(column: "deleted_at", as: Int64?.self) != nil
+        let comments = try await db.raw("""
+            SELECT body, is_public FROM comments WHERE ticket_id = \(bind: ticketID.lowercased) ORDER BY id
+            """).all().map { (try $0.decode(column: "body", as: String.self), try $0.decode(column: "is_public", as: Bool.self)) }
+        let publicText = ([subject] + comments.filter(\.1).map(\.0)).joined(separator: "\n")
+        let allText = ([subject] + comments.map(\.0)).joined(separator: "\n")
+        switch kind {
+        case .sqlite:
+            let base = try row.decode(column: "rowid", as: Int64.self) * 2
+            try await db.raw("DELETE FROM ticket_search WHERE rowid IN (\(bind: base), \(bind: base + 1))").run()
+            if deleted { return }
+            for (offset, scope, body) in [(Int64(0), SearchScope.publicText, publicText), (1, .all, allText)] {
+                try await db.raw("""
+                    INSERT INTO ticket_search (rowid, body, ticket_id, workspace_id, scope)
+                    VALUES (\(bind: base + offset), \(bind: body), \(bind: ticketID.lowercased), \(bind: workspaceID),
+                            \(bind: scope.rawValue))
+                    """).run()
+            }
+        case .postgres:
+            try await db.raw("DELETE FROM ticket_search WHERE ticket_id = \(bind: ticketID.lowercased)").run()
+            if deleted { return }
+            for (scope, body) in [(SearchScope.publicText, publicText), (.all, allText)] {
+                try await db.raw("""
+                    INSERT INTO ticket_search (ticket_id, workspace_id, scope, body)
+                    VALUES (\(bind: ticketID.lowercased), \(bind: workspaceID), \(bind: scope.rawValue), \(bind: body))
+                    """).run()
+            }
+        }
+    }
+
+    /// The join that restricts tickets to those matching `text` and exposes their rank as `search.rank`
+    /// (lower is better on SQLite's bm25, higher on PostgreSQL's ts_rank; `rankOrder` says which).
+    func searchJoin(_ text: SearchText, workspaceID: UUID, scope: SearchScope) -> SQLQueryString? {
+        switch kind {
+        case .sqlite:
+            guard text.hasPositive else { return nil }
+            var match = text.fts5Positive
+            if !text.excluded.isEmpty { match += " NOT (\(text.fts5Excluded))" }
+            return """
+                 JOIN (SELECT ticket_id, bm25(ticket_search) AS rank FROM ticket_search
+                       WHERE ticket_search MATCH \(bind: match) AND workspace_id = \(bind: workspaceID.lowercased)
+                         AND scope = \(bind: scope.rawValue)) search ON search.ticket_id = tickets.id
+                """
+        case .postgres:
+            var query = text.websearchPositive
+            if !text.excluded.isEmpty { query += " " + text.excluded.map { "-\($0)" }.joined(separator: " ") }
+            return """
+                 JOIN (SELECT ticket_id, ts_rank(tsv, websearch_to_tsquery('simple', \(bind: query))) AS rank
+                       FROM ticket_search WHERE tsv @@ websearch_to_tsquery('simple', \(bind: query))
+                         AND workspace_id = \(bind: workspaceID.lowercased) AND scope = \(bind: scope.rawValue)
+                      ) search ON search.ticket_id = tickets.id
+                """
+        }
+    }
+
+    /// For a query of excluded words only (SQLite): tickets whose text has none of them.
+    func exclusionFilter(_ text: SearchText, scope: SearchScope) -> SQLQueryString? {
+        guard kind == .sqlite, !text.hasPositive, !text.excluded.isEmpty else { return nil }
+        return """
+             AND tickets.id NOT IN (SELECT ticket_id FROM ticket_search WHERE ticket_search MATCH \(bind: text.fts5Excluded)
+                                    AND scope = \(bind: scope.rawValue))
+            """
+    }
+
+    var rankOrder: String { kind == .sqlite ? "search.rank ASC" : "search.rank DESC" }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@Suite("Ticket search")
+struct TicketSearchTests {
+    @Test("q searches subject and comments; customers never match internal notes")
+    func searchScenario() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let agent = try await h.staff("agent@example.com", by: admin)
+            let customer = try await h.customer("cust@example.com")
+            let t = try await h.request(.post, "/api/v1/tickets", json: ["subject": "Invoice wrong", "description": "Charged twice",
+                                                                       "tags": ["billing-x1"]], token: customer.accessToken)
+            let id = try #require(t["id"])
+            _ = try await h.request(.post, "/api/v1/tickets/\(id)/comments",
+                                    json: ["body": "Refund via the zanzibar ledger", "public": false], token: agent.accessToken)
+            _ = try await h.request(.patch, "/api/v1/tickets/\(id)", json: ["status": "solved"], token: agent.accessToken)
+            _ = try await h.request(.post, "/api/v1/tickets", json: ["subject": "Other thing", "description": "zanzibar mentioned publicly",
+                                                                   "tags": ["other"]], token: admin.accessToken)
+
+            let q = "status:solved%20tag:billing-x1%20zanzibar"
+            let agentHits = try await h.request(.get, "/api/v1/tickets?q=\(q)", token: agent.accessToken)
+            #expect(agentHits.status == 200, "\(agentHits.text)")
+            #expect(agentHits.items.compactMap { $0["id"] as? String } == [id])
+            let customerHits = try await h.request(.get, "/api/v1/tickets?q=\(q)", token: customer.accessToken)
+            #expect(customerHits.status == 200)
+            #expect(customerHits.items.isEmpty)
+            let ownWords = try await h.request(.get, "/api/v1/tickets?q=charged", token: customer.accessToken)
+            #expect(ownWords.items.compactMap { $0["id"] as? String } == [id])
+            #expect(try await h.request(.get, "/api/v1/tickets?q=zanzibar", token: customer.accessToken).items.isEmpty,
+                    "the public zanzibar ticket is someone else's")
+        }
+    }
+
+    @Test("field syntax, phrases, exclusions, ranking and hostile input")
+    func syntax() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let alice = try await h.customer("alice@example.com")
+            func create(_ subject: String, _ body: String, _ token: String, priority: String = "normal") async throws -> String {
+                let r = try await h.request(.post, "/api/v1/tickets", json: ["subject": subject, "description": body,
+                                                                           "priority": priority], token: token)
+                return try #require(r["id"])
+            }
+            let a = try await create("Printer jam", "The paper tray is stuck", alice.accessToken, priority: "high")
+            let b = try await create("Paper order", "paper paper paper, we need more paper", admin.accessToken)
+            let c = try await create("Tray light", "The tray is blinking red", admin.accessToken)
+            func ids(_ q: String) async throws -> [String] {
+                let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let r = try await h.request(.get, "/api/v1/tickets?q=\(encoded)", token: admin.accessToken)
+                #expect(r.status == 200, "\(q): \(r.text)")
+                return r.items.compactMap { $0["id"] as? String }
+            }
+            #expect(try await ids("paper").first == b, "the ticket saying paper most often ranks first")
+            #expect(Set(try await ids("paper")) == [a, b])
+            #expect(try await ids("\"tray is stuck\"") == [a])
+            #expect(Set(try await ids("tray")) == [a, c])
+            #expect(try await ids("tray -blinking") == [a])
+            #expect(try await ids("priority:high paper") == [a])
+            #expect(try await ids("requester:alice@example.com") == [a])
+            #expect(try await ids("requester:nobody@example.com").isEmpty)
+            #expect(Set(try await ids("created>2000-01-01")) == [a, b, c])
+            #expect(try await ids("created<2000-01-01").isEmpty)
+            for hostile in ["NEAR(paper tray)", "paper*", "\"unterminated", "'; DROP TABLE tickets; --", "tray OR 1=1", "^paper"] {
+                _ = try await ids(hostile)
+            }
+            #expect(Set(try await ids("paper")) == [a, b], "still intact after hostile queries")
+            let unknown = try await h.request(.get, "/api/v1/tickets?q=colour:red%20paper", token: admin.accessToken)
+            #expect(unknown.status == 400)
+            #expect(unknown["detail"]?.contains("colour") == true)
+            let badStatus = try await h.request(.get, "/api/v1/tickets?q=status:lost", token: admin.accessToken)
+            #expect(badStatus.status == 400)
+            // Relevance pages with an offset cursor.
+            let first = try await h.request(.get, "/api/v1/tickets?q=paper&limit=1", token: admin.accessToken)
+            let cursor = try #require(first.json["next_cursor"] as? String)
+            let second = try await h.request(.get, "/api/v1/tickets?q=paper&limit=1&cursor=\(cursor)", token: admin.accessToken)
+            #expect(second.items.compactMap { $0["id"] as? String } == [a])
+            #expect(second.json["next_cursor"] is NSNull)
+        }
+    }
+}

@@ -137,5 +137,21 @@ enum TicketMigrations {
             ]
             }
         },
+        Migration(version: 4, name: "views and merges") { _ in [
+            """
+            CREATE TABLE ticket_views (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL,
+                owner_id TEXT NOT NULL,
+                title TEXT NOT NULL,
+                filters TEXT NOT NULL,
+                sort TEXT,
+                shared BOOLEAN NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX ticket_views_by_owner ON ticket_views (workspace_id, owner_id)",
+            "ALTER TABLE tickets ADD COLUMN merged_into TEXT",
+        ] },
     ])
 }

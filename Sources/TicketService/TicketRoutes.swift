@@ -161,3 +161,109 @@ struct TicketFieldRoutes {
                                customerEditable: body.bool("customer_editable"), active: body.bool("active"))
     }
 }
+
+/// HTTP adapters for `/api/v1/views` and `/api/v1/tags`.
+struct ViewRoutes {
+    let views: TicketViews
+
+    func add(to routes: Routes, tags: Routes) {
+        tags.get { request, context in
+            let p = try context.requirePrincipal()
+            let page = try PageRequest.parse(limit: request.query("limit"), cursor: request.query("cursor"))
+            return try .json(try await views.tickets.tags(p, prefix: request.query("q"), page: page))
+        }
+        routes.get { _, context in
+            let p = try context.requirePrincipal()
+            return try .json(Page(items: try await views.list(p), nextCursor: nil))
+        }
+        routes.post { request, context in
+            let p = try context.requirePrincipal()
+            var body = try await JSONBody.read(request, context: context)
+            let title = body.string("title", required: true)
+            let filters = Self.filters(&body) ?? [:]
+            let sort = body.string("sort")
+            let shared = body.bool("shared") ?? false
+            try body.validate(allowed: ["title", "filters", "sort", "shared"])
+            return try .json(try await views.create(p, title: title, filters: filters, sort: sort, shared: shared),
+                             status: .created)
+        }
+        routes.get(":id") { _, context in
+            let p = try context.requirePrincipal()
+            return try .json(try await views.get(p, id: try context.parameters.uuid("id", what: "view")))
+        }
+        routes.patch(":id") { request, context in
+            let p = try context.requirePrincipal()
+            let id = try context.parameters.uuid("id", what: "view")
+            var body = try await JSONBody.read(request, context: context)
+            let title = body.string("title")
+            let filters = Self.filters(&body)
+            let sort = body.updateString("sort", nullable: true)
+            let shared = body.bool("shared")
+            try body.validate(allowed: ["title", "filters", "sort", "shared"])
+            return try .json(try await views.update(p, id: id, title: title, filters: filters, sort: sort, shared: shared))
+        }
+        routes.delete(":id") { _, context in
+            let p = try context.requirePrincipal()
+            try await views.delete(p, id: try context.parameters.uuid("id", what: "view"))
+            return Response(status: .noContent)
+        }
+        routes.get(":id/tickets") { request, context in
+            let p = try context.requirePrincipal()
+            let page = try PageRequest.parse(limit: request.query("limit"), cursor: request.query("cursor"))
+            return try .json(try await views.tickets(p, id: try context.parameters.uuid("id", what: "view"), page: page))
+        }
+    }
+
+    /// `filters` as an object of strings.
+    static func filters(_ body: inout JSONBody) -> [String: String]? {
+        guard let object = body.object("filters") else { return nil }
+        var out: [String: String] = [:]
+        for (key, value) in object {
+            guard case .string(let s) = value else {
+                body.fail("filters.\(key)", "must be a string, as in the query of GET /tickets")
+                continue
+            }
+            out[key] = s
+        }
+        return out
+    }
+}
+
+/// HTTP adapters for merge and bulk update.
+struct TicketBulkRoutes {
+    let tickets: Tickets
+
+    func add(to routes: Routes) {
+        routes.post(":id/merge") { request, context in
+            let p = try context.requirePrincipal()
+            var body = try await JSONBody.read(request, context: context)
+            let into = body.string("into_ticket_id", required: true)
+            try body.validate(allowed: ["into_ticket_id"])
+            let target = try await tickets.merge(p, reference: context.parameters.get("id") ?? "", into: into ?? "")
+            return try .json(target, headers: [.eTag: target.etag])
+        }
+        routes.post("bulk") { request, context in
+            let p = try context.requirePrincipal()
+            var body = try await JSONBody.read(request, context: context)
+            let ids = body.stringArray("ids")
+            if ids == nil && !body.has("ids") { body.fail("ids", "is required") }
+            let changesObject = body.object("changes")
+            if changesObject == nil && !body.has("changes") { body.fail("changes", "is required") }
+            try body.validate(allowed: ["ids", "changes"])
+            var changesBody = JSONBody(object: changesObject ?? [:])
+            let changes = TicketChanges(
+                subject: changesBody.string("subject"), status: changesBody.string("status"),
+                priority: changesBody.string("priority"), type: changesBody.updateString("type", nullable: true),
+                assigneeID: changesBody.updateUUID("assignee_id"), teamID: changesBody.updateUUID("team_id"),
+                tags: changesBody.stringArray("tags"), customFields: changesBody.object("custom_fields"))
+            do {
+                try changesBody.validate(allowed: ["subject", "status", "priority", "type", "assignee_id", "team_id", "tags",
+                                                   "custom_fields"])
+            } catch let error as HelpdeskError {
+                throw HelpdeskError.validation(error.errors.map { FieldError(field: "changes.\($0.field)", message: $0.message) })
+            }
+            let results = try await tickets.bulkUpdate(p, references: ids ?? [], changes)
+            return try .json(Page(items: results, nextCursor: nil))
+        }
+    }
+}

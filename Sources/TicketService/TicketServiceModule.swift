@@ -14,7 +14,9 @@ public struct TicketServiceModule: ServiceModule {
     public var migrations: ServiceMigrations { TicketMigrations.all }
 
     public func addRoutes(to routes: Routes) {
+        TicketBulkRoutes(tickets: tickets).add(to: routes.group("api/v1/tickets"))
         TicketRoutes(tickets: tickets).add(to: routes.group("api/v1/tickets"))
         TicketFieldRoutes(fields: tickets.fields).add(to: routes.group("api/v1/ticket-fields"))
+        ViewRoutes(views: TicketViews(tickets: tickets)).add(to: routes.group("api/v1/views"), tags: routes.group("api/v1/tags"))
     }
 }

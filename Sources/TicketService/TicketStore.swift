@@ -67,6 +67,20 @@ struct TicketStore: Sendable {
             """).run()
     }
 
+    func markMerged(ticketID: UUID, into target: UUID, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE tickets SET merged_into = \(bind: target.lowercased) WHERE id = \(bind: ticketID.lowercased)
+            """).run()
+    }
+
+    /// Tickets merged into `ticketID` (their comments belong to its conversation).
+    func mergedSources(workspaceID: UUID, into ticketID: UUID, on db: any SQLDatabase) async throws -> [Ticket] {
+        try await db.raw("""
+            SELECT \(unsafeRaw: Self.columns) FROM tickets
+            WHERE workspace_id = \(bind: workspaceID.lowercased) AND merged_into = \(bind: ticketID.lowercased)
+            """).all().map(Self.decodeTicket)
+    }
+
     private func replaceTags(_ t: Ticket, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM ticket_tags WHERE ticket_id = \(bind: t.id.lowercased)").run()
         for tag in t.tags {
@@ -95,8 +109,42 @@ struct TicketStore: Sendable {
 
     func tickets(workspaceID: UUID, filter: TicketFilter, order: TicketOrder, limit: Int,
                  on db: any SQLDatabase) async throws -> [Ticket] {
+        let columns = Self.columns.split(separator: ",").map { "tickets." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var q = filtered(select: columns.joined(separator: ", "), workspaceID: workspaceID, filter: filter)
+        let searching = !filter.text.isEmpty && searchJoin(filter.text, workspaceID: workspaceID, scope: filter.scope) != nil
+        switch order {
+        case .relevance(let offset):
+            let rank = searching ? "\(rankOrder), " : ""
+            q.appendInterpolation(unsafeRaw: " ORDER BY \(rank)tickets.created_at DESC, tickets.id DESC LIMIT \(limit) OFFSET \(offset)")
+        case .keyset(let sort, let after):
+            if let after {
+                // Keyset pagination: strictly after the last row in (sort column, id) order, so rows added while
+                // a client pages never shift what it has not seen yet.
+                let op = sort.descending ? "<" : ">"
+                q.appendInterpolation(unsafeRaw: " AND (tickets.\(sort.column) \(op) ")
+                q.appendInterpolation(bind: after.value)
+                q.appendInterpolation(unsafeRaw: " OR (tickets.\(sort.column) = ")
+                q.appendInterpolation(bind: after.value)
+                q.appendInterpolation(unsafeRaw: " AND tickets.id \(op) ")
+                q.appendInterpolation(bind: after.id.lowercased)
+                q.appendInterpolation(unsafeRaw: "))")
+            }
+            let dir = sort.descending ? "DESC" : "ASC"
+            q.appendInterpolation(unsafeRaw: " ORDER BY tickets.\(sort.column) \(dir), tickets.id \(dir) LIMIT \(limit)")
+        }
+        return try await db.raw(q).all().map(Self.decodeTicket)
+    }
+
+    /// How many live tickets match `filter` (views show counts).
+    func count(workspaceID: UUID, filter: TicketFilter, on db: any SQLDatabase) async throws -> Int {
+        let q = filtered(select: "COUNT(*) AS n", workspaceID: workspaceID, filter: filter)
+        return try await db.raw(q).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// `SELECT <select> FROM tickets [search join] WHERE <workspace, live, filter>`.
+    private func filtered(select: String, workspaceID: UUID, filter: TicketFilter) -> SQLQueryString {
         let join = filter.text.isEmpty ? nil : searchJoin(filter.text, workspaceID: workspaceID, scope: filter.scope)
-        var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns.split(separator: ",").map { "tickets." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")) FROM tickets")
+        var q = SQLQueryString("SELECT \(unsafeRaw: select) FROM tickets")
         if let join { q.appendInterpolation(join) }
         q.appendInterpolation(unsafeRaw: " WHERE tickets.workspace_id = ")
         q.appendInterpolation(bind: workspaceID.lowercased)
@@ -143,27 +191,7 @@ struct TicketStore: Sendable {
         if let date = filter.createdBefore { and("created_at <", date.epochMilliseconds) }
         if let date = filter.updatedAfter { and("updated_at >", date.epochMilliseconds) }
         if let date = filter.updatedBefore { and("updated_at <", date.epochMilliseconds) }
-        switch order {
-        case .relevance(let offset):
-            let rank = join == nil ? "" : "\(rankOrder), "
-            q.appendInterpolation(unsafeRaw: " ORDER BY \(rank)tickets.created_at DESC, tickets.id DESC LIMIT \(limit) OFFSET \(offset)")
-        case .keyset(let sort, let after):
-            if let after {
-                // Keyset pagination: strictly after the last row in (sort column, id) order, so rows added while
-                // a client pages never shift what it has not seen yet.
-                let op = sort.descending ? "<" : ">"
-                q.appendInterpolation(unsafeRaw: " AND (tickets.\(sort.column) \(op) ")
-                q.appendInterpolation(bind: after.value)
-                q.appendInterpolation(unsafeRaw: " OR (tickets.\(sort.column) = ")
-                q.appendInterpolation(bind: after.value)
-                q.appendInterpolation(unsafeRaw: " AND tickets.id \(op) ")
-                q.appendInterpolation(bind: after.id.lowercased)
-                q.appendInterpolation(unsafeRaw: "))")
-            }
-            let dir = sort.descending ? "DESC" : "ASC"
-            q.appendInterpolation(unsafeRaw: " ORDER BY tickets.\(sort.column) \(dir), tickets.id \(dir) LIMIT \(limit)")
-        }
-        return try await db.raw(q).all().map(Self.decodeTicket)
+        return q
     }
 
     // MARK: - Comments
@@ -176,12 +204,17 @@ struct TicketStore: Sendable {
             """).run()
     }
 
-    func comments(workspaceID: UUID, ticketID: UUID, includeInternal: Bool, after: UUID?, limit: Int,
+    func comments(workspaceID: UUID, ticketIDs: [UUID], includeInternal: Bool, after: UUID?, limit: Int,
                   on db: any SQLDatabase) async throws -> [Comment] {
         let visibility = includeInternal ? "" : " AND is_public = \(kind == .postgres ? "TRUE" : "1")"
+        var ids = SQLQueryString("")
+        for (i, id) in ticketIDs.enumerated() {
+            if i > 0 { ids.appendInterpolation(unsafeRaw: ", ") }
+            ids.appendInterpolation(bind: id.lowercased)
+        }
         return try await db.raw("""
             SELECT id, ticket_id, author_id, body, is_public, created_at FROM comments
-            WHERE workspace_id = \(bind: workspaceID.lowercased) AND ticket_id = \(bind: ticketID.lowercased)
+            WHERE workspace_id = \(bind: workspaceID.lowercased) AND ticket_id IN (\(ids))
               AND id > \(bind: after?.lowercased ?? "")\(unsafeRaw: visibility)
             ORDER BY id LIMIT \(unsafeRaw: String(limit))
             """).all().map { row in

@@ -67,7 +67,13 @@ extension Tickets {
     /// The conversation, oldest first; customers never receive internal notes.
     public func comments(_ p: Principal, reference: String, page: PageRequest) async throws -> Page<Comment> {
         let ticket = try await visibleTicket(p, reference: reference)
-        let rows = try await store.comments(workspaceID: p.workspaceID, ticketID: ticket.id, includeInternal: p.role.isStaff,
+        // Merged tickets' comments show in the target, for those who may see the merged ticket.
+        var ids = [ticket.id]
+        for source in try await store.mergedSources(workspaceID: p.workspaceID, into: ticket.id, on: database.sql)
+        where try await canSee(p, source) {
+            ids.append(source.id)
+        }
+        let rows = try await store.comments(workspaceID: p.workspaceID, ticketIDs: ids, includeInternal: p.role.isStaff,
                                             after: page.after.flatMap(UUID.init(uuidString:)), limit: page.limit + 1,
                                             on: database.sql)
         let items = Array(rows.prefix(page.limit))

@@ -206,4 +206,34 @@ public struct Tickets: Sendable {
             filter.requesterID = try await directory.user(workspaceID: p.workspaceID, email: email)?.id ?? nobody
         }
     }
+
+    /// How many tickets the list with these parameters holds in all.
+    func count(_ p: Principal, query: (String) -> String?) async throws -> Int {
+        var filter = try TicketFilter.parse(query, me: p.userID)
+        if p.role == .customer {
+            filter.visibleTo = .init(requesterID: p.userID, sharedOrganizationID: try await sharedOrganization(of: p))
+            filter.scope = .publicText
+        }
+        if let q = query("q") { try await apply(try TicketSearchQuery.parse(q), to: &filter, p) }
+        return try await store.count(workspaceID: p.workspaceID, filter: filter, on: database.sql)
+    }
+
+    /// `GET /tags`: tags in use with their ticket counts, most used first (staff only).
+    public func tags(_ p: Principal, prefix: String?, page: PageRequest) async throws -> Page<TagCount> {
+        guard p.role.isStaff else { throw HelpdeskError.forbidden("Tags are for agents.") }
+        let offset = try page.after.map { raw -> Int in
+            guard let n = Int(raw), n >= 0 else { throw HelpdeskError.badParameter("cursor", "is not valid") }
+            return n
+        } ?? 0
+        let rows = try await store.tags(workspaceID: p.workspaceID, prefix: prefix, offset: offset, limit: page.limit + 1,
+                                        on: database.sql)
+        let items = rows.prefix(page.limit).map { TagCount(name: $0.0, count: $0.1) }
+        return Page(items: Array(items), nextCursor: rows.count > page.limit ? Cursor.encode(String(offset + page.limit)) : nil)
+    }
+}
+
+/// A tag and how many live tickets carry it.
+public struct TagCount: Sendable, Encodable {
+    public let name: String
+    public let count: Int
 }

@@ -47,6 +47,7 @@ struct TicketHistory {
         add("assignee_id", Self.id(a.assigneeID), Self.id(b.assigneeID))
         add("team_id", Self.id(a.teamID), Self.id(b.teamID))
         add("tags", .array(a.tags.map { .string($0) }), .array(b.tags.map { .string($0) }))
+        add("follower_ids", .array(a.followerIDs.map { .string($0.lowercased) }), .array(b.followerIDs.map { .string($0.lowercased) }))
         for key in Set(a.customFields.keys).union(b.customFields.keys) {
             add("custom_fields.\(key)", a.customFields[key] ?? .null, b.customFields[key] ?? .null)
         }

@@ -39,11 +39,15 @@ public struct TicketChanges: Sendable {
     public var teamID: FieldUpdate<UUID?> = .absent
     public var tags: [String]?
     public var customFields: [String: JSONValue]?
+    /// Agents who follow the ticket (get notified of its changes); replaces the list.
+    public var followerIDs: [UUID]?
 
     public init(subject: String? = nil, status: String? = nil, priority: String? = nil,
                 type: FieldUpdate<String?> = .absent, assigneeID: FieldUpdate<UUID?> = .absent,
-                teamID: FieldUpdate<UUID?> = .absent, tags: [String]? = nil, customFields: [String: JSONValue]? = nil) {
+                teamID: FieldUpdate<UUID?> = .absent, tags: [String]? = nil, customFields: [String: JSONValue]? = nil,
+                followerIDs: [UUID]? = nil) {
         self.customFields = customFields
+        self.followerIDs = followerIDs
         self.subject = subject
         self.status = status
         self.priority = priority
@@ -57,6 +61,7 @@ public struct TicketChanges: Sendable {
     /// (checked field by field).
     var isCustomerAllowed: Bool {
         subject == nil && priority == nil && type == .absent && assigneeID == .absent && teamID == .absent && tags == nil
+            && followerIDs == nil
             && (status == nil || status == TicketStatus.solved.rawValue)
     }
 }

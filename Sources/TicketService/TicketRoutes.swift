@@ -41,10 +41,11 @@ struct TicketRoutes {
             let changes = TicketChanges(
                 subject: body.string("subject"), status: body.string("status"), priority: body.string("priority"),
                 type: body.updateString("type", nullable: true), assigneeID: body.updateUUID("assignee_id"),
-                teamID: body.updateUUID("team_id"), tags: body.stringArray("tags"), customFields: body.object("custom_fields"))
+                teamID: body.updateUUID("team_id"), tags: body.stringArray("tags"), customFields: body.object("custom_fields"),
+                followerIDs: Self.uuids(&body, "follower_ids"))
             Self.refuseUnsupported(&body)
             try body.validate(allowed: ["subject", "status", "priority", "type", "assignee_id", "team_id", "tags",
-                                        "custom_fields"])
+                                        "custom_fields", "follower_ids"])
             let ticket = try await tickets.update(p, reference: context.parameters.get("id") ?? "", changes,
                                                   ifMatch: request.headers[.ifMatch])
             return try .json(ticket, headers: [.eTag: ticket.etag])
@@ -78,6 +79,17 @@ struct TicketRoutes {
             let page = try PageRequest.parse(limit: request.query("limit"), cursor: request.query("cursor"))
             return try .json(try await tickets.events(p, reference: context.parameters.get("id") ?? "", page: page))
         }
+    }
+
+    /// A list of UUIDs, each checked.
+    static func uuids(_ body: inout JSONBody, _ key: String) -> [UUID]? {
+        guard let raw = body.stringArray(key) else { return nil }
+        var out: [UUID] = []
+        for (i, text) in raw.enumerated() {
+            guard let id = UUID(uuidString: text) else { body.fail("\(key)[\(i)]", "must be a UUID"); return nil }
+            out.append(id)
+        }
+        return out
     }
 
     /// Attachments arrive with the files service; refusing them beats silently dropping them.

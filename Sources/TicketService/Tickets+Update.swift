@@ -20,6 +20,15 @@ extension Tickets {
         let tags = changes.tags.flatMap { TicketValidation.tags($0, errors: &errors) }
         try await checkAssignment(p.workspaceID, assigneeID: changes.assigneeID.value ?? nil,
                                   teamID: changes.teamID.value ?? nil, errors: &errors)
+        if let followers = changes.followerIDs {
+            if followers.count > 100 { errors.append(.init(field: "follower_ids", message: "must hold at most 100 users")) }
+            for (i, id) in followers.enumerated() {
+                let user = try await directory.user(workspaceID: p.workspaceID, id: id)
+                if user == nil || user?.active == false || user?.role.isStaff == false {
+                    errors.append(.init(field: "follower_ids[\(i)]", message: "must be an active agent of this workspace"))
+                }
+            }
+        }
         let definitions = try await store.fields(workspaceID: p.workspaceID, on: database.sql)
         // Checked now for a quick 422; merged again below onto the row read under lock.
         _ = fields.merge(changes.customFields ?? [:], into: current.customFields, fields: definitions, role: p.role,
@@ -42,6 +51,9 @@ extension Tickets {
             if case .set(let assignee) = changes.assigneeID { ticket.assigneeID = assignee }
             if case .set(let team) = changes.teamID { ticket.teamID = team }
             if let tags { ticket.tags = tags }
+            if let followers = changes.followerIDs {
+                ticket.followerIDs = followers.reduce(into: [UUID]()) { if !$0.contains($1) { $0.append($1) } }
+            }
             if let values = changes.customFields {
                 var ignored: [FieldError] = []
                 ticket.customFields = fields.merge(values, into: ticket.customFields, fields: definitions, role: p.role,

@@ -13,15 +13,21 @@ struct TicketTests {
             let agent = try await h.staff("agent@example.com", by: admin)
             let customer = try await h.customer("cus@example.com")
             let other = try await h.customer("other@example.com")
+            let field = try await h.request(.post, "/api/v1/ticket-fields", json: [
+                "key": "model", "title": "Printer model", "type": "text", "customer_editable": true,
+            ], token: admin.accessToken)
+            #expect(field.status == 201)
 
             let created = try await h.request(.post, "/api/v1/tickets", json: [
                 "subject": "Printer on fire", "description": "It smells of toner.", "tags": ["Billing", "hardware"],
+                "custom_fields": ["model": "LaserJet 4"],
             ], token: customer.accessToken)
             #expect(created.status == 201, "\(created.text)")
             let id = try #require(created["id"])
             #expect(created["status"] == "new")
             #expect(created.json["tags"] as? [String] == ["billing", "hardware"])
             #expect(created.json["requester_id"] as? String == customer.userID)
+            #expect((created.json["custom_fields"] as? [String: String]) == ["model": "LaserJet 4"])
 
             let unassigned = try await h.request(.get, "/api/v1/tickets?assignee_id=none", token: agent.accessToken)
             #expect(unassigned.items.compactMap { $0["id"] as? String }.contains(id))
@@ -79,6 +85,12 @@ struct TicketTests {
             let number = try #require(created.json["number"] as? Int)
             #expect(try await h.request(.get, "/api/v1/tickets/\(number)", token: agent.accessToken)["id"] == id)
             #expect(try await h.request(.get, "/api/v1/tickets", token: other.accessToken).items.isEmpty)
+
+            // Search by status, tag and a word of the internal note: the agent finds it, the customer does not.
+            let q = "status:solved%20tag:billing%20fuser"
+            #expect(try await h.request(.get, "/api/v1/tickets?q=\(q)", token: agent.accessToken).items
+                .compactMap { $0["id"] as? String } == [id])
+            #expect(try await h.request(.get, "/api/v1/tickets?q=\(q)", token: customer.accessToken).items.isEmpty)
         }
     }
 

@@ -147,3 +147,25 @@ struct TicketWorkflowTests {
         }
     }
 }
+
+@Suite("Ticket followers")
+struct TicketFollowerTests {
+    @Test("agents follow tickets; customers and unknown users cannot be followers")
+    func followers() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let agent = try await h.staff("f@example.com", by: admin)
+            let customer = try await h.customer("fc@example.com")
+            let t = try await h.request(.post, "/api/v1/tickets", json: ["subject": "s", "description": "d"], token: customer.accessToken)
+            let id = try #require(t["id"])
+            let followed = try await h.request(.patch, "/api/v1/tickets/\(id)", json: ["follower_ids": [agent.userID, agent.userID]],
+                                               token: admin.accessToken)
+            #expect(followed.json["follower_ids"] as? [String] == [agent.userID])
+            #expect(try await h.request(.patch, "/api/v1/tickets/\(id)", json: ["follower_ids": [customer.userID]],
+                                        token: admin.accessToken).errorFields == ["follower_ids[0]"])
+            #expect(try await h.request(.patch, "/api/v1/tickets/\(id)", json: ["follower_ids": ["nope"]],
+                                        token: admin.accessToken).errorFields == ["follower_ids[0]"])
+            #expect(try await h.request(.patch, "/api/v1/tickets/\(id)", json: ["follower_ids": []], token: customer.accessToken).status == 403)
+        }
+    }
+}

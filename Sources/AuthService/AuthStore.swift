@@ -116,7 +116,7 @@ struct AuthStore: Sendable {
             UPDATE sessions SET revoked_at = \(bind: now.epochMilliseconds), revoked_reason = \(bind: reason)
             WHERE workspace_id = \(bind: workspaceID.lowercased) AND user_id = \(bind: userID.lowercased) AND revoked_at IS NULL
             """).run()
-        return try rows.map { try Self.uuid($0, "id") }
+        return try rows.map { try $0.uuid("id") }
     }
 
     func insertRefreshToken(hash: String, sessionID: UUID, workspaceID: UUID, issuedAt: Date, expiresAt: Date,
@@ -137,8 +137,8 @@ struct AuthStore: Sendable {
             WHERE token_hash = \(bind: hash)\(unsafeRaw: lock)
             """).first() else { return nil }
         return RefreshTokenRecord(
-            tokenHash: try row.decode(column: "token_hash", as: String.self), sessionID: try Self.uuid(row, "session_id"),
-            workspaceID: try Self.uuid(row, "workspace_id"),
+            tokenHash: try row.decode(column: "token_hash", as: String.self), sessionID: try row.uuid("session_id"),
+            workspaceID: try row.uuid("workspace_id"),
             expiresAt: Date(epochMilliseconds: try row.decode(column: "expires_at", as: Int64.self)),
             usedAt: try row.decode(column: "used_at", as: Int64?.self).map(Date.init(epochMilliseconds:)))
     }
@@ -192,7 +192,7 @@ struct AuthStore: Sendable {
             WHERE token_hash = \(bind: hash)\(unsafeRaw: lock)
             """).first() else { return nil }
         return ResetTokenRecord(
-            workspaceID: try Self.uuid(row, "workspace_id"), userID: try Self.uuid(row, "user_id"),
+            workspaceID: try row.uuid("workspace_id"), userID: try row.uuid("user_id"),
             expiresAt: Date(epochMilliseconds: try row.decode(column: "expires_at", as: Int64.self)),
             usedAt: try row.decode(column: "used_at", as: Int64?.self).map(Date.init(epochMilliseconds:)))
     }
@@ -209,7 +209,7 @@ struct AuthStore: Sendable {
 
     static func decodeSession(_ row: any SQLRow) throws -> Session {
         Session(
-            id: try uuid(row, "id"), workspaceID: try uuid(row, "workspace_id"), userID: try uuid(row, "user_id"),
+            id: try row.uuid("id"), workspaceID: try row.uuid("workspace_id"), userID: try row.uuid("user_id"),
             createdAt: Date(epochMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
             lastUsedAt: Date(epochMilliseconds: try row.decode(column: "last_used_at", as: Int64.self)),
             expiresAt: Date(epochMilliseconds: try row.decode(column: "expires_at", as: Int64.self)),
@@ -218,11 +218,4 @@ struct AuthStore: Sendable {
             ip: try row.decode(column: "ip", as: String?.self))
     }
 
-    static func uuid(_ row: any SQLRow, _ column: String) throws -> UUID {
-        let text = try row.decode(column: column, as: String.self)
-        guard let id = UUID(uuidString: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(column) is not a UUID"))
-        }
-        return id
-    }
 }

@@ -38,12 +38,11 @@ extension Authenticator {
         let after = page.after.flatMap(UUID.init(uuidString:))
         let sessions = try await store.activeSessions(workspaceID: principal.workspaceID, userID: principal.userID,
                                                       now: clock.now, after: after, limit: page.limit + 1, on: database.sql)
-        let items = sessions.prefix(page.limit).map {
+        let views = sessions.map {
             SessionView(id: $0.id, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, expiresAt: $0.expiresAt,
                         userAgent: $0.userAgent, ip: $0.ip, current: $0.id == principal.sessionID)
         }
-        let next = sessions.count > page.limit ? items.last.map { Cursor.encode($0.id.lowercased) } : nil
-        return Page(items: Array(items), nextCursor: next)
+        return Page(rows: views, limit: page.limit) { $0.id.lowercased }
     }
 
     /// Revokes one of the caller's own sessions; anyone else's is 404.

@@ -72,3 +72,12 @@ public enum Cursor {
         return String(text.dropFirst(3))
     }
 }
+
+extension Page {
+    /// A page from rows fetched with `limit + 1`: the extra row is not shown, it only says a next page exists,
+    /// whose cursor is made from the last item shown.
+    public init(rows: [Item], limit: Int, cursor: (Item) -> String) {
+        let items = Array(rows.prefix(limit))
+        self.init(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode(cursor($0)) } : nil)
+    }
+}

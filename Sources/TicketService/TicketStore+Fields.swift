@@ -48,7 +48,7 @@ extension TicketStore {
     static func decodeField(_ row: any SQLRow) throws -> TicketField {
         let options = try row.decode(column: "options", as: String.self)
         return TicketField(
-            id: try uuid(row, "id"), workspaceID: try uuid(row, "workspace_id"),
+            id: try row.uuid("id"), workspaceID: try row.uuid("workspace_id"),
             key: try row.decode(column: "field_key", as: String.self), title: try row.decode(column: "title", as: String.self),
             kind: TicketField.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .text,
             options: (try? JSONDecoder().decode([TicketField.Option].self, from: Data(options.utf8))) ?? [],

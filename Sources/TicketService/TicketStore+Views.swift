@@ -64,7 +64,7 @@ extension TicketStore {
     static func decodeView(_ row: any SQLRow) throws -> TicketView {
         let filters = try row.decode(column: "filters", as: String.self)
         return TicketView(
-            id: try uuid(row, "id"), workspaceID: try uuid(row, "workspace_id"), ownerID: try uuid(row, "owner_id"),
+            id: try row.uuid("id"), workspaceID: try row.uuid("workspace_id"), ownerID: try row.uuid("owner_id"),
             title: try row.decode(column: "title", as: String.self),
             filters: (try? JSONDecoder().decode([String: String].self, from: Data(filters.utf8))) ?? [:],
             sort: try row.decode(column: "sort", as: String?.self), shared: try row.decode(column: "shared", as: Bool.self),

@@ -218,8 +218,8 @@ struct TicketStore: Sendable {
               AND id > \(bind: after?.lowercased ?? "")\(unsafeRaw: visibility)
             ORDER BY id LIMIT \(unsafeRaw: String(limit))
             """).all().map { row in
-                Comment(id: try Self.uuid(row, "id"), ticketID: try Self.uuid(row, "ticket_id"),
-                        authorID: try Self.uuid(row, "author_id"), body: try row.decode(column: "body", as: String.self),
+                Comment(id: try row.uuid("id"), ticketID: try row.uuid("ticket_id"),
+                        authorID: try row.uuid("author_id"), body: try row.decode(column: "body", as: String.self),
                         isPublic: try row.decode(column: "is_public", as: Bool.self),
                         createdAt: Date(epochMilliseconds: try row.decode(column: "created_at", as: Int64.self)))
             }
@@ -282,13 +282,13 @@ struct TicketStore: Sendable {
 
     static func decodeTicket(_ row: any SQLRow) throws -> Ticket {
         Ticket(
-            id: try uuid(row, "id"), workspaceID: try uuid(row, "workspace_id"),
+            id: try row.uuid("id"), workspaceID: try row.uuid("workspace_id"),
             number: Int(try row.decode(column: "number", as: Int64.self)),
             subject: try row.decode(column: "subject", as: String.self),
             status: TicketStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
             priority: TicketPriority(rawValue: try row.decode(column: "priority", as: String.self)) ?? .normal,
             type: try row.decode(column: "type", as: String?.self).flatMap(TicketType.init(rawValue:)),
-            requesterID: try uuid(row, "requester_id"),
+            requesterID: try row.uuid("requester_id"),
             assigneeID: try row.decode(column: "assignee_id", as: String?.self).flatMap(UUID.init(uuidString:)),
             teamID: try row.decode(column: "team_id", as: String?.self).flatMap(UUID.init(uuidString:)),
             organizationID: try row.decode(column: "organization_id", as: String?.self).flatMap(UUID.init(uuidString:)),
@@ -309,13 +309,6 @@ struct TicketStore: Sendable {
         String(decoding: (try? EventJSON.encoder().encode(values)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
-    static func uuid(_ row: any SQLRow, _ column: String) throws -> UUID {
-        let text = try row.decode(column: column, as: String.self)
-        guard let id = UUID(uuidString: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(column) is not a UUID"))
-        }
-        return id
-    }
 
     static func json(_ strings: [String]) -> String {
         String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)

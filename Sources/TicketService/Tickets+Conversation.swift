@@ -76,8 +76,7 @@ extension Tickets {
         let rows = try await store.comments(workspaceID: p.workspaceID, ticketIDs: ids, includeInternal: p.role.isStaff,
                                             after: page.after.flatMap(UUID.init(uuidString:)), limit: page.limit + 1,
                                             on: database.sql)
-        let items = Array(rows.prefix(page.limit))
-        return Page(items: items, nextCursor: rows.count > page.limit ? items.last.map { Cursor.encode($0.id.lowercased) } : nil)
+        return Page(rows: rows, limit: page.limit) { $0.id.lowercased }
     }
 
     /// The ticket's history, oldest first; customers get public events with public fields only.

@@ -66,8 +66,7 @@ public struct Organizations: Sendable {
         let after = page.after.flatMap(UUID.init(uuidString:))
         let orgs = try await store.organizations(workspaceID: principal.workspaceID, after: after,
                                                  limit: page.limit + 1, on: database.sql)
-        let items = Array(orgs.prefix(page.limit))
-        return Page(items: items, nextCursor: orgs.count > page.limit ? items.last.map { Cursor.encode($0.id.lowercased) } : nil)
+        return Page(rows: orgs, limit: page.limit) { $0.id.lowercased }
     }
 
     public func update(_ principal: Principal, id: UUID, _ changes: OrganizationChanges) async throws -> Organization {

@@ -51,8 +51,7 @@ public struct Teams: Sendable {
         let after = page.after.flatMap(UUID.init(uuidString:))
         let teams = try await store.teams(workspaceID: principal.workspaceID, after: after, limit: page.limit + 1,
                                           on: database.sql)
-        let items = Array(teams.prefix(page.limit))
-        return Page(items: items, nextCursor: teams.count > page.limit ? items.last.map { Cursor.encode($0.id.lowercased) } : nil)
+        return Page(rows: teams, limit: page.limit) { $0.id.lowercased }
     }
 
     public func update(_ principal: Principal, id: UUID, name: String?, description: String?) async throws -> Team {

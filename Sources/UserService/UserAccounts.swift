@@ -95,9 +95,7 @@ public struct UserAccounts: Sendable {
         }
         let users = try await store.users(workspaceID: principal.workspaceID, filter: filter, after: after,
                                           limit: page.limit + 1, on: database.sql)
-        let items = Array(users.prefix(page.limit))
-        let next = users.count > page.limit ? items.last.map { Cursor.encode($0.id.lowercased) } : nil
-        return Page(items: items, nextCursor: next)
+        return Page(rows: users, limit: page.limit) { $0.id.lowercased }
     }
 
     /// Whether the workspace has any admin, active or not (decides whether to bootstrap one).

@@ -55,7 +55,7 @@ extension UserStore {
     static func decodeOrganization(_ row: any SQLRow) throws -> Organization {
         let domains = try row.decode(column: "domains", as: String.self)
         return Organization(
-            id: try uuid(row, "id"), workspaceID: try uuid(row, "workspace_id"),
+            id: try row.uuid("id"), workspaceID: try row.uuid("workspace_id"),
             name: try row.decode(column: "name", as: String.self),
             domains: (try? JSONDecoder().decode([String].self, from: Data(domains.utf8))) ?? [],
             sharedTickets: try row.decode(column: "shared_tickets", as: Bool.self),

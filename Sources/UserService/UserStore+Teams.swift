@@ -95,7 +95,7 @@ extension UserStore {
         try await db.raw("""
             DELETE FROM team_members WHERE workspace_id = \(bind: workspaceID.lowercased) AND user_id = \(bind: userID.lowercased)
             """).run()
-        return try rows.map { try Self.uuid($0, "team_id") }
+        return try rows.map { try $0.uuid("team_id") }
     }
 
     func members(workspaceID: UUID, teamIDs: [UUID], on db: any SQLDatabase) async throws -> [UUID: [UUID]] {
@@ -106,13 +106,13 @@ extension UserStore {
             .orderBy("added_at").orderBy("user_id")
             .all()
         var out: [UUID: [UUID]] = [:]
-        for row in rows { out[try Self.uuid(row, "team_id"), default: []].append(try Self.uuid(row, "user_id")) }
+        for row in rows { out[try row.uuid("team_id"), default: []].append(try row.uuid("user_id")) }
         return out
     }
 
     static func decodeTeam(_ row: any SQLRow) throws -> Team {
         Team(
-            id: try uuid(row, "id"), workspaceID: try uuid(row, "workspace_id"),
+            id: try row.uuid("id"), workspaceID: try row.uuid("workspace_id"),
             name: try row.decode(column: "name", as: String.self),
             description: try row.decode(column: "description", as: String.self), memberIDs: [],
             createdAt: Date(epochMilliseconds: try row.decode(column: "created_at", as: Int64.self)),

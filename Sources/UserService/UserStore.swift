@@ -108,7 +108,7 @@ struct UserStore: Sendable {
 
     static func decodeUser(_ row: any SQLRow) throws -> User {
         User(
-            id: try uuid(row, "id"), workspaceID: try uuid(row, "workspace_id"),
+            id: try row.uuid("id"), workspaceID: try row.uuid("workspace_id"),
             email: try row.decode(column: "email", as: String.self), name: try row.decode(column: "name", as: String.self),
             role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .customer,
             organizationID: try row.decode(column: "organization_id", as: String?.self).flatMap(UUID.init(uuidString:)),
@@ -119,13 +119,6 @@ struct UserStore: Sendable {
             updatedAt: Date(epochMilliseconds: try row.decode(column: "updated_at", as: Int64.self)))
     }
 
-    static func uuid(_ row: any SQLRow, _ column: String) throws -> UUID {
-        let text = try row.decode(column: column, as: String.self)
-        guard let id = UUID(uuidString: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(column) is not a UUID: \(text)"))
-        }
-        return id
-    }
 
     /// Escapes `%`, `_` and `\` so user text matches literally inside LIKE.
     static func escapeLike(_ text: String) -> String {

@@ -62,8 +62,9 @@ struct TicketSearchQuery: Sendable {
             let op = t[opIndex]
             let value = String(t[t.index(after: opIndex)...])
             guard fields.contains(name) else {
-                // `http://…` and other colons inside words are text, not fields.
-                if name.allSatisfy({ $0.isLetter || $0 == "_" }) { unknown.append(name) } else { out.text.words.append(t) }
+                // `http://…` and colons inside non-word text are text, not fields.
+                let isURL = op == ":" && value.hasPrefix("//")
+                if !isURL && name.allSatisfy({ $0.isLetter || $0 == "_" }) { unknown.append(name) } else { out.text.words.append(t) }
                 continue
             }
             try out.apply(name, op, value)

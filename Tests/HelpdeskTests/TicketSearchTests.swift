@@ -61,13 +61,15 @@ struct TicketSearchTests {
             #expect(try await ids("requester:nobody@example.com").isEmpty)
             #expect(Set(try await ids("created>2000-01-01")) == [a, b, c])
             #expect(try await ids("created<2000-01-01").isEmpty)
-            for hostile in ["NEAR(paper tray)", "paper*", "\"unterminated", "'; DROP TABLE tickets; --", "tray OR 1=1", "^paper"] {
+            for hostile in ["NEAR(paper tray)", "paper*", "\"unterminated", "'; DROP TABLE tickets; --", "tray OR 1=1", "^paper",
+                            "-", "\"\"", "\"", "*", "(", "NOT", "-\"\"", "-paper -tray", "é", "🚀", "http://x.test/a", "1:2"] {
                 _ = try await ids(hostile)
             }
             #expect(Set(try await ids("paper")) == [a, b], "still intact after hostile queries")
             let unknown = try await h.request(.get, "/api/v1/tickets?q=colour:red%20paper", token: admin.accessToken)
             #expect(unknown.status == 400)
             #expect(unknown["detail"]?.contains("colour") == true)
+            #expect(try await h.request(.get, "/api/v1/tickets?q=a:b:c", token: admin.accessToken).status == 400)
             let badStatus = try await h.request(.get, "/api/v1/tickets?q=status:lost", token: admin.accessToken)
             #expect(badStatus.status == 400)
             // Relevance pages with an offset cursor.

@@ -70,9 +70,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "FileService",
+            dependencies: ["HelpdeskCore", "Platform", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Gateway",
             dependencies: [
-                "HelpdeskCore", "Platform", "AuthService", "UserService", "TicketService",
+                "HelpdeskCore", "Platform", "AuthService", "UserService", "TicketService", "FileService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -92,11 +103,12 @@ let package = Package(
         .testTarget(
             name: "HelpdeskTests",
             dependencies: [
-                "HelpdeskCore", "Platform", "AuthService", "UserService", "TicketService", "Gateway",
+                "HelpdeskCore", "Platform", "AuthService", "UserService", "TicketService", "FileService", "Gateway",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -13,7 +13,8 @@ extension HelpdeskSystem {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ProblemMiddleware(routes: table))
-        router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
+        let overrides = servedModules.reduce(into: [String: Int]()) { $0.merge($1.bodyLimits) { max($0, $1) } }
+        router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes, overrides: overrides))
         router.add(middleware: AuthenticationMiddleware(tokens: tokens))
         let routes = Routes(router: router, table: table)
         SystemRoutes(database: database).add(to: routes)

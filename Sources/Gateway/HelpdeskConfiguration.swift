@@ -12,6 +12,7 @@ import Platform
 /// - services (comma list, all): which services this process serves.
 /// - log-level (trace…critical, info), log-format (text | json, text).
 /// - max-body-bytes (int, 1048576): larger request bodies answer 413.
+/// - max-file-bytes (int, 26214400): larger uploads answer 413 `file_too_large`.
 /// - bcrypt-cost (4…31, 12): password hashing cost.
 /// - allow-registration (bool, true): whether customers may sign up themselves.
 /// - public-url (URL, http://<host>:<port>): base of links in emails.
@@ -26,6 +27,7 @@ public struct HelpdeskConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .text
     public var maxBodyBytes = 1 << 20
+    public var maxFileBytes: Int64 = 25 * 1024 * 1024
     public var bcryptCost: UInt8 = 12
     public var allowRegistration = true
     public var publicURL: String?
@@ -80,6 +82,10 @@ public struct HelpdeskConfiguration: Sendable {
         if let bytes = value("max-body-bytes") {
             guard let n = Int(bytes), n >= 1024 else { throw ConfigurationError("max-body-bytes: expected an integer >= 1024") }
             config.maxBodyBytes = n
+        }
+        if let bytes = value("max-file-bytes") {
+            guard let n = Int64(bytes), n >= 1 else { throw ConfigurationError("max-file-bytes: expected a positive integer") }
+            config.maxFileBytes = n
         }
         if let cost = value("bcrypt-cost") {
             guard let n = UInt8(cost), (4...31).contains(n) else { throw ConfigurationError("bcrypt-cost: expected 4-31") }

@@ -1,4 +1,5 @@
 import AuthService
+import FileService
 import Foundation
 import HelpdeskCore
 import Logging
@@ -16,12 +17,13 @@ public struct HelpdeskSystem: Sendable {
     public let users: UserServiceModule
     public let auth: AuthServiceModule
     public let tickets: TicketServiceModule
+    public let files: FileServiceModule
     public let relay: OutboxRelay
     public let logger: Logger
 
     /// Every module, whether this process serves its routes or not: in-process clients need them all until
     /// remote clients exist.
-    var allModules: [any ServiceModule] { [users, auth, tickets] }
+    var allModules: [any ServiceModule] { [users, auth, tickets, files] }
 
     /// The modules whose routes, subscriptions and background work run in this process.
     public var servedModules: [any ServiceModule] {
@@ -46,13 +48,22 @@ public struct HelpdeskSystem: Sendable {
                 database: database, directory: users.directory, credentials: credentials, tokens: tokens,
                 mailer: mailer ?? LogMailer(logger: logger), configuration: authConfig, clock: clock)
             let auth = AuthServiceModule(authenticator: authenticator, workspaceID: configuration.workspaceID)
-            let tickets = TicketServiceModule(database: database, directory: users.directory, clock: clock)
-            let modules: [any ServiceModule] = [users, auth, tickets]
+            let tickets = TicketServiceModule(database: database, directory: users.directory,
+                                              attachments: FileAttachments(database: database, clock: clock), clock: clock)
+            var fileConfig = FileConfiguration()
+            fileConfig.maxFileBytes = configuration.maxFileBytes
+            let filesRoot = (configuration.dataDirectory as NSString).appendingPathComponent("files")
+            let files = FileServiceModule(
+                files: try Files(database: database, blobs: try DiskBlobStore(root: filesRoot + "/blobs"),
+                                 tickets: tickets.tickets, configuration: fileConfig,
+                                 temporaryDirectory: filesRoot + "/tmp", clock: clock),
+                logger: logger)
+            let modules: [any ServiceModule] = [users, auth, tickets, files]
             let served = modules.filter { configuration.services.contains($0.name) }
             let bus = InProcessEventBus(database: database, subscriptions: served.flatMap(\.subscriptions), logger: logger)
             let relay = OutboxRelay(database: database, bus: bus, logger: logger)
             return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
-                                  auth: auth, tickets: tickets, relay: relay, logger: logger)
+                                  auth: auth, tickets: tickets, files: files, relay: relay, logger: logger)
         } catch {
             await database.shutdown()
             throw error

@@ -5,9 +5,10 @@ public enum ServiceRegistry {
     public static let auth = "auth"
     public static let users = "users"
     public static let tickets = "tickets"
+    public static let files = "files"
 
     /// Every service, in start order.
-    public static let names = [users, auth, tickets]
+    public static let names = [users, auth, tickets, files]
 
     /// Parses `--services`: `all` or a comma list of known names.
     public static func parse(_ list: String) throws -> Set<String> {

@@ -89,3 +89,53 @@ public protocol CredentialRegistry: Sendable {
     /// Sets (or replaces) the user's password.
     func setPassword(workspaceID: UUID, userID: UUID, password: String, actor: EventActor) async throws
 }
+
+/// A file as other services record it, e.g. in a comment's `attachments`.
+public struct AttachmentInfo: Sendable, Equatable, Codable {
+    public let id: UUID
+    public let filename: String
+    public let contentType: String
+    public let size: Int64
+    public let sha256: String
+    public let createdAt: Date
+
+    public init(id: UUID, filename: String, contentType: String, size: Int64, sha256: String, createdAt: Date) {
+        self.id = id
+        self.filename = filename
+        self.contentType = contentType
+        self.size = size
+        self.sha256 = sha256
+        self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, filename, size, sha256
+        case contentType = "content_type"
+        case createdAt = "created_at"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id.lowercased, forKey: .id)
+        try c.encode(filename, forKey: .filename)
+        try c.encode(contentType, forKey: .contentType)
+        try c.encode(size, forKey: .size)
+        try c.encode(sha256, forKey: .sha256)
+        try c.encode(createdAt, forKey: .createdAt)
+    }
+}
+
+/// The files service as the tickets service sees it: attaching uploads to a comment.
+public protocol AttachmentRegistry: Sendable {
+    /// Attaches the caller's unattached uploads to a comment; a file that does not exist in the workspace, is
+    /// someone else's or is attached elsewhere is a 422 naming `attachment_ids[i]`, and then none is attached.
+    func attach(workspaceID: UUID, fileIDs: [UUID], uploaderID: UUID, ticketID: UUID, commentID: UUID,
+                isPublic: Bool) async throws -> [AttachmentInfo]
+    /// Undoes `attach` when the comment could not be written (compensation).
+    func detach(workspaceID: UUID, commentID: UUID) async throws
+}
+
+/// The tickets service as the files service sees it: may this caller read a comment's attachments?
+public protocol TicketAccess: Sendable {
+    func canSeeComment(_ principal: Principal, ticketID: UUID, isPublic: Bool) async throws -> Bool
+}

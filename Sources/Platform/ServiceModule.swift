@@ -10,9 +10,12 @@ public protocol ServiceModule: Sendable {
     func addRoutes(to routes: Routes)
     var subscriptions: [EventSubscription] { get }
     var backgroundServices: [any Service] { get }
+    /// Request body limits for path prefixes that need more than the default (uploads).
+    var bodyLimits: [String: Int] { get }
 }
 
 extension ServiceModule {
     public var subscriptions: [EventSubscription] { [] }
     public var backgroundServices: [any Service] { [] }
+    public var bodyLimits: [String: Int] { [:] }
 }

@@ -71,6 +71,7 @@ public struct Comment: Sendable, Equatable, Encodable {
     public var body: String
     public var isPublic: Bool
     public var createdAt: Date
+    public var attachments: [AttachmentInfo] = []
 
     enum CodingKeys: String, CodingKey {
         case id, body, attachments
@@ -87,7 +88,7 @@ public struct Comment: Sendable, Equatable, Encodable {
         try c.encode(authorID.lowercased, forKey: .authorID)
         try c.encode(body, forKey: .body)
         try c.encode(isPublic, forKey: .isPublic)
-        try c.encode([String](), forKey: .attachments)
+        try c.encode(attachments, forKey: .attachments)
         try c.encode(createdAt, forKey: .createdAt)
     }
 }

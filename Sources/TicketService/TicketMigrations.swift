@@ -153,5 +153,8 @@ enum TicketMigrations {
             "CREATE INDEX ticket_views_by_owner ON ticket_views (workspace_id, owner_id)",
             "ALTER TABLE tickets ADD COLUMN merged_into TEXT",
         ] },
+        Migration(version: 5, name: "comment attachments") { _ in [
+            "ALTER TABLE comments ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]'",
+        ] },
     ])
 }

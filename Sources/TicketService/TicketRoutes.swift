@@ -17,13 +17,14 @@ struct TicketRoutes {
                 priority: body.string("priority"), type: body.string("type"), tags: body.stringArray("tags"),
                 requesterID: body.uuid("requester_id"), assigneeID: body.uuid("assignee_id"), teamID: body.uuid("team_id"),
                 customFields: body.object("custom_fields"))
-            Self.refuseUnsupported(&body)
+            let attachmentIDs = Self.uuids(&body, "attachment_ids") ?? []
             try body.validate(allowed: ["subject", "description", "priority", "type", "tags", "requester_id", "assignee_id",
                                         "team_id", "custom_fields", "attachment_ids"])
             let key = try request.headers[HTTPField.Name("Idempotency-Key")!].map {
                 try IdempotencyKey(header: $0, body: .object(body.object))
             }
-            return try Self.respond(try await tickets.create(p, input, idempotency: key)) { ["ETag": $0.etag] }
+            let created = try await tickets.create(p, input, attachmentIDs: attachmentIDs, idempotency: key)
+            return try Self.respond(created) { ["ETag": $0.etag] }
         }
         routes.get { request, context in
             let p = try context.requirePrincipal()
@@ -43,7 +44,6 @@ struct TicketRoutes {
                 type: body.updateString("type", nullable: true), assigneeID: body.updateUUID("assignee_id"),
                 teamID: body.updateUUID("team_id"), tags: body.stringArray("tags"), customFields: body.object("custom_fields"),
                 followerIDs: Self.uuids(&body, "follower_ids"))
-            Self.refuseUnsupported(&body)
             try body.validate(allowed: ["subject", "status", "priority", "type", "assignee_id", "team_id", "tags",
                                         "custom_fields", "follower_ids"])
             let ticket = try await tickets.update(p, reference: context.parameters.get("id") ?? "", changes,
@@ -65,13 +65,13 @@ struct TicketRoutes {
             var body = try await JSONBody.read(request, context: context)
             let text = body.string("body", required: true) ?? ""
             let isPublic = body.bool("public") ?? true
-            Self.refuseUnsupported(&body)
+            let attachmentIDs = Self.uuids(&body, "attachment_ids") ?? []
             try body.validate(allowed: ["body", "public", "attachment_ids"])
             let key = try request.headers[HTTPField.Name("Idempotency-Key")!].map {
                 try IdempotencyKey(header: $0, body: .object(body.object))
             }
             let created = try await tickets.addComment(p, reference: context.parameters.get("id") ?? "", body: text,
-                                                       isPublic: isPublic, idempotency: key)
+                                                       isPublic: isPublic, attachmentIDs: attachmentIDs, idempotency: key)
             return try Self.respond(created) { _ in [:] }
         }
         routes.get(":id/events") { request, context in
@@ -90,17 +90,6 @@ struct TicketRoutes {
             out.append(id)
         }
         return out
-    }
-
-    /// Attachments arrive with the files service; refusing them beats silently dropping them.
-    static func refuseUnsupported(_ body: inout JSONBody) {
-        for field in ["attachment_ids"] {
-            switch body.object[field] {
-            case nil, .null?: continue
-            case .array(let a)? where a.isEmpty: continue
-            default: body.fail(field, "is not supported yet by this server")
-            }
-        }
     }
 
     static func respond<T: Encodable & Sendable>(_ created: Created<T>, headers: (T) -> [String: String]) throws -> Response {

@@ -7,8 +7,9 @@ public struct TicketServiceModule: ServiceModule {
     public let name = "tickets"
     public let tickets: Tickets
 
-    public init(database: Database, directory: any UserDirectory, clock: TimeSource = .system) {
-        tickets = Tickets(database: database, directory: directory, clock: clock)
+    public init(database: Database, directory: any UserDirectory, attachments: (any AttachmentRegistry)? = nil,
+                clock: TimeSource = .system) {
+        tickets = Tickets(database: database, directory: directory, attachments: attachments, clock: clock)
     }
 
     public var migrations: ServiceMigrations { TicketMigrations.all }

@@ -198,9 +198,10 @@ struct TicketStore: Sendable {
 
     func insert(_ c: Comment, workspaceID: UUID, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            INSERT INTO comments (id, workspace_id, ticket_id, author_id, body, is_public, created_at)
+            INSERT INTO comments (id, workspace_id, ticket_id, author_id, body, is_public, created_at, attachments)
             VALUES (\(bind: c.id.lowercased), \(bind: workspaceID.lowercased), \(bind: c.ticketID.lowercased),
-                    \(bind: c.authorID.lowercased), \(bind: c.body), \(bind: c.isPublic), \(bind: c.createdAt.epochMilliseconds))
+                    \(bind: c.authorID.lowercased), \(bind: c.body), \(bind: c.isPublic), \(bind: c.createdAt.epochMilliseconds),
+                    \(bind: String(decoding: try EventJSON.encoder().encode(c.attachments), as: UTF8.self)))
             """).run()
     }
 
@@ -213,7 +214,7 @@ struct TicketStore: Sendable {
             ids.appendInterpolation(bind: id.lowercased)
         }
         return try await db.raw("""
-            SELECT id, ticket_id, author_id, body, is_public, created_at FROM comments
+            SELECT id, ticket_id, author_id, body, is_public, created_at, attachments FROM comments
             WHERE workspace_id = \(bind: workspaceID.lowercased) AND ticket_id IN (\(ids))
               AND id > \(bind: after?.lowercased ?? "")\(unsafeRaw: visibility)
             ORDER BY id LIMIT \(unsafeRaw: String(limit))
@@ -221,7 +222,9 @@ struct TicketStore: Sendable {
                 Comment(id: try row.uuid("id"), ticketID: try row.uuid("ticket_id"),
                         authorID: try row.uuid("author_id"), body: try row.decode(column: "body", as: String.self),
                         isPublic: try row.decode(column: "is_public", as: Bool.self),
-                        createdAt: Date(epochMilliseconds: try row.decode(column: "created_at", as: Int64.self)))
+                        createdAt: Date(epochMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
+                        attachments: (try? EventJSON.decoder().decode(
+                            [AttachmentInfo].self, from: Data(try row.decode(column: "attachments", as: String.self).utf8))) ?? [])
             }
     }
 

@@ -7,7 +7,7 @@ extension Tickets {
     /// Adds a public reply or an internal note. Customers reply publicly only; their reply reopens a pending or
     /// solved ticket; a staff reply opens a new one. Closed tickets take no replies.
     public func addComment(_ p: Principal, reference: String, body rawBody: String, isPublic: Bool,
-                           idempotency: IdempotencyKey? = nil) async throws -> Created<Comment> {
+                           attachmentIDs: [UUID] = [], idempotency: IdempotencyKey? = nil) async throws -> Created<Comment> {
         let current = try await visibleTicket(p, reference: reference)
         var errors: [FieldError] = []
         let body = TicketValidation.body(rawBody, field: "body", errors: &errors)
@@ -17,11 +17,21 @@ extension Tickets {
         let now = clock.now
         let store = self.store
         let history = TicketHistory(principal: p, at: now)
-        let comment = Comment(id: UUIDv7.make(at: now), ticketID: current.id, authorID: p.userID, body: body!,
-                              isPublic: isPublic, createdAt: now)
         let scope = "comments.create:\(current.id.lowercased)"
+        if let idempotency, let earlier = try await store.idempotentResponse(
+            workspaceID: p.workspaceID, userID: p.userID, scope: scope, key: idempotency.key, on: database.sql) {
+            // A retry: answer before trying to attach the (already attached) files again.
+            guard earlier.hash == idempotency.requestHash else { throw Self.keyReused() }
+            return .replayed(status: earlier.status, body: earlier.body)
+        }
+        if current.status == .closed { throw Self.closed() }
+        var draft = Comment(id: UUIDv7.make(at: now), ticketID: current.id, authorID: p.userID, body: body!,
+                            isPublic: isPublic, createdAt: now)
+        draft.attachments = try await attach(attachmentIDs, p, ticketID: current.id, commentID: draft.id, isPublic: isPublic)
+        let comment = draft
         do {
-            return try await database.transaction { db in
+            return try await withAttachments(p, commentID: comment.id, attached: !comment.attachments.isEmpty) {
+            try await database.transaction { db in
                 if let idempotency, let earlier = try await store.idempotentResponse(
                     workspaceID: p.workspaceID, userID: p.userID, scope: scope, key: idempotency.key, on: db) {
                     guard earlier.hash == idempotency.requestHash else { throw Self.keyReused() }
@@ -54,6 +64,7 @@ extension Tickets {
                                                      body: json, at: now, on: db)
                 }
                 return .created(comment)
+            }
             }
         } catch where Database.isUniqueViolation(error) && idempotency != nil {
             guard let earlier = try await store.idempotentResponse(workspaceID: p.workspaceID, userID: p.userID,
@@ -97,5 +108,18 @@ extension Tickets {
         }
         let next = rows.count > page.limit ? rows[page.limit - 1].seq : nil
         return Page(items: items, nextCursor: next.map { Cursor.encode(String($0)) })
+    }
+}
+
+extension Tickets: TicketAccess {
+    /// For the files service: an attachment is readable by whoever may see its comment.
+    public func canSeeComment(_ principal: Principal, ticketID: UUID, isPublic: Bool) async throws -> Bool {
+        guard isPublic || principal.role.isStaff else { return false }
+        do {
+            _ = try await visibleTicket(principal, reference: ticketID.lowercased)
+            return true
+        } catch let error as HelpdeskError where error.code == "not_found" {
+            return false
+        }
     }
 }

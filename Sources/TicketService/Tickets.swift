@@ -10,10 +10,13 @@ public struct Tickets: Sendable {
     let clock: TimeSource
     let store: TicketStore
     public let fields: TicketFields
+    let attachments: (any AttachmentRegistry)?
 
-    public init(database: Database, directory: any UserDirectory, clock: TimeSource = .system) {
+    public init(database: Database, directory: any UserDirectory, attachments: (any AttachmentRegistry)? = nil,
+                clock: TimeSource = .system) {
         self.database = database
         self.directory = directory
+        self.attachments = attachments
         self.clock = clock
         self.store = TicketStore(kind: database.kind)
         self.fields = TicketFields(database: database, clock: clock)
@@ -28,7 +31,8 @@ public struct Tickets: Sendable {
 
     // MARK: - Creating
 
-    public func create(_ p: Principal, _ input: NewTicket, idempotency: IdempotencyKey? = nil) async throws -> Created<Ticket> {
+    public func create(_ p: Principal, _ input: NewTicket, attachmentIDs: [UUID] = [],
+                       idempotency: IdempotencyKey? = nil) async throws -> Created<Ticket> {
         var errors: [FieldError] = []
         let subject = TicketValidation.subject(input.subject, errors: &errors)
         let description = TicketValidation.body(input.description, field: "description", errors: &errors)
@@ -63,11 +67,14 @@ public struct Tickets: Sendable {
                             organizationID: requester?.organizationID, tags: tags, customFields: values, followerIDs: [],
                             createdAt: now,
                             updatedAt: now, solvedAt: nil, version: 1)
-        let comment = Comment(id: UUIDv7.make(at: now), ticketID: draft.id, authorID: p.userID, body: description!,
+        var comment = Comment(id: UUIDv7.make(at: now), ticketID: draft.id, authorID: p.userID, body: description!,
                               isPublic: true, createdAt: now)
+        comment.attachments = try await attach(attachmentIDs, p, ticketID: draft.id, commentID: comment.id, isPublic: true)
+        let described = comment
         let events = TicketHistory(principal: p, at: now)
         do {
-            return try await database.transaction { db in
+            return try await withAttachments(p, commentID: comment.id, attached: !comment.attachments.isEmpty) {
+            try await database.transaction { db in
                 if let idempotency, let earlier = try await store.idempotentResponse(
                     workspaceID: workspaceID, userID: p.userID, scope: "tickets.create", key: idempotency.key, on: db) {
                     guard earlier.hash == idempotency.requestHash else { throw Self.keyReused() }
@@ -76,9 +83,9 @@ public struct Tickets: Sendable {
                 var ticket = draft
                 ticket.number = try await store.nextNumber(workspaceID: workspaceID, on: db)
                 try await store.insert(ticket, on: db)
-                try await store.insert(comment, workspaceID: workspaceID, on: db)
+                try await store.insert(described, workspaceID: workspaceID, on: db)
                 try await store.reindex(ticketID: ticket.id, on: db)
-                for (event, isPublic) in events.created(ticket, comment: comment) {
+                for (event, isPublic) in events.created(ticket, comment: described) {
                     try await store.record(event, ticketID: ticket.id, isPublic: isPublic, on: db)
                 }
                 let shown = self.presented(ticket, to: p, fields: definitions)
@@ -90,6 +97,7 @@ public struct Tickets: Sendable {
                 }
                 return .created(shown)
             }
+            }
         } catch where Database.isUniqueViolation(error) && idempotency != nil {
             // A concurrent request with the same key won the race; answer as it did.
             guard let earlier = try await store.idempotentResponse(workspaceID: workspaceID, userID: p.userID,
@@ -97,6 +105,22 @@ public struct Tickets: Sendable {
                                                                    on: database.sql) else { throw error }
             guard earlier.hash == idempotency!.requestHash else { throw Self.keyReused() }
             return .replayed(status: earlier.status, body: earlier.body)
+        }
+    }
+
+    /// Attaches uploads through the files service before the comment is written.
+    func attach(_ ids: [UUID], _ p: Principal, ticketID: UUID, commentID: UUID, isPublic: Bool) async throws -> [AttachmentInfo] {
+        guard !ids.isEmpty else { return [] }
+        guard let attachments else { throw HelpdeskError.validation(field: "attachment_ids", "files are not served by this process") }
+        return try await attachments.attach(workspaceID: p.workspaceID, fileIDs: ids, uploaderID: p.userID, ticketID: ticketID,
+                                            commentID: commentID, isPublic: isPublic)
+    }
+
+    /// Runs `body`; if it fails after files were attached, detaches them again so they can be reused.
+    func withAttachments<T>(_ p: Principal, commentID: UUID, attached: Bool, _ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch {
+            if attached { try? await attachments?.detach(workspaceID: p.workspaceID, commentID: commentID) }
+            throw error
         }
     }
 

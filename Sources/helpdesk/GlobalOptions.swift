@@ -11,12 +11,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Data directory (HELPDESK_DATA_DIR, default ./data).") var dataDir: String?
     @Option(name: .customLong("database-url"),
             help: "sqlite:///path or postgres://user:pass@host:port/db (HELPDESK_DATABASE_URL).") var databaseURL: String?
-    @Option(help: "Services to run: all, or a comma list of users,auth,tickets (HELPDESK_SERVICES).") var services: String?
+    @Option(help: "Services to run: all, or a comma list of users,auth,tickets,files (HELPDESK_SERVICES).") var services: String?
     @Option(name: .customLong("log-level"), help: "trace|debug|info|notice|warning|error|critical (HELPDESK_LOG_LEVEL).")
     var logLevel: String?
     @Option(name: .customLong("log-format"), help: "text|json (HELPDESK_LOG_FORMAT).") var logFormat: String?
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body (HELPDESK_MAX_BODY_BYTES, default 1048576).")
     var maxBodyBytes: String?
+    @Option(name: .customLong("max-file-bytes"), help: "Largest upload (HELPDESK_MAX_FILE_BYTES, default 26214400).")
+    var maxFileBytes: String?
     @Option(name: .customLong("bcrypt-cost"), help: "Password hashing cost (HELPDESK_BCRYPT_COST, default 12).")
     var bcryptCost: String?
     @Option(name: .customLong("allow-registration"), help: "true|false (HELPDESK_ALLOW_REGISTRATION, default true).")
@@ -33,6 +35,7 @@ struct GlobalOptions: ParsableArguments {
         out["log-level"] = logLevel
         out["log-format"] = logFormat
         out["max-body-bytes"] = maxBodyBytes
+        out["max-file-bytes"] = maxFileBytes
         out["bcrypt-cost"] = bcryptCost
         out["allow-registration"] = allowRegistration
         out["public-url"] = publicURL

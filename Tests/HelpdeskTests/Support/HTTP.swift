@@ -34,7 +34,7 @@ extension Harness {
     /// Sends a request; `json` is serialized as the body, `raw` is sent as is.
     @discardableResult
     func request(_ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil, raw: String? = nil,
-                 token: String? = nil, headers extra: [String: String] = [:]) async throws -> HTTPResult {
+                 bytes: Data? = nil, token: String? = nil, headers extra: [String: String] = [:]) async throws -> HTTPResult {
         var headers: HTTPFields = [:]
         var body: ByteBuffer?
         if let json {
@@ -43,6 +43,10 @@ extension Harness {
         } else if let raw {
             headers[.contentType] = "application/json"
             body = ByteBuffer(string: raw)
+        } else if let bytes {
+            headers[.contentType] = "application/octet-stream"
+            headers[.contentLength] = String(bytes.count)
+            body = ByteBuffer(bytes: bytes)
         }
         if let token { headers[.authorization] = "Bearer \(token)" }
         for (name, value) in extra { headers[HTTPField.Name(name)!] = value }

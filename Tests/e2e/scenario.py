@@ -199,6 +199,72 @@ def graceful_shutdown(server):
     check(code == 0, f"server exit code {code}:\n{server.logs()[-2000:]}")
 
 
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def big_upload(root):
+    """A 200 MiB upload streams through: the server's resident memory grows by less than 50 MiB."""
+    import http.client
+    import threading
+    data = os.path.join(root, "big")
+    os.makedirs(data)
+    server = Server(data, args=["--max-file-bytes", str(256 * 1024 * 1024)])
+    try:
+        server.call("POST", "/api/v1/auth/register", {"email": "big@example.com", "password": "customer-pw", "name": "Big"})
+        token = login(server, "big@example.com", "customer-pw")["access_token"]
+        baseline = rss_kib(server.proc.pid)
+        peak = [baseline]
+        done = threading.Event()
+
+        def sample():
+            while not done.is_set():
+                peak[0] = max(peak[0], rss_kib(server.proc.pid))
+                time.sleep(0.02)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        size = 200 * 1024 * 1024
+        chunk = bytes(range(256)) * 4096   # 1 MiB, not text: octet-stream
+
+        def body():
+            for _ in range(size // len(chunk)):
+                yield chunk
+
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+        started = time.time()
+        conn.request("POST", "/api/v1/files?filename=big.bin", body=body(),
+                      headers={"Authorization": f"Bearer {token}", "Content-Length": str(size),
+                               "Content-Type": "application/octet-stream"})
+        response = conn.getresponse()
+        payload = json.loads(response.read().decode())
+        elapsed = time.time() - started
+        done.set()
+        sampler.join()
+        check(response.status == 201 and payload["size"] == size, f"200 MiB upload: {response.status} {payload}")
+        growth_mib = (peak[0] - baseline) / 1024
+        print(f"e2e: 200 MiB upload in {elapsed:.1f} s; server RSS {baseline / 1024:.1f} MiB -> peak {peak[0] / 1024:.1f} MiB "
+              f"(growth {growth_mib:.1f} MiB, limit 50)")
+        check(growth_mib < 50, f"RSS grew {growth_mib:.1f} MiB during a 200 MiB upload")
+
+        # Over the default-sized limit of another server: refused before anything is stored.
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        blobs = os.path.join(data, "files", "blobs")
+        before = sum(len(files) for _, _, files in os.walk(blobs))
+        conn.request("POST", "/api/v1/files?filename=huge.bin", body=b"x" * (257 * 1024 * 1024),
+                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream"})
+        response = conn.getresponse()
+        problem = json.loads(response.read().decode())
+        check(response.status == 413 and problem["code"] == "file_too_large", f"oversize: {response.status} {problem}")
+        check(sum(len(files) for _, _, files in os.walk(blobs)) == before, "no blob left by a refused upload")
+    finally:
+        check(server.stop() == 0, "big-upload server exits cleanly")
+
+
 def bootstrap_and_json_logs(root):
     data = os.path.join(root, "boot")
     os.makedirs(data)
@@ -233,6 +299,7 @@ def main():
         sys.stderr.write(server.logs()[-4000:])
         raise
     bootstrap_and_json_logs(root)
+    big_upload(root)
     print(f"e2e ({'postgres' if DATABASE_URL else 'sqlite'}): {PASSED} passed, 0 failed")
 
 

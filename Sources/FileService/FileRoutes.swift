@@ -11,12 +11,20 @@ struct FileRoutes {
     func add(to routes: Routes) {
         routes.post { request, context in
             let p = try context.requirePrincipal()
-            if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/") {
-                throw HelpdeskError(status: 415, code: "unsupported_media_type", title: "Unsupported media type",
-                                    detail: "Send the file as the raw request body with ?filename=<name>.")
-            }
-            if let length = request.headers[.contentLength].flatMap(Int64.init), length > files.configuration.maxFileBytes {
+            // The multipart envelope adds a little to the file's own size.
+            if let length = request.headers[.contentLength].flatMap(Int64.init),
+               length > files.configuration.maxFileBytes + 64 * 1024 {
                 throw FileErrors.tooLarge(limit: files.configuration.maxFileBytes)
+            }
+            if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/") {
+                guard let boundary = MultipartFileBody<RequestBody>.boundary(from: type) else {
+                    throw HelpdeskError.malformedBody("multipart uploads need multipart/form-data with a boundary.", field: "file")
+                }
+                let body = MultipartFileBody(base: request.body, boundary: boundary)
+                guard try await body.prepare() else { throw HelpdeskError.validation(field: "file", "is required (a form field named file)") }
+                let file = try await files.upload(p, filename: body.filename ?? request.query("filename"), body: body,
+                                                  context: context)
+                return try .json(file, status: .created)
             }
             let file = try await files.upload(p, filename: request.query("filename"), body: request.body, context: context)
             return try .json(file, status: .created)

@@ -56,7 +56,7 @@ public struct Files: Sendable {
             try await FileIO().writeFile(contents: MeteredBody(base: body, meter: meter), path: temp, context: context)
         } catch {
             try? FileManager.default.removeItem(atPath: temp)
-            throw error
+            throw meter.failure ?? error
         }
         let contentType = ContentSniffer.detect(meter.head, filename: filename)
         if configuration.deniedTypes.contains(contentType) {

@@ -10,6 +10,7 @@ final class UploadMeter: Sendable {
         var hasher = SHA256()
         var size: Int64 = 0
         var head: [UInt8] = []
+        var failure: HelpdeskError?
     }
 
     let limit: Int64
@@ -29,6 +30,10 @@ final class UploadMeter: Sendable {
     }
 
     var size: Int64 { state.withLockedValue { $0.size } }
+    /// Why the body stopped, when it was our own refusal: the file writer wraps errors thrown by its source.
+    var failure: HelpdeskError? { state.withLockedValue { $0.failure } }
+
+    func record(_ error: HelpdeskError) { state.withLockedValue { $0.failure = $0.failure ?? error } }
     var head: [UInt8] { state.withLockedValue { $0.head } }
     var sha256: String { state.withLockedValue { $0.hasher.finalize().map { String(format: "%02x", $0) }.joined() } }
 }
@@ -44,9 +49,14 @@ struct MeteredBody<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable wher
         let meter: UploadMeter
 
         mutating func next() async throws -> ByteBuffer? {
-            guard let buffer = try await base.next() else { return nil }
-            try meter.consume(buffer)
-            return buffer
+            do {
+                guard let buffer = try await base.next() else { return nil }
+                try meter.consume(buffer)
+                return buffer
+            } catch let error as HelpdeskError {
+                meter.record(error)
+                throw error
+            }
         }
     }
 

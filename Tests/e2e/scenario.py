@@ -251,6 +251,21 @@ def big_upload(root):
               f"(growth {growth_mib:.1f} MiB, limit 50)")
         check(growth_mib < 50, f"RSS grew {growth_mib:.1f} MiB during a 200 MiB upload")
 
+        # A multipart upload of a few MiB, parsed across many network reads.
+        boundary = "e2e-boundary-42"
+        content = bytes(range(256)) * 12288
+        form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"report.bin\"\r\n"
+                f"Content-Type: application/octet-stream\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        conn.request("POST", "/api/v1/files", body=form,
+                     headers={"Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        response = conn.getresponse()
+        uploaded = json.loads(response.read().decode())
+        check(response.status == 201 and uploaded["size"] == len(content) and uploaded["filename"] == "report.bin",
+              f"multipart: {response.status} {uploaded}")
+        import hashlib
+        check(uploaded["sha256"] == hashlib.sha256(content).hexdigest(), "multipart bytes intact")
+
         # Over the default-sized limit of another server: refused before anything is stored.
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         blobs = os.path.join(data, "files", "blobs")

@@ -51,13 +51,18 @@ struct FileStore: Sendable {
             """).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
-    /// Unattached uploads older than `cutoff`, any workspace.
-    func expired(before cutoff: Date, limit: Int, on db: any SQLDatabase) async throws -> [StoredFile] {
-        try await db.raw("""
+    /// Unattached uploads older than `cutoff`, in one workspace or all.
+    func expired(before cutoff: Date, workspaceID: UUID?, limit: Int, on db: any SQLDatabase) async throws -> [StoredFile] {
+        var q = SQLQueryString("""
             SELECT \(unsafeRaw: Self.columns) FROM files
             WHERE comment_id IS NULL AND deleted_at IS NULL AND created_at < \(bind: cutoff.epochMilliseconds)
-            ORDER BY created_at LIMIT \(unsafeRaw: String(limit))
-            """).all().map(Self.decode)
+            """)
+        if let workspaceID {
+            q.appendInterpolation(unsafeRaw: " AND workspace_id = ")
+            q.appendInterpolation(bind: workspaceID.lowercased)
+        }
+        q.appendInterpolation(unsafeRaw: " ORDER BY created_at LIMIT \(limit)")
+        return try await db.raw(q).all().map(Self.decode)
     }
 
     static func decode(_ row: any SQLRow) throws -> StoredFile {

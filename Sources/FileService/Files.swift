@@ -123,13 +123,14 @@ public struct Files: Sendable {
         }
     }
 
-    /// Removes uploads never attached within their lifetime; returns how many.
+    /// Removes uploads never attached within their lifetime, in one workspace or (the background job) all;
+    /// returns how many.
     @discardableResult
-    public func removeExpired() async throws -> Int {
+    public func removeExpired(workspaceID: UUID? = nil) async throws -> Int {
         let cutoff = clock.now.addingTimeInterval(-configuration.unattachedLifetime)
         var removed = 0
         while true {
-            let batch = try await store.expired(before: cutoff, limit: 100, on: database.sql)
+            let batch = try await store.expired(before: cutoff, workspaceID: workspaceID, limit: 100, on: database.sql)
             if batch.isEmpty { return removed }
             for file in batch { try await remove(file, actor: .system) }
             removed += batch.count

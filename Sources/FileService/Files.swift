@@ -13,6 +13,8 @@ public struct FileConfiguration: Sendable {
     public var deniedTypes: Set<String> = ContentSniffer.defaultDenied
     /// How long an upload may stay unattached before it is removed.
     public var unattachedLifetime: TimeInterval = 24 * 3600
+    /// Scans every upload when set (`--clamd-url`).
+    public var scanner: ClamdScanner?
 
     public init() {}
 }
@@ -67,6 +69,19 @@ public struct Files: Sendable {
         if meter.size == 0 {
             try? FileManager.default.removeItem(atPath: temp)
             throw HelpdeskError.validation(field: "file", "is empty")
+        }
+        if let scanner = configuration.scanner {
+            let verdict: ClamdScanner.Verdict
+            do { verdict = try await scanner.scan(file: temp) } catch {
+                try? FileManager.default.removeItem(atPath: temp)
+                throw error
+            }
+            if case .infected(let name) = verdict {
+                try? FileManager.default.removeItem(atPath: temp)
+                throw HelpdeskError(status: 422, code: "file_infected", title: "File infected",
+                                    detail: "The file was refused: the virus scanner found \(name).",
+                                    errors: [FieldError(field: "file", message: "contains malware (\(name))")])
+            }
         }
         try await blobs.put(localFile: temp, key: sha)
         let now = clock.now

@@ -13,6 +13,7 @@ import Platform
 /// - log-level (trace…critical, info), log-format (text | json, text).
 /// - max-body-bytes (int, 1048576): larger request bodies answer 413.
 /// - max-file-bytes (int, 26214400): larger uploads answer 413 `file_too_large`.
+/// - clamd-url (tcp://host:port, unset): scan uploads with ClamAV; infected files answer 422 `file_infected`.
 /// - bcrypt-cost (4…31, 12): password hashing cost.
 /// - allow-registration (bool, true): whether customers may sign up themselves.
 /// - public-url (URL, http://<host>:<port>): base of links in emails.
@@ -28,6 +29,8 @@ public struct HelpdeskConfiguration: Sendable {
     public var logFormat: LogFormat = .text
     public var maxBodyBytes = 1 << 20
     public var maxFileBytes: Int64 = 25 * 1024 * 1024
+    /// `tcp://host:port` of a clamd that scans uploads; unset: no scanning.
+    public var clamdURL: String?
     public var bcryptCost: UInt8 = 12
     public var allowRegistration = true
     public var publicURL: String?
@@ -87,6 +90,10 @@ public struct HelpdeskConfiguration: Sendable {
             guard let n = Int64(bytes), n >= 1 else { throw ConfigurationError("max-file-bytes: expected a positive integer") }
             config.maxFileBytes = n
         }
+        if let url = value("clamd-url") {
+            _ = try ClamdScannerURL.check(url)
+            config.clamdURL = url
+        }
         if let cost = value("bcrypt-cost") {
             guard let n = UInt8(cost), (4...31).contains(n) else { throw ConfigurationError("bcrypt-cost: expected 4-31") }
             config.bcryptCost = n
@@ -107,5 +114,15 @@ public struct HelpdeskConfiguration: Sendable {
             config.bootstrapAdmin = (email, password, environment["HELPDESK_BOOTSTRAP_ADMIN_NAME"] ?? "Administrator")
         }
         return config
+    }
+}
+
+/// Checks `--clamd-url` at startup so a typo fails fast.
+enum ClamdScannerURL {
+    static func check(_ url: String) throws -> URLComponents {
+        guard let parts = URLComponents(string: url), parts.scheme == "tcp", parts.host != nil, parts.port != nil else {
+            throw ConfigurationError("clamd-url: expected tcp://host:port")
+        }
+        return parts
     }
 }

@@ -280,6 +280,33 @@ def big_upload(root):
         check(server.stop() == 0, "big-upload server exits cleanly")
 
 
+def malware_scanning(root):
+    """With --clamd-url every upload is scanned: the EICAR test string is refused and nothing is kept."""
+    clamd = os.environ.get("HELPDESK_TEST_CLAMD_URL")
+    if not clamd:
+        check(os.environ.get("HELPDESK_E2E_REQUIRE_CLAMD") != "1", "clamd is required for this run but not running")
+        print("e2e: HELPDESK_TEST_CLAMD_URL unset; malware scanning not exercised in this run")
+        return
+    data = os.path.join(root, "scan")
+    os.makedirs(data)
+    server = Server(data, args=["--clamd-url", clamd])
+    try:
+        server.call("POST", "/api/v1/auth/register", {"email": "scan@example.com", "password": "customer-pw", "name": "S"})
+        token = login(server, "scan@example.com", "customer-pw")["access_token"]
+        # Built at run time so the repository itself never holds the test signature.
+        eicar = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + "EICAR-STANDARD-ANTIVIRUS-TEST-FILE" + "!$H+H*"
+        status, problem, _ = server.call("POST", "/api/v1/files?filename=eicar.txt", raw=eicar, token=token,
+                                         content_type="application/octet-stream")
+        check(status == 422 and problem["code"] == "file_infected", f"EICAR upload: {status} {problem}")
+        blobs = os.path.join(data, "files", "blobs")
+        check(sum(len(f) for _, _, f in os.walk(blobs)) == 0, "an infected upload leaves no blob")
+        status, clean, _ = server.call("POST", "/api/v1/files?filename=clean.txt", raw="perfectly harmless", token=token,
+                                       content_type="application/octet-stream")
+        check(status == 201 and clean["content_type"] == "text/plain", f"clean upload: {status} {clean}")
+    finally:
+        check(server.stop() == 0, "scanning server exits cleanly")
+
+
 def bootstrap_and_json_logs(root):
     data = os.path.join(root, "boot")
     os.makedirs(data)
@@ -315,6 +342,7 @@ def main():
         raise
     bootstrap_and_json_logs(root)
     big_upload(root)
+    malware_scanning(root)
     print(f"e2e ({'postgres' if DATABASE_URL else 'sqlite'}): {PASSED} passed, 0 failed")
 
 

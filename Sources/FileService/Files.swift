@@ -22,7 +22,7 @@ public struct FileConfiguration: Sendable {
 /// Uploads, access checks, downloads and deletion of files.
 public struct Files: Sendable {
     let database: Database
-    let blobs: any BlobStore
+    public let blobs: any BlobStore
     let tickets: any TicketAccess
     let configuration: FileConfiguration
     let temporaryDirectory: String

@@ -13,6 +13,8 @@ import Platform
 /// - log-level (trace…critical, info), log-format (text | json, text).
 /// - max-body-bytes (int, 1048576): larger request bodies answer 413.
 /// - max-file-bytes (int, 26214400): larger uploads answer 413 `file_too_large`.
+/// - blob-url (s3://bucket?endpoint=…&region=…, unset): S3-compatible file storage, credentials from
+///   AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; unset: files under the data dir.
 /// - clamd-url (tcp://host:port, unset): scan uploads with ClamAV; infected files answer 422 `file_infected`.
 /// - bcrypt-cost (4…31, 12): password hashing cost.
 /// - allow-registration (bool, true): whether customers may sign up themselves.
@@ -29,6 +31,8 @@ public struct HelpdeskConfiguration: Sendable {
     public var logFormat: LogFormat = .text
     public var maxBodyBytes = 1 << 20
     public var maxFileBytes: Int64 = 25 * 1024 * 1024
+    /// `s3://bucket?endpoint=…&region=…` to keep files in S3-compatible storage; unset: `<data-dir>/files`.
+    public var blobURL: String?
     /// `tcp://host:port` of a clamd that scans uploads; unset: no scanning.
     public var clamdURL: String?
     public var bcryptCost: UInt8 = 12
@@ -89,6 +93,10 @@ public struct HelpdeskConfiguration: Sendable {
         if let bytes = value("max-file-bytes") {
             guard let n = Int64(bytes), n >= 1 else { throw ConfigurationError("max-file-bytes: expected a positive integer") }
             config.maxFileBytes = n
+        }
+        if let url = value("blob-url") {
+            guard url.hasPrefix("s3://") else { throw ConfigurationError("blob-url: expected s3://bucket?endpoint=…&region=…") }
+            config.blobURL = url
         }
         if let url = value("clamd-url") {
             _ = try ClamdScannerURL.check(url)

@@ -55,7 +55,10 @@ public struct HelpdeskSystem: Sendable {
             fileConfig.scanner = try configuration.clamdURL.map(ClamdScanner.init(url:))
             let filesRoot = (configuration.dataDirectory as NSString).appendingPathComponent("files")
             let files = FileServiceModule(
-                files: try Files(database: database, blobs: try DiskBlobStore(root: filesRoot + "/blobs"),
+                files: try Files(database: database,
+                                 blobs: try configuration.blobURL.map {
+                                     try S3BlobStore(url: $0, environment: ProcessInfo.processInfo.environment) as any BlobStore
+                                 } ?? DiskBlobStore(root: filesRoot + "/blobs"),
                                  tickets: tickets.tickets, configuration: fileConfig,
                                  temporaryDirectory: filesRoot + "/tmp", clock: clock),
                 logger: logger)

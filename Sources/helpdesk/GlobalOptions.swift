@@ -19,6 +19,8 @@ struct GlobalOptions: ParsableArguments {
     var maxBodyBytes: String?
     @Option(name: .customLong("max-file-bytes"), help: "Largest upload (HELPDESK_MAX_FILE_BYTES, default 26214400).")
     var maxFileBytes: String?
+    @Option(name: .customLong("blob-url"), help: "s3://bucket?endpoint=…&region=… for S3 file storage (HELPDESK_BLOB_URL).")
+    var blobURL: String?
     @Option(name: .customLong("clamd-url"), help: "Scan uploads with clamd at tcp://host:port (HELPDESK_CLAMD_URL).")
     var clamdURL: String?
     @Option(name: .customLong("bcrypt-cost"), help: "Password hashing cost (HELPDESK_BCRYPT_COST, default 12).")
@@ -38,6 +40,7 @@ struct GlobalOptions: ParsableArguments {
         out["log-format"] = logFormat
         out["max-body-bytes"] = maxBodyBytes
         out["max-file-bytes"] = maxFileBytes
+        out["blob-url"] = blobURL
         out["clamd-url"] = clamdURL
         out["bcrypt-cost"] = bcryptCost
         out["allow-registration"] = allowRegistration

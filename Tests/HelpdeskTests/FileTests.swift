@@ -5,10 +5,8 @@ import Testing
 
 @Suite("Files")
 struct FileTests {
-    func blobCount(_ h: Harness) -> Int {
-        let root = h.system.configuration.dataDirectory + "/files/blobs"
-        let all = FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []
-        return all.filter { ($0 as NSString).lastPathComponent.count == 64 }.count
+    func stored(_ h: Harness, _ bytes: Data) async throws -> Bool {
+        try await h.system.files.files.blobs.exists(key: bytes.sha256Hex)
     }
 
     func tempCount(_ h: Harness) -> Int {
@@ -61,7 +59,6 @@ struct FileTests {
             #expect(html["content_type"] == "text/html")
             let htmlDown = try await h.request(.get, "/api/v1/files/\(html["id"]!)/content", token: c.accessToken)
             #expect(htmlDown.header("Content-Disposition")?.hasPrefix("attachment;") == true)
-            let before = blobCount(h)
             let elf = Data([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0] + [UInt8](repeating: 0, count: 64))
             let denied = try await h.request(.post, "/api/v1/files?filename=tool.bin", bytes: elf, token: c.accessToken)
             #expect(denied.status == 415)
@@ -70,11 +67,12 @@ struct FileTests {
                                         token: c.accessToken).status == 415)
             #expect(try await h.request(.post, "/api/v1/files?filename=setup.exe", bytes: Data("hello".utf8),
                                         token: c.accessToken).code == "file_type_not_allowed")
-            let big = try await h.request(.post, "/api/v1/files?filename=big.txt", bytes: Data(repeating: 0x61, count: 5000),
-                                          token: c.accessToken)
+            let bigBytes = Data(repeating: 0x61, count: 5000)
+            let big = try await h.request(.post, "/api/v1/files?filename=big.txt", bytes: bigBytes, token: c.accessToken)
             #expect(big.status == 413)
             #expect(big.code == "file_too_large")
-            #expect(blobCount(h) == before)
+            #expect(try await !stored(h, bigBytes))
+            #expect(try await !stored(h, elf))
             #expect(tempCount(h) == 0)
             #expect(try await h.request(.post, "/api/v1/files", bytes: Data("x".utf8), token: c.accessToken).errorFields == ["filename"])
             #expect(try await h.request(.post, "/api/v1/files?filename=e.txt", bytes: Data(), token: c.accessToken).errorFields == ["file"])
@@ -121,12 +119,12 @@ struct FileTests {
             let a = try await h.request(.post, "/api/v1/files?filename=a.txt", bytes: bytes, token: c.accessToken)
             let b = try await h.request(.post, "/api/v1/files?filename=b.txt", bytes: bytes, token: c.accessToken)
             #expect(a["sha256"] == b["sha256"])
-            #expect(blobCount(h) == 1)
+            #expect(try await stored(h, bytes))
             #expect(try await h.request(.delete, "/api/v1/files/\(a["id"]!)", token: c.accessToken).status == 204)
-            #expect(blobCount(h) == 1)
+            #expect(try await stored(h, bytes))
             #expect(try await h.request(.get, "/api/v1/files/\(b["id"]!)/content", token: c.accessToken).body == bytes)
             #expect(try await h.request(.delete, "/api/v1/files/\(b["id"]!)", token: c.accessToken).status == 204)
-            #expect(blobCount(h) == 0)
+            #expect(try await !stored(h, bytes))
             #expect(try await h.request(.get, "/api/v1/files/\(b["id"]!)", token: c.accessToken).status == 404)
         }
     }
@@ -194,7 +192,8 @@ struct FileTests {
             let fresh = try await h.login("e@example.com", "customer-pw")   // a day later, the old token has expired
             #expect(try await h.request(.get, "/api/v1/files/\(loose)", token: fresh.accessToken).status == 404)
             #expect(try await h.request(.get, "/api/v1/files/\(kept)/content", token: fresh.accessToken).text == "kept")
-            #expect(blobCount(h) == 1)
+            #expect(try await !stored(h, Data("loose".utf8)))
+            #expect(try await stored(h, Data("kept".utf8)))
         }
     }
 }

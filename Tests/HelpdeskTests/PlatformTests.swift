@@ -212,6 +212,8 @@ struct BackendTests {
                 expected == .postgres ? "SELECT version() AS v" : "SELECT sqlite_version() AS v").first()?
                 .decode(column: "v", as: String.self)
             #expect(version?.isEmpty == false)
+            let blobs = String(describing: type(of: h.system.files.files.blobs))
+            #expect(blobs == (TestBackend.blobURL == nil ? "DiskBlobStore" : "S3BlobStore"))
         }
     }
 }

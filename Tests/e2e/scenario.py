@@ -41,7 +41,8 @@ class Server:
         self.port = free_port()
         self.data_dir = data_dir
         self.env = dict(os.environ, HELPDESK_BCRYPT_COST="4", **(extra_env or {}))
-        self.common = ["--data-dir", data_dir] + (["--database-url", DATABASE_URL] if DATABASE_URL else [])
+        self.common = ["--data-dir", data_dir] + (["--database-url", DATABASE_URL] if DATABASE_URL else []) \
+            + (["--blob-url", os.environ["HELPDESK_TEST_BLOB_URL"]] if os.environ.get("HELPDESK_TEST_BLOB_URL") else [])
         self.log = open(os.path.join(data_dir, "server.log"), "w+")
         self.proc = subprocess.Popen([BINARY, "serve", "--port", str(self.port)] + self.common + list(args),
                                      env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -270,12 +271,14 @@ def big_upload(root):
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         blobs = os.path.join(data, "files", "blobs")
         before = sum(len(files) for _, _, files in os.walk(blobs))
+        temps = os.path.join(data, "files", "tmp")
         conn.request("POST", "/api/v1/files?filename=huge.bin", body=b"x" * (257 * 1024 * 1024),
                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream"})
         response = conn.getresponse()
         problem = json.loads(response.read().decode())
         check(response.status == 413 and problem["code"] == "file_too_large", f"oversize: {response.status} {problem}")
         check(sum(len(files) for _, _, files in os.walk(blobs)) == before, "no blob left by a refused upload")
+        check(not os.listdir(temps), "no partial upload left behind")
     finally:
         check(server.stop() == 0, "big-upload server exits cleanly")
 
@@ -300,6 +303,7 @@ def malware_scanning(root):
         check(status == 422 and problem["code"] == "file_infected", f"EICAR upload: {status} {problem}")
         blobs = os.path.join(data, "files", "blobs")
         check(sum(len(f) for _, _, f in os.walk(blobs)) == 0, "an infected upload leaves no blob")
+        check(not os.listdir(os.path.join(data, "files", "tmp")), "an infected upload leaves no partial file")
         status, clean, _ = server.call("POST", "/api/v1/files?filename=clean.txt", raw="perfectly harmless", token=token,
                                        content_type="application/octet-stream")
         check(status == 201 and clean["content_type"] == "text/plain", f"clean upload: {status} {clean}")
@@ -343,7 +347,8 @@ def main():
     bootstrap_and_json_logs(root)
     big_upload(root)
     malware_scanning(root)
-    print(f"e2e ({'postgres' if DATABASE_URL else 'sqlite'}): {PASSED} passed, 0 failed")
+    storage = "s3" if os.environ.get("HELPDESK_TEST_BLOB_URL") else "disk"
+    print(f"e2e ({'postgres' if DATABASE_URL else 'sqlite'}, {storage}): {PASSED} passed, 0 failed")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,11 @@ enum TestBackend {
 
     static var name: String { postgresURL == nil ? "sqlite" : "postgres" }
 
+    /// S3 storage for files when `HELPDESK_TEST_BLOB_URL` is set (`./scripts/test` runs the file tests on both).
+    static var blobURL: String? {
+        ProcessInfo.processInfo.environment["HELPDESK_TEST_BLOB_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// A fresh database URL; every test also gets its own workspace, so tests sharing one PostgreSQL
     /// database never see each other's rows.
     static func makeURL() throws -> (DatabaseURL, String) {
@@ -56,6 +61,7 @@ struct Harness: Sendable {
         config.bcryptCost = 4
         config.workspaceID = UUIDv7.make()
         config.logLevel = .warning
+        config.blobURL = TestBackend.blobURL
         configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .critical

@@ -13,6 +13,8 @@ import Platform
 /// - log-level (trace…critical, info), log-format (text | json, text).
 /// - max-body-bytes (int, 1048576): larger request bodies answer 413.
 /// - max-file-bytes (int, 26214400): larger uploads answer 413 `file_too_large`.
+/// - denied-file-types (comma list of MIME types, executables and scripts): uploads of these detected types
+///   answer 415 `file_type_not_allowed`; `none` allows every type.
 /// - blob-url (s3://bucket?endpoint=…&region=…, unset): S3-compatible file storage, credentials from
 ///   AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; unset: files under the data dir.
 /// - clamd-url (tcp://host:port, unset): scan uploads with ClamAV; infected files answer 422 `file_infected`.
@@ -31,6 +33,8 @@ public struct HelpdeskConfiguration: Sendable {
     public var logFormat: LogFormat = .text
     public var maxBodyBytes = 1 << 20
     public var maxFileBytes: Int64 = 25 * 1024 * 1024
+    /// Detected content types refused at upload; nil keeps the default (executables and scripts).
+    public var deniedFileTypes: Set<String>?
     /// `s3://bucket?endpoint=…&region=…` to keep files in S3-compatible storage; unset: `<data-dir>/files`.
     public var blobURL: String?
     /// `tcp://host:port` of a clamd that scans uploads; unset: no scanning.
@@ -93,6 +97,13 @@ public struct HelpdeskConfiguration: Sendable {
         if let bytes = value("max-file-bytes") {
             guard let n = Int64(bytes), n >= 1 else { throw ConfigurationError("max-file-bytes: expected a positive integer") }
             config.maxFileBytes = n
+        }
+        if let list = value("denied-file-types") {
+            let types = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+            if list.lowercased() != "none", types.contains(where: { !$0.contains("/") }) {
+                throw ConfigurationError("denied-file-types: expected a comma list of MIME types such as text/html, or none")
+            }
+            config.deniedFileTypes = list.lowercased() == "none" ? [] : Set(types)
         }
         if let url = value("blob-url") {
             guard url.hasPrefix("s3://") else { throw ConfigurationError("blob-url: expected s3://bucket?endpoint=…&region=…") }

@@ -52,6 +52,7 @@ public struct HelpdeskSystem: Sendable {
                                               attachments: FileAttachments(database: database, clock: clock), clock: clock)
             var fileConfig = FileConfiguration()
             fileConfig.maxFileBytes = configuration.maxFileBytes
+            if let denied = configuration.deniedFileTypes { fileConfig.deniedTypes = denied }
             fileConfig.scanner = try configuration.clamdURL.map(ClamdScanner.init(url:))
             let filesRoot = (configuration.dataDirectory as NSString).appendingPathComponent("files")
             let files = FileServiceModule(

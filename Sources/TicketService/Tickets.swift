@@ -67,6 +67,12 @@ public struct Tickets: Sendable {
                             organizationID: requester?.organizationID, tags: tags, customFields: values, followerIDs: [],
                             createdAt: now,
                             updatedAt: now, solvedAt: nil, version: 1)
+        if let idempotency, let earlier = try await store.idempotentResponse(
+            workspaceID: workspaceID, userID: p.userID, scope: "tickets.create", key: idempotency.key, on: database.sql) {
+            // A retry: answer before trying to attach the (already attached) files again.
+            guard earlier.hash == idempotency.requestHash else { throw Self.keyReused() }
+            return .replayed(status: earlier.status, body: earlier.body)
+        }
         var comment = Comment(id: UUIDv7.make(at: now), ticketID: draft.id, authorID: p.userID, body: description!,
                               isPublic: true, createdAt: now)
         comment.attachments = try await attach(attachmentIDs, p, ticketID: draft.id, commentID: comment.id, isPublic: true)

@@ -19,6 +19,9 @@ struct GlobalOptions: ParsableArguments {
     var maxBodyBytes: String?
     @Option(name: .customLong("max-file-bytes"), help: "Largest upload (HELPDESK_MAX_FILE_BYTES, default 26214400).")
     var maxFileBytes: String?
+    @Option(name: .customLong("denied-file-types"),
+            help: "MIME types refused at upload, comma list or none (HELPDESK_DENIED_FILE_TYPES; default executables, scripts).")
+    var deniedFileTypes: String?
     @Option(name: .customLong("blob-url"), help: "s3://bucket?endpoint=…&region=… for S3 file storage (HELPDESK_BLOB_URL).")
     var blobURL: String?
     @Option(name: .customLong("clamd-url"), help: "Scan uploads with clamd at tcp://host:port (HELPDESK_CLAMD_URL).")
@@ -40,6 +43,7 @@ struct GlobalOptions: ParsableArguments {
         out["log-format"] = logFormat
         out["max-body-bytes"] = maxBodyBytes
         out["max-file-bytes"] = maxFileBytes
+        out["denied-file-types"] = deniedFileTypes
         out["blob-url"] = blobURL
         out["clamd-url"] = clamdURL
         out["bcrypt-cost"] = bcryptCost

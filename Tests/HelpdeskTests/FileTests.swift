@@ -111,6 +111,17 @@ struct FileTests {
         }
     }
 
+    @Test("the deny-list is configurable")
+    func denyList() async throws {
+        try await Harness.run(configure: { $0.deniedFileTypes = ["image/png"] }) { h in
+            let c = try await h.customer("deny@example.com")
+            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0])
+            #expect(try await h.request(.post, "/api/v1/files?filename=a.png", bytes: png, token: c.accessToken).code == "file_type_not_allowed")
+            let elf = Data([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0])
+            #expect(try await h.request(.post, "/api/v1/files?filename=tool.bin", bytes: elf, token: c.accessToken).status == 201)
+        }
+    }
+
     @Test("identical bytes are stored once and removed with their last file")
     func dedupe() async throws {
         try await Harness.run { h in
@@ -200,4 +211,24 @@ struct FileTests {
 
 extension Data {
     var sha256Hex: String { SHA256.hash(data: self).map { String(format: "%02x", $0) }.joined() }
+}
+
+@Suite("Files on tickets")
+struct FileTicketTests {
+    @Test("a ticket created with an attachment can be retried with its Idempotency-Key")
+    func idempotentCreateWithAttachment() async throws {
+        try await Harness.run { h in
+            let c = try await h.customer("retry@example.com")
+            let file = try #require(try await h.request(.post, "/api/v1/files?filename=a.txt", bytes: Data("shot".utf8),
+                                                        token: c.accessToken)["id"])
+            let body: [String: Any] = ["subject": "With file", "description": "see file", "attachment_ids": [file]]
+            let first = try await h.request(.post, "/api/v1/tickets", json: body, token: c.accessToken, headers: ["Idempotency-Key": "k1"])
+            let retry = try await h.request(.post, "/api/v1/tickets", json: body, token: c.accessToken, headers: ["Idempotency-Key": "k1"])
+            #expect(first.status == 201, "\(first.text)")
+            #expect(retry.status == 201, "\(retry.text)")
+            #expect(retry["id"] == first["id"])
+            let comments = try await h.request(.get, "/api/v1/tickets/\(first["id"]!)/comments", token: c.accessToken)
+            #expect((comments.items.first?["attachments"] as? [[String: Any]])?.first?["id"] as? String == file)
+        }
+    }
 }

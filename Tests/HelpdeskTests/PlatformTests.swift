@@ -56,7 +56,8 @@ struct PlatformTests {
         #expect(resolved.effectiveDatabaseURL.redacted.contains("***"))
         for (flags, setting) in [(["port": "http"], "port"), (["services": "auth,billing"], "services"),
                                  (["database-url": "mysql://x"], "database-url"), (["log-format": "xml"], "log-format"),
-                                 (["bcrypt-cost": "99"], "bcrypt-cost")] {
+                                 (["bcrypt-cost": "99"], "bcrypt-cost"), (["denied-file-types": "exe"], "denied-file-types"),
+                                 (["blob-url": "ftp://x"], "blob-url"), (["clamd-url": "clamd"], "clamd-url")] {
             do {
                 _ = try HelpdeskConfiguration.resolve(flags: flags, environment: [:])
                 Issue.record("\(flags) was accepted")

@@ -173,6 +173,24 @@ def scenario(server):
                                    agent_login["access_token"])
     check(status == 200 and taken["status"] == "open" and taken["version"] == 2, f"take: {status} {taken}")
 
+    # 26 MiB against the default 25 MiB limit: answered 413 from the headers alone, before the body is sent
+    # (the client here sends the first megabyte and then reads, as curl does with an early answer).
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+    sock.sendall(f"POST /api/v1/files?filename=big.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {carol['access_token']}\r\n"
+                 f"Content-Type: application/octet-stream\r\nContent-Length: {26 * 1024 * 1024}\r\n\r\n".encode()
+                 + b"a" * (1024 * 1024))
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        piece = sock.recv(65536)
+        if not piece:
+            break
+        answer += piece
+    sock.close()
+    check(answer.startswith(b"HTTP/1.1 413"), f"26 MiB: {answer[:80]!r}")
+    blobs = os.path.join(server.data_dir, "files", "blobs")
+    check(sum(len(f) for _, _, f in os.walk(blobs)) == 0 and not os.listdir(os.path.join(server.data_dir, "files", "tmp")),
+          "a refused upload leaves nothing")
+
     status, ready, _ = server.call("GET", "/readyz")
     check(status == 200 and ready["checks"]["database"] == "ok", f"readyz: {ready}")
 

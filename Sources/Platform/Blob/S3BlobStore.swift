@@ -81,13 +81,11 @@ public struct S3BlobStore: BlobStore {
         defer { try? FileManager.default.removeItem(atPath: localFile) }
         if try await exists(key: key) { return }
         let size = (try FileManager.default.attributesOfItem(atPath: localFile)[.size] as? NSNumber)?.intValue ?? 0
-        guard let file = FileHandle(forReadingAtPath: localFile) else { throw S3Error(description: "cannot open \(localFile)") }
-        defer { try? file.close() }
         if size <= partSize {
             // The key is the SHA-256 of the content: exactly the payload hash SigV4 wants.
-            let bytes = file.readDataToEndOfFile()
+            let body = FileSlice(path: localFile, offset: 0, length: size)
             _ = try await execute(request(.PUT, key: key, headers: ["content-type": "application/octet-stream"],
-                                          body: .bytes(ByteBuffer(bytes: bytes)), payloadHash: key))
+                                          body: .stream(body, length: .known(Int64(size))), payloadHash: key))
             return
         }
         let (_, created) = try await execute(request(.POST, key: key, query: [("uploads", "")],
@@ -97,15 +95,17 @@ public struct S3BlobStore: BlobStore {
         }
         var etags: [String] = []
         do {
-            var number = 1
-            while true {
-                let chunk = file.readData(ofLength: partSize)
-                if chunk.isEmpty { break }
-                let hash = SigV4.hex(SHA256.hash(data: chunk))
-                let (response, _) = try await execute(request(.PUT, key: key, query: [("partNumber", String(number)), ("uploadId", uploadID)],
-                                                              body: .bytes(ByteBuffer(bytes: chunk)), payloadHash: hash))
+            // Each part is read from disk twice in small chunks (hash, then send): memory stays flat.
+            for (index, offset) in stride(from: 0, to: size, by: partSize).enumerated() {
+                let part = FileSlice(path: localFile, offset: offset, length: min(partSize, size - offset))
+                var hasher = SHA256()
+                for try await chunk in part { chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) } }
+                let hash = SigV4.hex(hasher.finalize())
+                let (response, _) = try await execute(request(.PUT, key: key,
+                                                              query: [("partNumber", String(index + 1)), ("uploadId", uploadID)],
+                                                              body: .stream(part, length: .known(Int64(part.length))),
+                                                              payloadHash: hash))
                 etags.append(response.headers.first(name: "etag") ?? "")
-                number += 1
             }
             let xml = "<CompleteMultipartUpload>" + etags.enumerated().map {
                 "<Part><PartNumber>\($0.offset + 1)</PartNumber><ETag>\($0.element)</ETag></Part>"
@@ -150,4 +150,39 @@ public struct S3BlobStore: BlobStore {
 
 extension String {
     func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
+}
+
+/// A byte range of a local file, read in 64 KiB chunks on demand.
+struct FileSlice: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let path: String
+    let offset: Int
+    let length: Int
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let path: String
+        var position: Int
+        var remaining: Int
+        var handle: FileHandle?
+
+        mutating func next() async throws -> ByteBuffer? {
+            guard remaining > 0 else {
+                try? handle?.close()
+                handle = nil
+                return nil
+            }
+            if handle == nil {
+                guard let opened = FileHandle(forReadingAtPath: path) else { throw S3BlobStore.S3Error(description: "cannot open \(path)") }
+                try opened.seek(toOffset: UInt64(position))
+                handle = opened
+            }
+            let data = try handle!.read(upToCount: Swift.min(64 * 1024, remaining)) ?? Data()
+            guard !data.isEmpty else { throw S3BlobStore.S3Error(description: "\(path) ended early") }
+            remaining -= data.count
+            position += data.count
+            return ByteBuffer(bytes: data)
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(path: path, position: offset, remaining: length, handle: nil) }
 }

@@ -83,6 +83,7 @@ public struct Files: Sendable {
                                     errors: [FieldError(field: "file", message: "contains malware (\(name))")])
             }
         }
+        defer { try? FileManager.default.removeItem(atPath: temp) }
         try await blobs.put(localFile: temp, key: sha)
         let now = clock.now
         let file = StoredFile(id: UUIDv7.make(at: now), workspaceID: p.workspaceID, uploaderID: p.userID, filename: filename,
@@ -95,6 +96,9 @@ public struct Files: Sendable {
                 "size": .number(Double(file.size)), "sha256": .string(file.sha256),
             ]), on: db)
         }
+        // The bytes may have been deleted with the last other file using them between `put` (which found them
+        // stored and kept our copy) and our row's commit: store them again from the copy.
+        if try await !blobs.exists(key: sha) { try await blobs.put(localFile: temp, key: sha) }
         return file
     }
 

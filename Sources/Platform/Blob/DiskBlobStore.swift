@@ -21,15 +21,12 @@ public struct DiskBlobStore: BlobStore {
         let target = path(key)
         try await NIOThreadPool.singleton.runIfActive {
             let fm = FileManager.default
-            if fm.fileExists(atPath: target) {
-                try? fm.removeItem(atPath: localFile)
-                return
-            }
+            if fm.fileExists(atPath: target) { return }
             try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             do {
                 try fm.moveItem(atPath: localFile, toPath: target)
             } catch where fm.fileExists(atPath: target) {
-                try? fm.removeItem(atPath: localFile)   // a concurrent upload of the same bytes got there first
+                // A concurrent upload of the same bytes got there first.
             }
         }
     }

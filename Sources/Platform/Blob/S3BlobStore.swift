@@ -78,7 +78,6 @@ public struct S3BlobStore: BlobStore {
     }
 
     public func put(localFile: String, key: String) async throws {
-        defer { try? FileManager.default.removeItem(atPath: localFile) }
         if try await exists(key: key) { return }
         let size = (try FileManager.default.attributesOfItem(atPath: localFile)[.size] as? NSNumber)?.intValue ?? 0
         if size <= partSize {

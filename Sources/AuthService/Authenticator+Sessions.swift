@@ -35,7 +35,7 @@ public struct SessionView: Sendable, Encodable {
 extension Authenticator {
     /// The caller's active sessions, oldest first, the current one marked.
     public func sessions(_ principal: Principal, page: PageRequest) async throws -> Page<SessionView> {
-        let after = page.after.flatMap(UUID.init(uuidString:))
+        let after = try page.afterID()
         let sessions = try await store.activeSessions(workspaceID: principal.workspaceID, userID: principal.userID,
                                                       now: clock.now, after: after, limit: page.limit + 1, on: database.sql)
         let views = sessions.map {

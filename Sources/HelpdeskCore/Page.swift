@@ -56,6 +56,16 @@ public struct PageRequest: Sendable, Equatable {
     }
 }
 
+extension PageRequest {
+    /// The id a list keyed by UUID continues after; a cursor holding anything else is a 400, never a silent
+    /// restart from the first page.
+    public func afterID() throws -> UUID? {
+        guard let after else { return nil }
+        guard let id = UUID(uuidString: after) else { throw HelpdeskError.badParameter("cursor", "does not belong to this list") }
+        return id
+    }
+}
+
 /// Opaque cursors: the base64url form of a sort key, so clients cannot depend on its shape.
 public enum Cursor {
     public static func encode(_ key: String) -> String {

@@ -85,7 +85,7 @@ extension Tickets {
             ids.append(source.id)
         }
         let rows = try await store.comments(workspaceID: p.workspaceID, ticketIDs: ids, includeInternal: p.role.isStaff,
-                                            after: page.after.flatMap(UUID.init(uuidString:)), limit: page.limit + 1,
+                                            after: try page.afterID(), limit: page.limit + 1,
                                             on: database.sql)
         return Page(rows: rows, limit: page.limit) { $0.id.lowercased }
     }

@@ -63,7 +63,7 @@ public struct Organizations: Sendable {
 
     public func list(_ principal: Principal, page: PageRequest) async throws -> Page<Organization> {
         guard principal.role.isStaff else { throw HelpdeskError.forbidden("Customers cannot list organizations.") }
-        let after = page.after.flatMap(UUID.init(uuidString:))
+        let after = try page.afterID()
         let orgs = try await store.organizations(workspaceID: principal.workspaceID, after: after,
                                                  limit: page.limit + 1, on: database.sql)
         return Page(rows: orgs, limit: page.limit) { $0.id.lowercased }

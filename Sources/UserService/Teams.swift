@@ -48,7 +48,7 @@ public struct Teams: Sendable {
 
     public func list(_ principal: Principal, page: PageRequest) async throws -> Page<Team> {
         guard principal.role.isStaff else { throw HelpdeskError.forbidden("Customers cannot read teams.") }
-        let after = page.after.flatMap(UUID.init(uuidString:))
+        let after = try page.afterID()
         let teams = try await store.teams(workspaceID: principal.workspaceID, after: after, limit: page.limit + 1,
                                           on: database.sql)
         return Page(rows: teams, limit: page.limit) { $0.id.lowercased }

@@ -89,10 +89,7 @@ public struct UserAccounts: Sendable {
             guard query.count <= 200 else { throw HelpdeskError.badParameter("q", "must be at most 200 characters") }
             filter.query = query.trimmingCharacters(in: .whitespaces)
         }
-        let after = try page.after.map { key -> UUID in
-            guard let id = UUID(uuidString: key) else { throw HelpdeskError.badParameter("cursor", "is not valid") }
-            return id
-        }
+        let after = try page.afterID()
         let users = try await store.users(workspaceID: principal.workspaceID, filter: filter, after: after,
                                           limit: page.limit + 1, on: database.sql)
         return Page(rows: users, limit: page.limit) { $0.id.lowercased }

@@ -181,6 +181,10 @@ struct UserTests {
             #expect(try await h.request(.post, "/api/v1/organizations", json: ["name": "Y"], token: agent.accessToken).status == 403)
             #expect(try await h.request(.get, "/api/v1/organizations", token: agent.accessToken).items.count == 1)
             #expect(try await h.request(.get, "/api/v1/organizations", token: customer.accessToken).status == 403)
+            let foreignCursor = Cursor.encode("not-an-id")
+            for list in ["organizations", "teams"] {
+                #expect(try await h.request(.get, "/api/v1/\(list)?cursor=\(foreignCursor)", token: agent.accessToken).errorFields == ["cursor"])
+            }
             #expect(try await h.request(.get, "/api/v1/organizations/\(id)", token: customer.accessToken).status == 404)
             let joined = try await h.request(.patch, "/api/v1/users/\(customer.userID)", json: ["organization_id": id],
                                              token: agent.accessToken)

@@ -35,9 +35,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RedisClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Platform",
             dependencies: [
-                "HelpdeskCore",
+                "HelpdeskCore", "RedisClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -87,7 +96,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "HelpdeskCore", "Platform", "AuthService", "UserService", "TicketService", "FileService",
+                "HelpdeskCore", "Platform", "RedisClient", "AuthService", "UserService", "TicketService", "FileService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,7 +116,8 @@ let package = Package(
         .testTarget(
             name: "HelpdeskTests",
             dependencies: [
-                "HelpdeskCore", "Platform", "AuthService", "UserService", "TicketService", "FileService", "Gateway",
+                "HelpdeskCore", "Platform", "RedisClient", "AuthService", "UserService", "TicketService", "FileService",
+                "Gateway",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

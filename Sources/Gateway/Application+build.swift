@@ -17,7 +17,8 @@ extension HelpdeskSystem {
         router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes, overrides: overrides))
         router.add(middleware: AuthenticationMiddleware(tokens: tokens))
         let routes = Routes(router: router, table: table)
-        SystemRoutes(database: database).add(to: routes)
+        SystemRoutes(database: database, redis: redis).add(to: routes)
+        DeadLetterRoutes(bus: bus).add(to: routes)
         for module in servedModules { module.addRoutes(to: routes) }
         return router
     }

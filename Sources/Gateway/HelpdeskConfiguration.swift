@@ -2,6 +2,7 @@ import Foundation
 import HelpdeskCore
 import Logging
 import Platform
+import RedisClient
 
 /// Every setting of a Helpdesk process. Each comes from a flag, else a `HELPDESK_*` variable, else the default
 /// here, which makes `helpdesk serve` work with no configuration at all.
@@ -18,6 +19,8 @@ import Platform
 /// - blob-url (s3://bucket?endpoint=…&region=…, unset): S3-compatible file storage, credentials from
 ///   AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; unset: files under the data dir.
 /// - clamd-url (tcp://host:port, unset): scan uploads with ClamAV; infected files answer 422 `file_infected`.
+/// - redis-url (redis://[user:pass@]host:port[/db], unset): event bus on Redis Streams (and later cache and rate
+///   limits); unset: everything in-process.
 /// - bcrypt-cost (4…31, 12): password hashing cost.
 /// - allow-registration (bool, true): whether customers may sign up themselves.
 /// - public-url (URL, http://<host>:<port>): base of links in emails.
@@ -39,6 +42,10 @@ public struct HelpdeskConfiguration: Sendable {
     public var blobURL: String?
     /// `tcp://host:port` of a clamd that scans uploads; unset: no scanning.
     public var clamdURL: String?
+    /// `redis://…` to carry events between processes on Redis Streams; unset: the in-process bus.
+    public var redisURL: String?
+    /// Retry, reclaim and retention settings of the Redis bus (tests shorten them).
+    public var streamSettings = StreamSettings()
     public var bcryptCost: UInt8 = 12
     public var allowRegistration = true
     public var publicURL: String?
@@ -112,6 +119,10 @@ public struct HelpdeskConfiguration: Sendable {
         if let url = value("clamd-url") {
             _ = try ClamdScannerURL.check(url)
             config.clamdURL = url
+        }
+        if let url = value("redis-url") {
+            do { _ = try RedisConfiguration(url: url) } catch { throw ConfigurationError("redis-url: \(error)") }
+            config.redisURL = url
         }
         if let cost = value("bcrypt-cost") {
             guard let n = UInt8(cost), (4...31).contains(n) else { throw ConfigurationError("bcrypt-cost: expected 4-31") }

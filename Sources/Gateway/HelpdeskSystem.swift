@@ -4,6 +4,7 @@ import Foundation
 import HelpdeskCore
 import Logging
 import Platform
+import RedisClient
 import ServiceLifecycle
 import TicketService
 import UserService
@@ -19,6 +20,9 @@ public struct HelpdeskSystem: Sendable {
     public let tickets: TicketServiceModule
     public let files: FileServiceModule
     public let relay: OutboxRelay
+    /// The bus the relay publishes to: in-process, or Redis Streams with `--redis-url`.
+    public let bus: any EventBus
+    public let redis: RedisClient?
     public let logger: Logger
 
     /// Every module, whether this process serves its routes or not: in-process clients need them all until
@@ -65,10 +69,18 @@ public struct HelpdeskSystem: Sendable {
                 logger: logger)
             let modules: [any ServiceModule] = [users, auth, tickets, files]
             let served = modules.filter { configuration.services.contains($0.name) }
-            let bus = InProcessEventBus(database: database, subscriptions: served.flatMap(\.subscriptions), logger: logger)
+            let subscriptions = served.flatMap(\.subscriptions)
+            let redis = try configuration.redisURL.map { try RedisClient(url: $0) }
+            let bus: any EventBus = if let redis {
+                RedisStreamsEventBus(redis: redis, settings: configuration.streamSettings, subscriptions: subscriptions,
+                                     ledger: ConsumerLedger(database: database), logger: logger)
+            } else {
+                InProcessEventBus(database: database, subscriptions: subscriptions, logger: logger)
+            }
             let relay = OutboxRelay(database: database, bus: bus, logger: logger)
             return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
-                                  auth: auth, tickets: tickets, files: files, relay: relay, logger: logger)
+                                  auth: auth, tickets: tickets, files: files, relay: relay, bus: bus, redis: redis,
+                                  logger: logger)
         } catch {
             await database.shutdown()
             throw error
@@ -80,10 +92,18 @@ public struct HelpdeskSystem: Sendable {
         [Outbox.migrations] + allModules.map(\.migrations)
     }
 
-    /// Applies pending migrations; returns what it applied.
+    /// Applies pending migrations and creates the Redis consumer groups; returns the migrations it applied.
     @discardableResult
     public func migrate() async throws -> [String] {
-        try await Migrator(database: database, logger: logger).migrate(migrations)
+        let applied = try await Migrator(database: database, logger: logger).migrate(migrations)
+        if let streams = bus as? RedisStreamsEventBus { try await streams.prepare() }
+        return applied
+    }
+
+    /// Publishes every committed event and lets this process's consumers handle them before returning.
+    public func settleEvents() async throws {
+        try await relay.drain()
+        try await bus.settle()
     }
 
     /// Creates the bootstrap admin from the configuration if the workspace has no admin yet.
@@ -98,10 +118,13 @@ public struct HelpdeskSystem: Sendable {
     /// Long-running work to run beside the HTTP server: the outbox relay, then the database closer (which
     /// must stop last, so it is started first).
     public var services: [any Service] {
-        [DatabaseLifecycle(database: database), relay] + servedModules.flatMap(\.backgroundServices)
+        var services: [any Service] = [DatabaseLifecycle(database: database), relay]
+        if let streams = bus as? RedisStreamsEventBus { services += streams.services }
+        return services + servedModules.flatMap(\.backgroundServices)
     }
 
     public func shutdown() async {
+        await redis?.shutdown()
         await database.shutdown()
     }
 }

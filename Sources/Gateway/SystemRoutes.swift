@@ -1,10 +1,12 @@
 import HelpdeskCore
 import Hummingbird
 import Platform
+import RedisClient
 
 /// `/healthz` (the process answers) and `/readyz` (its dependencies answer).
 struct SystemRoutes {
     let database: Database
+    let redis: RedisClient?
 
     struct Status: Encodable {
         let status: String
@@ -19,7 +21,14 @@ struct SystemRoutes {
             guard await database.isReachable() else {
                 throw HelpdeskError.unavailable("The database is not reachable.")
             }
-            return try .json(Status(status: "ok", checks: ["database": "ok"]), headers: [.cacheControl: "no-store"])
+            var checks = ["database": "ok"]
+            if let redis {
+                guard (try? await redis.send(["PING"]))?.string == "PONG" else {
+                    throw HelpdeskError.unavailable("Redis is not reachable.")
+                }
+                checks["redis"] = "ok"
+            }
+            return try .json(Status(status: "ok", checks: checks), headers: [.cacheControl: "no-store"])
         }
     }
 }

@@ -26,6 +26,8 @@ struct GlobalOptions: ParsableArguments {
     var blobURL: String?
     @Option(name: .customLong("clamd-url"), help: "Scan uploads with clamd at tcp://host:port (HELPDESK_CLAMD_URL).")
     var clamdURL: String?
+    @Option(name: .customLong("redis-url"), help: "redis://host:port for the event bus across processes (HELPDESK_REDIS_URL).")
+    var redisURL: String?
     @Option(name: .customLong("bcrypt-cost"), help: "Password hashing cost (HELPDESK_BCRYPT_COST, default 12).")
     var bcryptCost: String?
     @Option(name: .customLong("allow-registration"), help: "true|false (HELPDESK_ALLOW_REGISTRATION, default true).")
@@ -46,6 +48,7 @@ struct GlobalOptions: ParsableArguments {
         out["denied-file-types"] = deniedFileTypes
         out["blob-url"] = blobURL
         out["clamd-url"] = clamdURL
+        out["redis-url"] = redisURL
         out["bcrypt-cost"] = bcryptCost
         out["allow-registration"] = allowRegistration
         out["public-url"] = publicURL

@@ -256,7 +256,7 @@ struct AuthTests {
             let s = try await h.customer("sam@example.com")
             let del = try await h.request(.delete, "/api/v1/users/\(s.userID)", token: admin.accessToken)
             #expect(del.status == 204)
-            try await h.system.relay.drain()
+            try await h.system.settleEvents()
             #expect(try await h.request(.post, "/api/v1/auth/refresh", json: ["refresh_token": s.refreshToken]).status == 401)
             let login = try await h.request(.post, "/api/v1/auth/login", json: ["email": "sam@example.com", "password": "customer-pw"])
             #expect(login.status == 401)

@@ -251,7 +251,7 @@ struct UserTests {
                                                           from: Data(try updated.decode(column: "envelope", as: String.self).utf8))
             #expect(envelope.data["changes"]?["name"]?["to"] == "Edward")
             #expect(envelope.actor.id?.lowercased == admin.userID)
-            try await h.system.relay.drain()
+            try await h.system.settleEvents()
             let pending = try await h.system.database.sql.raw("""
                 SELECT COUNT(*) AS n FROM outbox WHERE workspace_id = \(bind: h.workspaceID.lowercased) AND published_at IS NULL
                 """).first()?.decode(column: "n", as: Int.self)

@@ -1,6 +1,7 @@
 import HelpdeskCore
 
-/// A consumer of events: a stable name (its idempotency key) and the event types it wants.
+/// A consumer of events: a stable name (its idempotency key and, on Redis, its consumer group) and the
+/// event types it wants.
 public struct EventSubscription: Sendable {
     public let consumer: String
     public let eventTypes: Set<String>
@@ -11,10 +12,23 @@ public struct EventSubscription: Sendable {
         self.eventTypes = eventTypes
         self.handle = handle
     }
+
+    /// Whether the subscription wants `type`; `*` subscribes to every event (the audit log).
+    public func wants(_ type: String) -> Bool {
+        eventTypes.contains(type) || eventTypes.contains("*")
+    }
 }
 
-/// Delivers published events to subscribers. The in-process bus is the embedded default; Redis Streams later.
+/// Delivers published events to subscribers: in-process (the embedded default) or Redis Streams.
 public protocol EventBus: Sendable {
-    /// Delivers `event` to every interested subscriber; throws if one of them failed, so the relay retries.
+    /// Hands `event` to the bus; throws if it was not accepted, so the relay retries.
     func publish(_ event: EventEnvelope) async throws
+
+    /// Delivers everything already published to this process's consumers before returning. Tests and the
+    /// CLI call it to settle events; the in-process bus delivers during `publish`, so it has nothing to do.
+    func settle() async throws
+}
+
+extension EventBus {
+    public func settle() async throws {}
 }

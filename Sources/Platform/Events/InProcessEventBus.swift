@@ -18,23 +18,13 @@ public struct InProcessEventBus: EventBus {
         self.logger = logger
     }
 
+    var ledger: ConsumerLedger { ConsumerLedger(database: database) }
+
     public func publish(_ event: EventEnvelope) async throws {
         var firstError: (any Error)?
-        for subscription in subscriptions where subscription.eventTypes.contains(event.type) {
-            let already = try await database.sql.raw("""
-                SELECT event_id FROM consumed_events
-                WHERE consumer = \(bind: subscription.consumer) AND event_id = \(bind: event.id.lowercased)
-                """).first()
-            if already != nil { continue }
+        for subscription in subscriptions where subscription.wants(event.type) {
             do {
-                try await subscription.handle(event)
-                try await database.transaction { db in
-                    try await db.raw("""
-                        INSERT INTO consumed_events (consumer, event_id, handled_at)
-                        VALUES (\(bind: subscription.consumer), \(bind: event.id.lowercased), \(bind: Date().epochMilliseconds))
-                        ON CONFLICT DO NOTHING
-                        """).run()
-                }
+                try await ledger.handleOnce(subscription, event)
             } catch {
                 logger.error("event handler failed", metadata: [
                     "consumer": "\(subscription.consumer)", "event_id": "\(event.id)", "event_type": "\(event.type)",

@@ -53,6 +53,27 @@ public actor OutboxRelay: Service {
     /// Publishes everything pending now; returns how many events went out. Tests call this to settle events.
     @discardableResult
     public func drain() async throws -> Int {
+        guard database.kind == .postgres else { return try await drainUnlocked() }
+        // Every process runs a relay over the shared outbox; one drains at a time so events keep commit order.
+        return try await database.withConnection { session in
+            // Waits for a relay of another process to finish its pass: a caller of `drain` expects the rows
+            // committed before the call to be published when it returns.
+            try await session.raw("SELECT pg_advisory_lock(\(unsafeRaw: Self.lockKey))").run()
+            do {
+                let count = try await self.drainUnlocked()
+                try await session.raw("SELECT pg_advisory_unlock(\(unsafeRaw: Self.lockKey))").run()
+                return count
+            } catch {
+                try? await session.raw("SELECT pg_advisory_unlock(\(unsafeRaw: Self.lockKey))").run()
+                throw error
+            }
+        }
+    }
+
+    /// An arbitrary constant naming the relay's advisory lock (distinct from the migrator's).
+    static let lockKey = "7305118840192001"
+
+    private func drainUnlocked() async throws -> Int {
         var total = 0
         while true {
             let rows = try await database.sql.raw("""

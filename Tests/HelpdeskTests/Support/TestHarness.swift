@@ -32,6 +32,11 @@ enum TestBackend {
         ProcessInfo.processInfo.environment["HELPDESK_TEST_BLOB_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// Redis for the event bus when `HELPDESK_TEST_REDIS_URL` is set (the PostgreSQL phase of `./scripts/test`).
+    static var redisURL: String? {
+        ProcessInfo.processInfo.environment["HELPDESK_TEST_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// A fresh database URL; every test also gets its own workspace, so tests sharing one PostgreSQL
     /// database never see each other's rows.
     static func makeURL() throws -> (DatabaseURL, String) {
@@ -62,6 +67,10 @@ struct Harness: Sendable {
         config.workspaceID = UUIDv7.make()
         config.logLevel = .warning
         config.blobURL = TestBackend.blobURL
+        config.redisURL = TestBackend.redisURL
+        // Each test gets its own stream, so consumer groups of tests running side by side never meet.
+        config.streamSettings.stream = "test:\(config.workspaceID.lowercased)"
+        config.streamSettings.blockTime = .milliseconds(50)
         configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .critical

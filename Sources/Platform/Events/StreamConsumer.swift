@@ -1,0 +1,195 @@
+import Foundation
+import HelpdeskCore
+import Logging
+import NIOCore
+import RedisClient
+import ServiceLifecycle
+
+/// Reads the event stream for one consumer group and applies each event once.
+///
+/// - New messages: `XREADGROUP … >`; the handler runs (through the ledger, so duplicates are skipped), then
+///   `XACK`. Events the group does not want are acknowledged at once.
+/// - A failure leaves the message pending and counts it in `<stream>:attempts:<group>`; it is claimed again
+///   (`XPENDING … IDLE` + `XCLAIM`) once its exponential backoff has passed, and after `maxAttempts` it is copied
+///   to the dead-letter stream and acknowledged.
+/// - Messages left pending by a consumer that died are reclaimed with `XAUTOCLAIM` after `claimTimeout`.
+public final class StreamConsumer: Service, Sendable {
+    let redis: RedisClient
+    let settings: StreamSettings
+    let subscription: EventSubscription
+    let ledger: ConsumerLedger
+    let name: String
+    let logger: Logger
+
+    init(redis: RedisClient, settings: StreamSettings, subscription: EventSubscription, ledger: ConsumerLedger,
+         name: String, logger: Logger) {
+        self.redis = redis
+        self.settings = settings
+        self.subscription = subscription
+        self.ledger = ledger
+        self.name = name
+        self.logger = logger
+    }
+
+    var group: String { subscription.consumer }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            var failures = 0
+            while !Task.isCancelled {
+                do {
+                    try await self.ensureGroup()
+                    while !Task.isCancelled {
+                        try await self.reclaim()
+                        _ = try await self.readNew(block: true)
+                        failures = 0
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    failures += 1
+                    self.logger.warning("event consumer error; retrying", metadata: [
+                        "consumer": "\(self.group)", "error": "\(error)",
+                    ])
+                    try? await Task.sleep(for: .milliseconds(min(100 << min(failures, 6), 5_000)))
+                }
+            }
+        }
+    }
+
+    /// Creates the group at the start of the stream (so events published before the first start are seen).
+    func ensureGroup() async throws {
+        do {
+            try await redis.send(["XGROUP", "CREATE", .string(settings.stream), .string(group), "0", "MKSTREAM"])
+        } catch let error as RedisError where error.serverCode == "BUSYGROUP" {
+            // Exists already.
+        }
+    }
+
+    /// Processes every message that is available now, new or due for retry, without blocking.
+    func processAvailable() async throws {
+        try await ensureGroup()
+        while true {
+            try await reclaim()
+            if try await readNew(block: false) == 0 { return }
+        }
+    }
+
+    /// Reads and processes one batch of new messages; returns how many there were.
+    func readNew(block: Bool) async throws -> Int {
+        var command: [RESPArgument] = ["XREADGROUP", "GROUP", .string(group), .string(name),
+                                       "COUNT", .string(String(settings.batchSize))]
+        if block { command += ["BLOCK", .string(String(settings.blockTime.milliseconds))] }
+        command += ["STREAMS", .string(settings.stream), ">"]
+        let timeout = TimeAmount.milliseconds(settings.blockTime.milliseconds + 5_000)
+        let reply: RESPValue
+        do {
+            reply = try await redis.send(command, timeout: timeout)
+        } catch let error as RedisError where error.serverCode == "NOGROUP" {
+            try await ensureGroup() // the stream was deleted (FLUSHALL, manual cleanup): start again
+            return 0
+        }
+        // RESP2: [[stream, [[id, fields], …]]]; RESP3: {stream: [[id, fields], …]}; null when nothing came.
+        guard var streams = reply.array, !streams.isEmpty else { return 0 }
+        if case .array(let first) = streams[0] { streams = first }
+        guard streams.count >= 2 else { return 0 }
+        let entries = StreamEntry.list(streams[1])
+        for entry in entries { try await process(entry) }
+        return entries.count
+    }
+
+    /// Retries own failures whose backoff has passed, then takes over messages of dead consumers.
+    func reclaim() async throws {
+        let minIdle = settings.baseBackoff.milliseconds
+        let pending = try await redis.send(["XPENDING", .string(settings.stream), .string(group),
+                                            "IDLE", .string(String(minIdle)), "-", "+", "100"])
+        let items = (pending.array ?? []).compactMap { item -> (id: String, idle: Int64)? in
+            guard let fields = item.array, fields.count >= 4, let id = fields[0].string, let idle = fields[2].int
+            else { return nil }
+            return (id, idle)
+        }
+        if !items.isEmpty {
+            let attempts = try await redis.send(["HMGET", .string(settings.attemptsKey(group: group))]
+                                                + items.map { .string($0.id) })
+            for (item, count) in zip(items, attempts.array ?? []) {
+                let failures = Int(count.int ?? 0)
+                guard failures > 0 else { continue } // in flight elsewhere or on a dead consumer: XAUTOCLAIM's job
+                let due = settings.backoff(afterFailures: failures).milliseconds
+                guard item.idle >= due else { continue }
+                // XCLAIM with the same idle floor: if another replica claimed it meanwhile, nothing comes back.
+                let claimed = try await redis.send(["XCLAIM", .string(settings.stream), .string(group), .string(name),
+                                                    .string(String(due)), .string(item.id)])
+                for entry in StreamEntry.list(claimed) { try await process(entry) }
+            }
+        }
+        var start = "0-0"
+        for _ in 0..<10 {
+            let reply = try await redis.send(["XAUTOCLAIM", .string(settings.stream), .string(group), .string(name),
+                                              .string(String(settings.claimTimeout.milliseconds)), .string(start),
+                                              "COUNT", "100"])
+            guard let parts = reply.array, parts.count >= 2 else { return }
+            for entry in StreamEntry.list(parts[1]) {
+                logger.info("reclaimed an event left pending", metadata: ["consumer": "\(group)", "stream_id": "\(entry.id)"])
+                try await process(entry)
+            }
+            // Ids trimmed away while pending come back in the third element; nothing is left to process.
+            if parts.count >= 3, let deleted = parts[2].array, !deleted.isEmpty {
+                try await redis.send(["XACK", .string(settings.stream), .string(group)] + deleted.compactMap { $0.string.map(RESPArgument.string) })
+            }
+            guard let next = parts[0].string, next != "0-0" else { return }
+            start = next
+        }
+    }
+
+    func process(_ entry: StreamEntry) async throws {
+        guard let json = entry.fields["envelope"],
+              let event = try? EventJSON.decoder().decode(EventEnvelope.self, from: Data(json.utf8)) else {
+            try await deadLetter(entry, attempts: 1, error: "the message is not a valid event envelope")
+            return
+        }
+        guard subscription.wants(event.type) else {
+            try await acknowledge(entry.id)
+            return
+        }
+        do {
+            try await ledger.handleOnce(subscription, event)
+            try await acknowledge(entry.id)
+        } catch {
+            let attempts = try await redis.send(["HINCRBY", .string(settings.attemptsKey(group: group)),
+                                                 .string(entry.id), "1"]).int ?? 1
+            logger.warning("event handler failed", metadata: [
+                "consumer": "\(group)", "event_id": "\(event.id.lowercased)", "event_type": "\(event.type)",
+                "attempt": "\(attempts)", "error": "\(String(reflecting: error))",
+            ])
+            if attempts >= settings.maxAttempts {
+                try await deadLetter(entry, attempts: Int(attempts), error: String(describing: error))
+            }
+        }
+    }
+
+    private func acknowledge(_ id: String) async throws {
+        _ = try await redis.pipeline([
+            ["XACK", .string(settings.stream), .string(group), .string(id)],
+            ["HDEL", .string(settings.attemptsKey(group: group)), .string(id)],
+        ])
+    }
+
+    private func deadLetter(_ entry: StreamEntry, attempts: Int, error: String) async throws {
+        logger.error("event moved to the dead-letter stream", metadata: [
+            "consumer": "\(group)", "stream_id": "\(entry.id)", "error": "\(error)",
+        ])
+        try await redis.send(["XADD", .string(settings.deadLetterStream), "*",
+                              "group", .string(group), "stream_id", .string(entry.id),
+                              "event_id", .string(entry.fields["id"] ?? ""), "type", .string(entry.fields["type"] ?? ""),
+                              "envelope", .string(entry.fields["envelope"] ?? ""),
+                              "attempts", .string(String(attempts)), "error", .string(String(error.prefix(2_000))),
+                              "failed_at", .string(RFC3339.string(from: Date()))])
+        try await acknowledge(entry.id)
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import Gateway
+import HelpdeskCore
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import Platform
+@testable import RedisClient
+import Testing
+
+@Suite("RESP")
+struct RESPTests {
+    func parse(_ text: String) throws -> RESPValue? {
+        var buffer = ByteBuffer(string: text)
+        return try RESPParser.parse(&buffer)
+    }
+
+    @Test("RESP2 and RESP3 replies parse; partial input waits; garbage is refused")
+    func parsing() throws {
+        #expect(try parse("+OK\r\n") == .simpleString("OK"))
+        #expect(try parse(":-42\r\n") == .integer(-42))
+        #expect(try parse("$4\r\nhé!\r\n")?.string == "hé!", "length counts bytes")
+        #expect(try parse("$-1\r\n") == .null)
+        #expect(try parse("*2\r\n$1\r\na\r\n:1\r\n")?.array?.count == 2)
+        #expect(try parse("%1\r\n+k\r\n+v\r\n")?.fields == ["k": "v"])
+        #expect(try parse("_\r\n") == .null)
+        #expect(try parse("#t\r\n") == .boolean(true))
+        #expect(try parse(",1.5\r\n") == .double(1.5))
+        #expect(try parse("-ERR wrong\r\n") == .error("ERR wrong"))
+        // Incomplete input leaves the buffer untouched, so more bytes can complete it.
+        var partial = ByteBuffer(string: "*2\r\n$1\r\na\r\n")
+        #expect(try RESPParser.parse(&partial) == nil)
+        #expect(partial.readableBytes == 11)
+        partial.writeString(":7\r\n")
+        #expect(try RESPParser.parse(&partial)?.array?.last == .integer(7))
+        #expect(throws: RedisError.self) { try parse("?what\r\n") }
+        #expect(throws: RedisError.self) { try parse(":12x\r\n") }
+        #expect(throws: RedisError.self) { try parse(String(repeating: "*1\r\n", count: 100) + ":1\r\n") }
+    }
+
+    @Test("URLs: host, port, password, database, protocol; bad ones are refused")
+    func urls() throws {
+        let c = try RedisConfiguration(url: "redis://:s%40cret@10.0.0.1:6380/2?protocol=3")
+        #expect(c.host == "10.0.0.1" && c.port == 6380 && c.password == "s@cret" && c.database == 2 && c.protocolVersion == 3)
+        #expect(try RedisConfiguration(url: "redis://localhost").port == 6379)
+        for bad in ["http://x", "redis://", "redis://h/x", "redis://h?protocol=4"] {
+            #expect(throws: RedisError.self, "\(bad)") { try RedisConfiguration(url: bad) }
+        }
+    }
+}
+
+/// The Redis client and the Redis Streams bus against a real Redis (`scripts/with-redis`).
+@Suite("Redis", .enabled(if: TestBackend.redisURL != nil))
+struct RedisTests {
+    var url: String { TestBackend.redisURL! }
+    var quiet: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    @Test("commands, pipelines, error replies, AUTH, RESP3 and timeouts on a real server")
+    func client() async throws {
+        let redis = try RedisClient(url: url)
+        let key = "test:\(UUID().uuidString)"
+        let replies = try await redis.pipeline([["SET", .string(key), "1"], ["INCRBY", .string(key), "41"],
+                                                ["GET", .string(key)], ["HGET", .string(key), "x"]])
+        #expect(replies[1] == .integer(42))
+        #expect(replies[2].string == "42")
+        if case .error(let message) = replies[3] { #expect(message.hasPrefix("WRONGTYPE")) } else { Issue.record("no error") }
+        await #expect(throws: RedisError.self) { try await redis.send(["NOSUCHCOMMAND"]) }
+        // 200 concurrent callers share the pool; every reply reaches its caller.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<200 {
+                group.addTask {
+                    let value = try await redis.send(["ECHO", .string("v\(i)")])
+                    #expect(value.string == "v\(i)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        // A command that outlives its timeout fails with .timeout; the pool replaces the closed connection.
+        await #expect(throws: RedisError.timeout) {
+            try await redis.send(["BLPOP", .string(key + ":empty"), "2"], timeout: .milliseconds(100))
+        }
+        #expect(try await redis.send(["PING"]).string == "PONG")
+        let resp3 = try RedisClient(url: url + "?protocol=3")
+        #expect(try await resp3.send(["HSET", .string(key + ":h"), "a", "1"]).int == 1)
+        #expect(try await resp3.send(["HGETALL", .string(key + ":h")]).fields == ["a": "1"])
+        var wrong = try RedisConfiguration(url: url)
+        wrong.password = "not-the-password"
+        await #expect(throws: RedisError.self) { try await RedisClient(configuration: wrong).send(["PING"]) }
+        try await redis.send(["DEL", .string(key), .string(key + ":h")])
+        await redis.shutdown()
+        await resp3.shutdown()
+    }
+
+    /// A bus on its own stream with one counting subscription whose handler fails while `failures` > 0.
+    final class Probe: Sendable {
+        let handled = NIOLockedValueBox<[UUID]>([])
+        let failures = NIOLockedValueBox(0)
+        var subscription: EventSubscription {
+            EventSubscription(consumer: "probe", eventTypes: ["probe.event"]) { event in
+                let fail = self.failures.withLockedValue { n -> Bool in
+                    if n > 0 { n -= 1; return true }
+                    return false
+                }
+                if fail { throw HelpdeskError.unavailable("probe failing") }
+                self.handled.withLockedValue { $0.append(event.id) }
+            }
+        }
+    }
+
+    func withBus(_ settings: @escaping @Sendable (inout StreamSettings) -> Void = { _ in },
+                 _ body: @Sendable (Harness, RedisStreamsEventBus, Probe) async throws -> Void) async throws {
+        try await Harness.run { h in
+            var s = h.system.configuration.streamSettings
+            s.blockTime = .milliseconds(20)
+            settings(&s)
+            let redis = try RedisClient(url: url)
+            let probe = Probe()
+            let bus = RedisStreamsEventBus(redis: redis, settings: s, subscriptions: [probe.subscription],
+                                           ledger: ConsumerLedger(database: h.system.database), logger: quiet)
+            try await bus.prepare()
+            try await body(h, bus, probe)
+            try await redis.send(["DEL", .string(s.stream), .string(s.deadLetterStream), .string(s.attemptsKey(group: "probe"))])
+            await redis.shutdown()
+        }
+    }
+
+    func event(_ h: Harness, type: String = "probe.event") -> EventEnvelope {
+        EventEnvelope(type: type, workspaceID: h.workspaceID, actor: .system,
+                      subject: EventSubject(type: "test", id: UUIDv7.make()), occurredAt: Date())
+    }
+
+    func pendingCount(_ bus: RedisStreamsEventBus, group: String = "probe") async throws -> Int64 {
+        try await bus.redis.send(["XPENDING", .string(bus.settings.stream), .string(group)]).array?.first?.int ?? -1
+    }
+
+    @Test("each event is applied once, even when published twice; unwanted types are acknowledged")
+    func exactlyOnce() async throws {
+        try await withBus { h, bus, probe in
+            let e = event(h)
+            try await bus.publish(e)
+            try await bus.publish(e)   // a relay that died between XADD and marking the row published
+            try await bus.publish(event(h, type: "other.event"))
+            try await bus.settle()
+            #expect(probe.handled.withLockedValue { $0 } == [e.id])
+            #expect(try await pendingCount(bus) == 0)
+        }
+    }
+
+    @Test("a failing handler is retried with backoff until it succeeds")
+    func retries() async throws {
+        try await withBus({ $0.baseBackoff = .milliseconds(20) }) { h, bus, probe in
+            probe.failures.withLockedValue { $0 = 2 }
+            let e = event(h)
+            try await bus.publish(e)
+            try await bus.settle()
+            #expect(probe.handled.withLockedValue { $0 }.isEmpty)
+            #expect(try await pendingCount(bus) == 1, "kept pending after a failure")
+            for _ in 0..<100 where probe.handled.withLockedValue({ $0.isEmpty }) {
+                try await Task.sleep(for: .milliseconds(20))
+                try await bus.settle()
+            }
+            #expect(probe.handled.withLockedValue { $0 } == [e.id])
+            #expect(try await pendingCount(bus) == 0)
+            let attempts = try await bus.redis.send(["HLEN", .string(bus.settings.attemptsKey(group: "probe"))])
+            #expect(attempts.int == 0, "attempt counters are cleared on success")
+        }
+    }
+
+    @Test("an event that keeps failing goes to the dead-letter stream; an admin lists and replays it")
+    func deadLetters() async throws {
+        try await withBus({ $0.baseBackoff = .milliseconds(10); $0.maxAttempts = 3 }) { h, bus, probe in
+            probe.failures.withLockedValue { $0 = 1_000 }
+            let e = event(h)
+            try await bus.publish(e)
+            var letters: [DeadLetter] = []
+            for _ in 0..<200 where letters.isEmpty {
+                try await bus.settle()
+                letters = try await bus.deadLetters(limit: 10, before: nil)
+                if letters.isEmpty { try await Task.sleep(for: .milliseconds(15)) }
+            }
+            try #require(letters.count == 1)
+            #expect(letters[0].eventID == e.id.lowercased && letters[0].consumer == "probe" && letters[0].attempts == 3)
+            #expect(try await pendingCount(bus) == 0, "acknowledged once dead-lettered")
+
+            // The system's own routes see the same stream (the probe bus shares its settings).
+            let admin = try await h.admin()
+            guard h.system.redis != nil else { return }
+            let listed = try await h.request(.get, "/api/v1/admin/dead-letters", token: admin.accessToken)
+            #expect(listed.status == 200)
+            #expect(listed.items.first?["event_id"] as? String == e.id.lowercased)
+            let customer = try await h.customer("c@example.com")
+            #expect(try await h.request(.get, "/api/v1/admin/dead-letters", token: customer.accessToken).status == 403)
+            #expect(try await h.request(.post, "/api/v1/admin/dead-letters/1-1/replay", token: admin.accessToken).status == 404)
+
+            probe.failures.withLockedValue { $0 = 0 }
+            let replay = try await h.request(.post, "/api/v1/admin/dead-letters/\(letters[0].id)/replay", token: admin.accessToken)
+            #expect(replay.status == 202)
+            try await bus.settle()
+            #expect(probe.handled.withLockedValue { $0 } == [e.id])
+            #expect(try await bus.deadLetters(limit: 10, before: nil).isEmpty)
+        }
+    }
+
+    @Test("messages left pending by a dead consumer are reclaimed after the claim timeout")
+    func reclaimsFromDeadConsumer() async throws {
+        try await withBus({ $0.claimTimeout = .milliseconds(100) }) { h, bus, probe in
+            let e = event(h)
+            try await bus.publish(e)
+            // A consumer that reads the message and dies before acknowledging it.
+            _ = try await bus.redis.send(["XREADGROUP", "GROUP", "probe", "ghost", "COUNT", "10",
+                                          "STREAMS", .string(bus.settings.stream), ">"])
+            try await bus.settle()
+            #expect(probe.handled.withLockedValue { $0 }.isEmpty, "not stolen before the timeout")
+            try await Task.sleep(for: .milliseconds(150))
+            try await bus.settle()
+            #expect(probe.handled.withLockedValue { $0 } == [e.id])
+            #expect(try await pendingCount(bus) == 0)
+        }
+    }
+
+    @Test("trimming removes old acknowledged entries and keeps everything a group still needs")
+    func trimming() async throws {
+        // A stream of its own: the harness system's groups (auth, …) have read nothing of the shared one.
+        try await withBus({ $0.stream += ":trim"; $0.maxAge = .seconds(60); $0.maxLength = 2 }) { h, bus, probe in
+            for _ in 0..<3 { try await bus.publish(event(h)) }
+            try await bus.settle()
+            // One more, read by a ghost and left pending, then two the group has not read yet.
+            try await bus.publish(event(h))
+            _ = try await bus.redis.send(["XREADGROUP", "GROUP", "probe", "ghost", "COUNT", "1",
+                                          "STREAMS", .string(bus.settings.stream), ">"])
+            for _ in 0..<2 { try await bus.publish(event(h)) }
+            let trimmer = StreamTrimmer(redis: bus.redis, settings: bus.settings, logger: quiet)
+            let removed = try await trimmer.trim(now: Date().addingTimeInterval(3_600))
+            #expect(removed == 3, "the three handled entries go")
+            #expect(try await bus.redis.send(["XLEN", .string(bus.settings.stream)]).int == 3)
+            try await Task.sleep(for: .milliseconds(10))
+            try await bus.settle()
+            #expect(probe.handled.withLockedValue { $0.count } == 5, "the unread entries survived the trim")
+        }
+    }
+}

@@ -16,6 +16,7 @@ extension HelpdeskSystem {
         let overrides = servedModules.reduce(into: [String: Int]()) { $0.merge($1.bodyLimits) { max($0, $1) } }
         router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes, overrides: overrides))
         router.add(middleware: AuthenticationMiddleware(tokens: tokens))
+        router.add(middleware: EventContextMiddleware())
         let routes = Routes(router: router, table: table)
         SystemRoutes(database: database, redis: redis).add(to: routes)
         DeadLetterRoutes(bus: bus).add(to: routes)

@@ -21,6 +21,7 @@ import RedisClient
 /// - clamd-url (tcp://host:port, unset): scan uploads with ClamAV; infected files answer 422 `file_infected`.
 /// - redis-url (redis://[user:pass@]host:port[/db], unset): event bus on Redis Streams (and later cache and rate
 ///   limits); unset: everything in-process.
+/// - audit-retention-days (int ≥ 1, unset): prune audit records older than this, daily; unset keeps them all.
 /// - bcrypt-cost (4…31, 12): password hashing cost.
 /// - allow-registration (bool, true): whether customers may sign up themselves.
 /// - public-url (URL, http://<host>:<port>): base of links in emails.
@@ -46,6 +47,10 @@ public struct HelpdeskConfiguration: Sendable {
     public var redisURL: String?
     /// Retry, reclaim and retention settings of the Redis bus (tests shorten them).
     public var streamSettings = StreamSettings()
+    /// Tests sharing one database set this so their relay publishes only their own workspace's events.
+    public var relayWorkspaceOnly = false
+    /// Days of audit records to keep; nil keeps everything.
+    public var auditRetentionDays: Int?
     public var bcryptCost: UInt8 = 12
     public var allowRegistration = true
     public var publicURL: String?
@@ -123,6 +128,10 @@ public struct HelpdeskConfiguration: Sendable {
         if let url = value("redis-url") {
             do { _ = try RedisConfiguration(url: url) } catch { throw ConfigurationError("redis-url: \(error)") }
             config.redisURL = url
+        }
+        if let days = value("audit-retention-days") {
+            guard let n = Int(days), n >= 1 else { throw ConfigurationError("audit-retention-days: expected a positive integer") }
+            config.auditRetentionDays = n
         }
         if let cost = value("bcrypt-cost") {
             guard let n = UInt8(cost), (4...31).contains(n) else { throw ConfigurationError("bcrypt-cost: expected 4-31") }

@@ -1,3 +1,4 @@
+import AuditService
 import AuthService
 import FileService
 import Foundation
@@ -19,6 +20,7 @@ public struct HelpdeskSystem: Sendable {
     public let auth: AuthServiceModule
     public let tickets: TicketServiceModule
     public let files: FileServiceModule
+    public let audit: AuditServiceModule
     public let relay: OutboxRelay
     /// The bus the relay publishes to: in-process, or Redis Streams with `--redis-url`.
     public let bus: any EventBus
@@ -27,7 +29,7 @@ public struct HelpdeskSystem: Sendable {
 
     /// Every module, whether this process serves its routes or not: in-process clients need them all until
     /// remote clients exist.
-    var allModules: [any ServiceModule] { [users, auth, tickets, files] }
+    var allModules: [any ServiceModule] { [users, auth, tickets, files, audit] }
 
     /// The modules whose routes, subscriptions and background work run in this process.
     public var servedModules: [any ServiceModule] {
@@ -67,7 +69,9 @@ public struct HelpdeskSystem: Sendable {
                                  tickets: tickets.tickets, configuration: fileConfig,
                                  temporaryDirectory: filesRoot + "/tmp", clock: clock),
                 logger: logger)
-            let modules: [any ServiceModule] = [users, auth, tickets, files]
+            let audit = AuditServiceModule(database: database, retentionDays: configuration.auditRetentionDays,
+                                           clock: clock, logger: logger)
+            let modules: [any ServiceModule] = [users, auth, tickets, files, audit]
             let served = modules.filter { configuration.services.contains($0.name) }
             let subscriptions = served.flatMap(\.subscriptions)
             let redis = try configuration.redisURL.map { try RedisClient(url: $0) }
@@ -77,9 +81,10 @@ public struct HelpdeskSystem: Sendable {
             } else {
                 InProcessEventBus(database: database, subscriptions: subscriptions, logger: logger)
             }
-            let relay = OutboxRelay(database: database, bus: bus, logger: logger)
+            let relay = OutboxRelay(database: database, bus: bus, logger: logger,
+                                    workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
             return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
-                                  auth: auth, tickets: tickets, files: files, relay: relay, bus: bus, redis: redis,
+                                  auth: auth, tickets: tickets, files: files, audit: audit, relay: relay, bus: bus, redis: redis,
                                   logger: logger)
         } catch {
             await database.shutdown()
@@ -101,9 +106,14 @@ public struct HelpdeskSystem: Sendable {
     }
 
     /// Publishes every committed event and lets this process's consumers handle them before returning.
+    /// Handlers may publish events of their own (a deactivation revokes sessions), so it goes round until the
+    /// outbox stays empty.
     public func settleEvents() async throws {
-        try await relay.drain()
-        try await bus.settle()
+        for _ in 0..<10 {
+            let published = try await relay.drain()
+            try await bus.settle()
+            if published == 0 { return }
+        }
     }
 
     /// Creates the bootstrap admin from the configuration if the workspace has no admin yet.

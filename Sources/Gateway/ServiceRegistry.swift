@@ -6,9 +6,10 @@ public enum ServiceRegistry {
     public static let users = "users"
     public static let tickets = "tickets"
     public static let files = "files"
+    public static let audit = "audit"
 
     /// Every service, in start order.
-    public static let names = [users, auth, tickets, files]
+    public static let names = [users, auth, tickets, files, audit]
 
     /// Parses `--services`: `all` or a comma list of known names.
     public static func parse(_ list: String) throws -> Set<String> {

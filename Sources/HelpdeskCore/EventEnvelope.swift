@@ -50,9 +50,12 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
     public let occurredAt: Date
     public let data: JSONValue
     public let schemaVersion: Int
+    /// The request behind the event (address, client, request id); nil for background work.
+    public let context: EventContext?
 
     public init(id: UUID = UUIDv7.make(), type: String, workspaceID: UUID, actor: EventActor,
-                subject: EventSubject, occurredAt: Date, data: JSONValue = [:], schemaVersion: Int = 1) {
+                subject: EventSubject, occurredAt: Date, data: JSONValue = [:], schemaVersion: Int = 1,
+                context: EventContext? = EventContext.current) {
         self.id = id
         self.type = type
         self.workspaceID = workspaceID
@@ -61,10 +64,11 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
         self.occurredAt = occurredAt
         self.data = data
         self.schemaVersion = schemaVersion
+        self.context = context
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, type, actor, subject, data
+        case id, type, actor, subject, data, context
         case workspaceID = "workspace_id"
         case occurredAt = "occurred_at"
         case schemaVersion = "schema_version"
@@ -80,5 +84,6 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
         try c.encode(occurredAt, forKey: .occurredAt)
         try c.encode(data, forKey: .data)
         try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encodeIfPresent(context, forKey: .context)
     }
 }

@@ -11,7 +11,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Data directory (HELPDESK_DATA_DIR, default ./data).") var dataDir: String?
     @Option(name: .customLong("database-url"),
             help: "sqlite:///path or postgres://user:pass@host:port/db (HELPDESK_DATABASE_URL).") var databaseURL: String?
-    @Option(help: "Services to run: all, or a comma list of users,auth,tickets,files (HELPDESK_SERVICES).") var services: String?
+    @Option(help: "Services to run: all, or a comma list of users,auth,tickets,files,audit (HELPDESK_SERVICES).") var services: String?
     @Option(name: .customLong("log-level"), help: "trace|debug|info|notice|warning|error|critical (HELPDESK_LOG_LEVEL).")
     var logLevel: String?
     @Option(name: .customLong("log-format"), help: "text|json (HELPDESK_LOG_FORMAT).") var logFormat: String?
@@ -28,6 +28,8 @@ struct GlobalOptions: ParsableArguments {
     var clamdURL: String?
     @Option(name: .customLong("redis-url"), help: "redis://host:port for the event bus across processes (HELPDESK_REDIS_URL).")
     var redisURL: String?
+    @Option(name: .customLong("audit-retention-days"), help: "Keep audit records this many days (HELPDESK_AUDIT_RETENTION_DAYS; default forever).")
+    var auditRetentionDays: String?
     @Option(name: .customLong("bcrypt-cost"), help: "Password hashing cost (HELPDESK_BCRYPT_COST, default 12).")
     var bcryptCost: String?
     @Option(name: .customLong("allow-registration"), help: "true|false (HELPDESK_ALLOW_REGISTRATION, default true).")
@@ -49,6 +51,7 @@ struct GlobalOptions: ParsableArguments {
         out["blob-url"] = blobURL
         out["clamd-url"] = clamdURL
         out["redis-url"] = redisURL
+        out["audit-retention-days"] = auditRetentionDays
         out["bcrypt-cost"] = bcryptCost
         out["allow-registration"] = allowRegistration
         out["public-url"] = publicURL

@@ -69,10 +69,12 @@ public final class Database: Sendable {
     /// SQLite transactions begin IMMEDIATE so two writers queue on the busy timeout rather than deadlock.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let begin: SQLQueryString = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        // PostgresKit runs the session closure in a task of its own; the request's event context goes along.
+        let eventContext = EventContext.current
         let result = try await exclusive { try await self.sql.withSession { db in
             try await db.raw(begin).run()
             do {
-                let value = try await body(db)
+                let value = try await EventContext.$current.withValue(eventContext) { try await body(db) }
                 try await db.raw("COMMIT").run()
                 return value
             } catch {

@@ -14,9 +14,13 @@ public actor OutboxRelay: Service {
     let logger: Logger
     let pollInterval: Duration
     let batchSize = 100
+    /// Publish only this workspace's events: for tests sharing one database, each with its own bus.
+    let workspaceID: UUID?
 
-    public init(database: Database, bus: any EventBus, logger: Logger, pollInterval: Duration = .seconds(2)) {
+    public init(database: Database, bus: any EventBus, logger: Logger, pollInterval: Duration = .seconds(2),
+                workspaceID: UUID? = nil) {
         self.database = database
+        self.workspaceID = workspaceID
         self.bus = bus
         self.logger = logger
         self.pollInterval = pollInterval
@@ -75,9 +79,11 @@ public actor OutboxRelay: Service {
 
     private func drainUnlocked() async throws -> Int {
         var total = 0
+        let scope = workspaceID.map { " AND workspace_id = '\($0.lowercased)'" } ?? ""
         while true {
             let rows = try await database.sql.raw("""
-                SELECT seq, envelope FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT \(unsafeRaw: String(batchSize))
+                SELECT seq, envelope FROM outbox WHERE published_at IS NULL\(unsafeRaw: scope)
+                ORDER BY seq LIMIT \(unsafeRaw: String(batchSize))
                 """).all()
             if rows.isEmpty { return total }
             for row in rows {

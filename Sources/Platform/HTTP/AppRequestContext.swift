@@ -33,8 +33,12 @@ public struct AppRequestContext: RequestContext {
     /// Largest body a route will decode; set from configuration by `BodyLimitMiddleware`.
     public var maxUploadSize: Int = 1 << 20
 
+    /// The peer's IP address (no proxy headers are trusted yet).
+    public let clientAddress: String?
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     public var requestDecoder: APIJSONDecoder { APIJSONDecoder() }

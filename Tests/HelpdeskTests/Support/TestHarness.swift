@@ -71,6 +71,7 @@ struct Harness: Sendable {
         // Each test gets its own stream, so consumer groups of tests running side by side never meet.
         config.streamSettings.stream = "test:\(config.workspaceID.lowercased)"
         config.streamSettings.blockTime = .milliseconds(50)
+        config.relayWorkspaceOnly = true
         configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .critical

@@ -1,0 +1,125 @@
+import Foundation
+import HelpdeskCore
+import Platform
+import SQLKit
+
+/// The audit log: records every event once, in a per-workspace hash chain, and answers admins' questions.
+public struct AuditLog: Sendable {
+    let database: Database
+    let store: AuditStore
+    let clock: TimeSource
+
+    public init(database: Database, clock: TimeSource = .system) {
+        self.database = database
+        store = AuditStore(kind: database.kind)
+        self.clock = clock
+    }
+
+    /// Appends `event` to its workspace's chain unless it is already recorded (redeliveries are no-ops).
+    @discardableResult
+    public func record(_ event: EventEnvelope) async throws -> Bool {
+        let data = String(decoding: try EventJSON.encoder().encode(event.data), as: UTF8.self)
+        let recordedAt = clock.now
+        return try await database.transaction { db in
+            // The head lock comes first: two consumers recording the same event queue here, and the second
+            // then sees the first's row.
+            let head = try await store.lockHead(workspaceID: event.workspaceID, on: db)
+            if try await store.contains(eventID: event.id, on: db) { return false }
+            let context = event.context
+            let record = AuditRecord(
+                id: UUIDv7.make(), workspaceID: event.workspaceID, position: head.position + 1, eventID: event.id,
+                action: event.type, actorID: event.actor.id, actorType: event.actor.type, actorRole: context?.actorRole,
+                subjectType: event.subject.type, subjectID: event.subject.id, ip: context?.ip,
+                userAgent: context?.userAgent, via: context?.via ?? "system", requestID: context?.requestID,
+                occurredAt: event.occurredAt, recordedAt: recordedAt, data: data, previousHash: head.hash, hash: ""
+            ).sealed()
+            try await store.append(record, on: db)
+            return true
+        }
+    }
+
+    /// Newest first; the cursor is the position of the last record of the previous page.
+    public func list(_ p: Principal, filter: AuditFilter, page: PageRequest) async throws -> Page<AuditRecord> {
+        try p.require(.admin)
+        var before: Int64?
+        if let after = page.after {
+            guard let position = Int64(after) else { throw HelpdeskError.badParameter("cursor", "does not belong to this list") }
+            before = position
+        }
+        let rows = try await store.records(workspaceID: p.workspaceID, filter: filter, beforePosition: before,
+                                           limit: page.limit + 1, on: database.sql)
+        let items = Array(rows.prefix(page.limit))
+        return Page(items: items, nextCursor: rows.count > page.limit ? items.last.map { Cursor.encode(String($0.position)) } : nil)
+    }
+
+    /// Oldest first, `batch` records at a time, for exports: never the whole log in memory.
+    public func forEachBatch(_ p: Principal, filter: AuditFilter, batch: Int = 500,
+                             _ body: ([AuditRecord]) async throws -> Void) async throws {
+        try p.require(.admin)
+        var after: Int64 = 0
+        while true {
+            let rows = try await store.records(workspaceID: p.workspaceID, filter: filter, afterPosition: after,
+                                               limit: batch, on: database.sql)
+            if rows.isEmpty { return }
+            try await body(rows)
+            after = rows.last!.position
+            if rows.count < batch { return }
+        }
+    }
+
+    /// Walks the chain from its start (or the retention checkpoint): each record's hash must match its content,
+    /// point at the previous record's hash, and positions must follow each other. Names the first record
+    /// that does not.
+    public func verify(_ p: Principal) async throws -> AuditVerification {
+        try p.require(.admin)
+        return try await verify(workspaceID: p.workspaceID)
+    }
+
+    func verify(workspaceID: UUID) async throws -> AuditVerification {
+        let checkpoint = try await store.checkpoint(workspaceID: workspaceID, on: database.sql)
+        var expectedPrevious = checkpoint?.hash ?? ""
+        var expectedPosition = (checkpoint?.position ?? 0) + 1
+        var checked = 0
+        var after: Int64 = 0
+        while true {
+            let rows = try await store.records(workspaceID: workspaceID, filter: AuditFilter(), afterPosition: after,
+                                               limit: 1_000, on: database.sql)
+            for record in rows {
+                guard record.position == expectedPosition, record.previousHash == expectedPrevious,
+                      record.hash == record.computedHash else {
+                    return AuditVerification(ok: false, checked: checked, firstBadID: record.id)
+                }
+                checked += 1
+                expectedPrevious = record.hash
+                expectedPosition += 1
+            }
+            guard let last = rows.last, rows.count == 1_000 else { break }
+            after = last.position
+        }
+        return AuditVerification(ok: true, checked: checked, firstBadID: nil)
+    }
+
+    /// Removes records that occurred before `cutoff` in every workspace; the chain stays verifiable from a
+    /// checkpoint holding the last removed record's hash, and the pruning itself is recorded in the chain.
+    /// Returns how many records were removed.
+    @discardableResult
+    public func prune(before cutoff: Date, workspaceID only: UUID? = nil) async throws -> Int {
+        var total = 0
+        for workspaceID in try await store.workspaces(on: database.sql) where only == nil || only == workspaceID {
+            let now = clock.now
+            let removed = try await database.transaction { db -> Int in
+                _ = try await store.lockHead(workspaceID: workspaceID, on: db)
+                guard let last = try await store.lastRecord(workspaceID: workspaceID, before: cutoff, on: db) else { return 0 }
+                return try await store.prune(workspaceID: workspaceID, through: last, at: now, on: db)
+            }
+            guard removed > 0 else { continue }
+            total += removed
+            try await record(EventEnvelope(
+                type: "audit.pruned", workspaceID: workspaceID, actor: .system,
+                subject: EventSubject(type: "audit_log", id: workspaceID), occurredAt: now,
+                data: ["removed": .number(Double(removed)), "before": .string(RFC3339.string(from: cutoff))],
+                context: EventContext(via: "system")))
+        }
+        return total
+    }
+}

@@ -21,6 +21,8 @@ import RedisClient
 /// - clamd-url (tcp://host:port, unset): scan uploads with ClamAV; infected files answer 422 `file_infected`.
 /// - redis-url (redis://[user:pass@]host:port[/db], unset): event bus on Redis Streams (and later cache and rate
 ///   limits); unset: everything in-process.
+/// - event-claim-timeout (seconds, 30): with Redis, events a dead consumer left unacknowledged this long are
+///   taken over by a live one.
 /// - audit-retention-days (int ≥ 1, unset): prune audit records older than this, daily; unset keeps them all.
 /// - bcrypt-cost (4…31, 12): password hashing cost.
 /// - allow-registration (bool, true): whether customers may sign up themselves.
@@ -128,6 +130,12 @@ public struct HelpdeskConfiguration: Sendable {
         if let url = value("redis-url") {
             do { _ = try RedisConfiguration(url: url) } catch { throw ConfigurationError("redis-url: \(error)") }
             config.redisURL = url
+        }
+        if let seconds = value("event-claim-timeout") {
+            guard let n = Int(seconds), (1...86_400).contains(n) else {
+                throw ConfigurationError("event-claim-timeout: expected seconds between 1 and 86400")
+            }
+            config.streamSettings.claimTimeout = .seconds(n)
         }
         if let days = value("audit-retention-days") {
             guard let n = Int(days), n >= 1 else { throw ConfigurationError("audit-retention-days: expected a positive integer") }

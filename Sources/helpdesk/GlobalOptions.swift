@@ -28,6 +28,9 @@ struct GlobalOptions: ParsableArguments {
     var clamdURL: String?
     @Option(name: .customLong("redis-url"), help: "redis://host:port for the event bus across processes (HELPDESK_REDIS_URL).")
     var redisURL: String?
+    @Option(name: .customLong("event-claim-timeout"),
+            help: "Seconds before a dead consumer's unacknowledged events are taken over (HELPDESK_EVENT_CLAIM_TIMEOUT, default 30).")
+    var eventClaimTimeout: String?
     @Option(name: .customLong("audit-retention-days"), help: "Keep audit records this many days (HELPDESK_AUDIT_RETENTION_DAYS; default forever).")
     var auditRetentionDays: String?
     @Option(name: .customLong("bcrypt-cost"), help: "Password hashing cost (HELPDESK_BCRYPT_COST, default 12).")
@@ -51,6 +54,7 @@ struct GlobalOptions: ParsableArguments {
         out["blob-url"] = blobURL
         out["clamd-url"] = clamdURL
         out["redis-url"] = redisURL
+        out["event-claim-timeout"] = eventClaimTimeout
         out["audit-retention-days"] = auditRetentionDays
         out["bcrypt-cost"] = bcryptCost
         out["allow-registration"] = allowRegistration

@@ -57,7 +57,9 @@ struct PlatformTests {
         for (flags, setting) in [(["port": "http"], "port"), (["services": "auth,billing"], "services"),
                                  (["database-url": "mysql://x"], "database-url"), (["log-format": "xml"], "log-format"),
                                  (["bcrypt-cost": "99"], "bcrypt-cost"), (["denied-file-types": "exe"], "denied-file-types"),
-                                 (["blob-url": "ftp://x"], "blob-url"), (["clamd-url": "clamd"], "clamd-url")] {
+                                 (["blob-url": "ftp://x"], "blob-url"), (["clamd-url": "clamd"], "clamd-url"),
+                                 (["redis-url": "localhost:6379"], "redis-url"), (["event-claim-timeout": "0"], "event-claim-timeout"),
+                                 (["audit-retention-days": "-1"], "audit-retention-days")] {
             do {
                 _ = try HelpdeskConfiguration.resolve(flags: flags, environment: [:])
                 Issue.record("\(flags) was accepted")

@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/vapor/async-kit.git", from: "1.22.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -44,9 +46,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SMTPClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Platform",
             dependencies: [
-                "HelpdeskCore", "RedisClient",
+                "HelpdeskCore", "RedisClient", "SMTPClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -103,10 +115,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NotificationService",
+            dependencies: ["HelpdeskCore", "Platform", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Mustache", package: "swift-mustache"),
+                           .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Gateway",
             dependencies: [
                 "HelpdeskCore", "Platform", "RedisClient", "AuthService", "UserService", "TicketService", "FileService",
-                "AuditService",
+                "AuditService", "NotificationService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,7 +148,7 @@ let package = Package(
             name: "HelpdeskTests",
             dependencies: [
                 "HelpdeskCore", "Platform", "RedisClient", "AuthService", "UserService", "TicketService", "FileService",
-                "AuditService", "Gateway",
+                "AuditService", "NotificationService", "Gateway",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

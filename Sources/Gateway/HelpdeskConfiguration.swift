@@ -1,6 +1,7 @@
 import Foundation
 import HelpdeskCore
 import Logging
+import NotificationService
 import Platform
 import RedisClient
 
@@ -21,6 +22,10 @@ import RedisClient
 /// - clamd-url (tcp://host:port, unset): scan uploads with ClamAV; infected files answer 422 `file_infected`.
 /// - redis-url (redis://[user:pass@]host:port[/db], unset): event bus on Redis Streams (and later cache and rate
 ///   limits); unset: everything in-process.
+/// - smtp-url (smtp://user:pass@host:port?security=none|starttls|tls, smtps://…; unset): send email through this
+///   server; unset: emails are written to the log.
+/// - mail-from ("Name <address>", "Helpdesk <helpdesk@localhost>"): the sender of every email.
+/// - delivery-max-attempts (int ≥ 1, 8), delivery-retry-seconds (number > 0, 30): email retries, backoff doubling.
 /// - event-claim-timeout (seconds, 30): with Redis, events a dead consumer left unacknowledged this long are
 ///   taken over by a live one.
 /// - audit-retention-days (int ≥ 1, unset): prune audit records older than this, daily; unset keeps them all.
@@ -51,6 +56,10 @@ public struct HelpdeskConfiguration: Sendable {
     public var streamSettings = StreamSettings()
     /// Tests sharing one database set this so their relay publishes only their own workspace's events.
     public var relayWorkspaceOnly = false
+    /// `smtp://…` for outgoing mail; nil writes emails to the log.
+    public var smtpURL: String?
+    public var mailFrom = MailSender(name: "Helpdesk", address: "helpdesk@localhost")
+    public var deliverySettings = DeliverySettings()
     /// Days of audit records to keep; nil keeps everything.
     public var auditRetentionDays: Int?
     public var bcryptCost: UInt8 = 12
@@ -130,6 +139,28 @@ public struct HelpdeskConfiguration: Sendable {
         if let url = value("redis-url") {
             do { _ = try RedisConfiguration(url: url) } catch { throw ConfigurationError("redis-url: \(error)") }
             config.redisURL = url
+        }
+        if let url = value("smtp-url") {
+            do { _ = try SMTPConfiguration(url: url) } catch { throw ConfigurationError("smtp-url: \(error)") }
+            config.smtpURL = url
+        }
+        if let from = value("mail-from") {
+            guard let sender = MailSender(parsing: from) else {
+                throw ConfigurationError("mail-from: expected an address or \"Name <address>\"")
+            }
+            config.mailFrom = sender
+        }
+        if let n = value("delivery-max-attempts") {
+            guard let attempts = Int(n), (1...100).contains(attempts) else {
+                throw ConfigurationError("delivery-max-attempts: expected 1-100")
+            }
+            config.deliverySettings.maxAttempts = attempts
+        }
+        if let n = value("delivery-retry-seconds") {
+            guard let seconds = Double(n), seconds > 0, seconds <= 86_400 else {
+                throw ConfigurationError("delivery-retry-seconds: expected a number of seconds above 0")
+            }
+            config.deliverySettings.baseBackoff = seconds
         }
         if let seconds = value("event-claim-timeout") {
             guard let n = Int(seconds), (1...86_400).contains(n) else {

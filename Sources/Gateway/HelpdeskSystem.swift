@@ -4,6 +4,7 @@ import FileService
 import Foundation
 import HelpdeskCore
 import Logging
+import NotificationService
 import Platform
 import RedisClient
 import ServiceLifecycle
@@ -21,6 +22,7 @@ public struct HelpdeskSystem: Sendable {
     public let tickets: TicketServiceModule
     public let files: FileServiceModule
     public let audit: AuditServiceModule
+    public let notifications: NotificationServiceModule
     public let relay: OutboxRelay
     /// The bus the relay publishes to: in-process, or Redis Streams with `--redis-url`.
     public let bus: any EventBus
@@ -29,7 +31,7 @@ public struct HelpdeskSystem: Sendable {
 
     /// Every module, whether this process serves its routes or not: in-process clients need them all until
     /// remote clients exist.
-    var allModules: [any ServiceModule] { [users, auth, tickets, files, audit] }
+    var allModules: [any ServiceModule] { [users, auth, tickets, files, audit, notifications] }
 
     /// The modules whose routes, subscriptions and background work run in this process.
     public var servedModules: [any ServiceModule] {
@@ -37,7 +39,11 @@ public struct HelpdeskSystem: Sendable {
     }
 
     /// Opens the database and builds every module. Nothing is migrated or started yet.
+    /// - Parameters:
+    ///   - mailer: overrides the mailer of password resets; `mailTransport`: where notification emails go
+    ///     (both default to SMTP with `--smtp-url`, else the log).
     public static func make(configuration: HelpdeskConfiguration, logger: Logger, mailer: (any Mailer)? = nil,
+                            mailTransport: (any MailTransport)? = nil,
                             clock: TimeSource = .system, signingKey: SigningKey? = nil) async throws -> HelpdeskSystem {
         let database = try Database(url: configuration.effectiveDatabaseURL, logger: logger)
         do {
@@ -50,9 +56,14 @@ public struct HelpdeskSystem: Sendable {
             var authConfig = AuthConfiguration()
             authConfig.allowRegistration = configuration.allowRegistration
             authConfig.publicURL = configuration.effectivePublicURL
+            let transport: any MailTransport = try mailTransport
+                ?? configuration.smtpURL.map { SMTPTransport(configuration: try SMTPConfiguration(url: $0)) }
+                ?? LogMailTransport(logger: logger)
+            let authMailer: any Mailer = mailer ?? (configuration.smtpURL != nil
+                ? TransportMailer(transport: transport, sender: configuration.mailFrom) : LogMailer(logger: logger))
             let authenticator = try await Authenticator(
                 database: database, directory: users.directory, credentials: credentials, tokens: tokens,
-                mailer: mailer ?? LogMailer(logger: logger), configuration: authConfig, clock: clock)
+                mailer: authMailer, configuration: authConfig, clock: clock)
             let auth = AuthServiceModule(authenticator: authenticator, workspaceID: configuration.workspaceID)
             let tickets = TicketServiceModule(database: database, directory: users.directory,
                                               attachments: FileAttachments(database: database, clock: clock), clock: clock)
@@ -71,7 +82,12 @@ public struct HelpdeskSystem: Sendable {
                 logger: logger)
             let audit = AuditServiceModule(database: database, retentionDays: configuration.auditRetentionDays,
                                            clock: clock, logger: logger)
-            let modules: [any ServiceModule] = [users, auth, tickets, files, audit]
+            let notifications = NotificationServiceModule(
+                database: database, users: users.directory, tickets: tickets.directory, transport: transport,
+                sender: configuration.mailFrom, publicURL: configuration.effectivePublicURL,
+                settings: configuration.deliverySettings, clock: clock, logger: logger,
+                workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
+            let modules: [any ServiceModule] = [users, auth, tickets, files, audit, notifications]
             let served = modules.filter { configuration.services.contains($0.name) }
             let subscriptions = served.flatMap(\.subscriptions)
             let redis = try configuration.redisURL.map { try RedisClient(url: $0) }
@@ -84,7 +100,7 @@ public struct HelpdeskSystem: Sendable {
             let relay = OutboxRelay(database: database, bus: bus, logger: logger,
                                     workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
             return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
-                                  auth: auth, tickets: tickets, files: files, audit: audit, relay: relay, bus: bus, redis: redis,
+                                  auth: auth, tickets: tickets, files: files, audit: audit, notifications: notifications, relay: relay, bus: bus, redis: redis,
                                   logger: logger)
         } catch {
             await database.shutdown()

@@ -7,9 +7,10 @@ public enum ServiceRegistry {
     public static let tickets = "tickets"
     public static let files = "files"
     public static let audit = "audit"
+    public static let notifications = "notifications"
 
     /// Every service, in start order.
-    public static let names = [users, auth, tickets, files, audit]
+    public static let names = [users, auth, tickets, files, audit, notifications]
 
     /// Parses `--services`: `all` or a comma list of known names.
     public static func parse(_ list: String) throws -> Set<String> {

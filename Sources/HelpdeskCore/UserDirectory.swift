@@ -66,6 +66,8 @@ public protocol UserDirectory: Sendable {
     func organization(workspaceID: UUID, id: UUID) async throws -> DirectoryOrganization?
     /// Whether a team with this id exists in the workspace.
     func teamExists(workspaceID: UUID, id: UUID) async throws -> Bool
+    /// The members of a team; empty when the team does not exist.
+    func teamMemberIDs(workspaceID: UUID, teamID: UUID) async throws -> [UUID]
 }
 
 /// What other services need to know about an organization.

@@ -10,7 +10,7 @@ struct TicketHistory {
     let at: Date
 
     static let publicFields: Set<String> = ["subject", "status", "priority", "type", "number", "requester_id",
-                                            "comment_id", "public", "author_id", "from", "to", "changes"]
+                                            "comment_id", "public", "author_id", "from", "to", "changes", "initial"]
 
     func event(_ type: String, _ ticket: Ticket, _ data: [String: JSONValue]) -> EventEnvelope {
         EventEnvelope(type: type, workspaceID: ticket.workspaceID, actor: principal.actor,
@@ -26,14 +26,17 @@ struct TicketHistory {
                 "team_id": Self.id(t.teamID), "tags": .array(t.tags.map { .string($0) }),
                 "custom_fields": .object(t.customFields),
             ]), true),
-            commentAdded(t, comment),
+            commentAdded(t, comment, initial: true),
         ]
     }
 
-    func commentAdded(_ t: Ticket, _ c: Comment) -> (EventEnvelope, Bool) {
-        (event("comment.added", t, [
+    /// `initial` marks the description written with the ticket, so consumers can tell it from a reply.
+    func commentAdded(_ t: Ticket, _ c: Comment, initial: Bool = false) -> (EventEnvelope, Bool) {
+        var data: [String: JSONValue] = [
             "comment_id": .string(c.id.lowercased), "public": .bool(c.isPublic), "author_id": .string(c.authorID.lowercased),
-        ]), c.isPublic)
+        ]
+        if initial { data["initial"] = .bool(true) }
+        return (event("comment.added", t, data), c.isPublic)
     }
 
     /// `ticket.updated` with a per-field diff, plus `ticket.status_changed` and `ticket.assigned` when those moved.

@@ -55,4 +55,8 @@ struct LocalUserDirectory: UserDirectory {
     func teamExists(workspaceID: UUID, id: UUID) async throws -> Bool {
         try await accounts.store.team(workspaceID: workspaceID, id: id, on: accounts.database.sql) != nil
     }
+
+    func teamMemberIDs(workspaceID: UUID, teamID: UUID) async throws -> [UUID] {
+        try await accounts.store.team(workspaceID: workspaceID, id: teamID, on: accounts.database.sql)?.memberIDs ?? []
+    }
 }

@@ -11,7 +11,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Data directory (HELPDESK_DATA_DIR, default ./data).") var dataDir: String?
     @Option(name: .customLong("database-url"),
             help: "sqlite:///path or postgres://user:pass@host:port/db (HELPDESK_DATABASE_URL).") var databaseURL: String?
-    @Option(help: "Services to run: all, or a comma list of users,auth,tickets,files,audit (HELPDESK_SERVICES).") var services: String?
+    @Option(help: "Services to run: all, or a comma list of users,auth,tickets,files,audit,notifications (HELPDESK_SERVICES).") var services: String?
     @Option(name: .customLong("log-level"), help: "trace|debug|info|notice|warning|error|critical (HELPDESK_LOG_LEVEL).")
     var logLevel: String?
     @Option(name: .customLong("log-format"), help: "text|json (HELPDESK_LOG_FORMAT).") var logFormat: String?
@@ -28,6 +28,13 @@ struct GlobalOptions: ParsableArguments {
     var clamdURL: String?
     @Option(name: .customLong("redis-url"), help: "redis://host:port for the event bus across processes (HELPDESK_REDIS_URL).")
     var redisURL: String?
+    @Option(name: .customLong("smtp-url"), help: "smtp://user:pass@host:port?security=starttls for email (HELPDESK_SMTP_URL; unset: log).")
+    var smtpURL: String?
+    @Option(name: .customLong("mail-from"), help: "Sender of emails, \"Name <address>\" (HELPDESK_MAIL_FROM).") var mailFrom: String?
+    @Option(name: .customLong("delivery-max-attempts"), help: "Email attempts before failing (HELPDESK_DELIVERY_MAX_ATTEMPTS, default 8).")
+    var deliveryMaxAttempts: String?
+    @Option(name: .customLong("delivery-retry-seconds"), help: "First email retry delay, doubling (HELPDESK_DELIVERY_RETRY_SECONDS, default 30).")
+    var deliveryRetrySeconds: String?
     @Option(name: .customLong("event-claim-timeout"),
             help: "Seconds before a dead consumer's unacknowledged events are taken over (HELPDESK_EVENT_CLAIM_TIMEOUT, default 30).")
     var eventClaimTimeout: String?
@@ -54,6 +61,10 @@ struct GlobalOptions: ParsableArguments {
         out["blob-url"] = blobURL
         out["clamd-url"] = clamdURL
         out["redis-url"] = redisURL
+        out["smtp-url"] = smtpURL
+        out["mail-from"] = mailFrom
+        out["delivery-max-attempts"] = deliveryMaxAttempts
+        out["delivery-retry-seconds"] = deliveryRetrySeconds
         out["event-claim-timeout"] = eventClaimTimeout
         out["audit-retention-days"] = auditRetentionDays
         out["bcrypt-cost"] = bcryptCost

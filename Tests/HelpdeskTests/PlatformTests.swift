@@ -44,7 +44,7 @@ struct PlatformTests {
         #expect(defaults.host == "127.0.0.1")
         #expect(defaults.port == 8080)
         #expect(defaults.effectiveDatabaseURL == .sqlite(path: "./data/helpdesk.sqlite"))
-        #expect(defaults.services == ["auth", "users", "tickets", "files", "audit"])
+        #expect(defaults.services == ["auth", "users", "tickets", "files", "audit", "notifications"])
         let env = ["HELPDESK_PORT": "9000", "HELPDESK_HOST": "0.0.0.0", "HELPDESK_SERVICES": "auth",
                    "HELPDESK_DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db", "HELPDESK_LOG_FORMAT": "json"]
         let resolved = try HelpdeskConfiguration.resolve(flags: ["port": "9001"], environment: env)
@@ -59,7 +59,9 @@ struct PlatformTests {
                                  (["bcrypt-cost": "99"], "bcrypt-cost"), (["denied-file-types": "exe"], "denied-file-types"),
                                  (["blob-url": "ftp://x"], "blob-url"), (["clamd-url": "clamd"], "clamd-url"),
                                  (["redis-url": "localhost:6379"], "redis-url"), (["event-claim-timeout": "0"], "event-claim-timeout"),
-                                 (["audit-retention-days": "-1"], "audit-retention-days")] {
+                                 (["audit-retention-days": "-1"], "audit-retention-days"), (["smtp-url": "mail.example.com"], "smtp-url"),
+                                 (["mail-from": "nobody"], "mail-from"), (["delivery-max-attempts": "0"], "delivery-max-attempts"),
+                                 (["delivery-retry-seconds": "-5"], "delivery-retry-seconds")] {
             do {
                 _ = try HelpdeskConfiguration.resolve(flags: flags, environment: [:])
                 Issue.record("\(flags) was accepted")

@@ -51,6 +51,8 @@ enum TestBackend {
 struct Harness: Sendable {
     let system: HelpdeskSystem
     let mailer: MemoryMailer
+    /// Where notification emails go in tests.
+    let outbox: MemoryMailTransport
     let clock: TestClock
     let client: any TestClientProtocol
 
@@ -76,14 +78,15 @@ struct Harness: Sendable {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let mailer = MemoryMailer()
+        let outbox = MemoryMailTransport()
         let clock = TestClock()
         let system = try await HelpdeskSystem.make(configuration: config, logger: logger, mailer: mailer,
-                                                   clock: clock.source, signingKey: .generate())
+                                                   mailTransport: outbox, clock: clock.source, signingKey: .generate())
         do {
             try await system.migrate()
             let app = Application(router: system.buildRouter(), logger: logger)
             let result = try await app.test(.router) { client in
-                try await body(Harness(system: system, mailer: mailer, clock: clock, client: client))
+                try await body(Harness(system: system, mailer: mailer, outbox: outbox, clock: clock, client: client))
             }
             await system.shutdown()
             try? FileManager.default.removeItem(atPath: dir)

@@ -1,0 +1,120 @@
+import Foundation
+import HelpdeskCore
+import Logging
+import Platform
+import ServiceLifecycle
+
+/// How email deliveries are retried.
+public struct DeliverySettings: Sendable {
+    /// Attempts before a delivery is `failed`.
+    public var maxAttempts = 8
+    /// Wait before retry n: `baseBackoff × 2^(n-1)`, capped at one hour.
+    public var baseBackoff: TimeInterval = 30
+    /// How often the worker looks for due deliveries when nothing wakes it.
+    public var pollInterval: Duration = .seconds(1)
+    public init() {}
+
+    func backoff(afterAttempts attempts: Int) -> TimeInterval {
+        min(baseBackoff * Double(1 << min(max(attempts - 1, 0), 16)), 3_600)
+    }
+}
+
+/// Sends queued email deliveries: each attempt is counted; a failure is retried with exponential backoff
+/// until `maxAttempts`, or stops at once on a permanent (5xx) refusal.
+public final class DeliveryWorker: Service, Sendable {
+    let database: Database
+    let store: NotificationStore
+    let transport: any MailTransport
+    let sender: MailSender
+    let settings: DeliverySettings
+    let clock: TimeSource
+    let logger: Logger
+    let workspaceID: UUID?
+    let wake: AsyncStream<Void>
+    let wakeContinuation: AsyncStream<Void>.Continuation
+
+    init(database: Database, store: NotificationStore, transport: any MailTransport, sender: MailSender,
+         settings: DeliverySettings, clock: TimeSource, logger: Logger, workspaceID: UUID?) {
+        self.database = database
+        self.store = store
+        self.transport = transport
+        self.sender = sender
+        self.settings = settings
+        self.clock = clock
+        self.logger = logger
+        self.workspaceID = workspaceID
+        (wake, wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    func nudge() { wakeContinuation.yield() }
+
+    public func run() async throws {
+        let wake = self.wake
+        let interval = settings.pollInterval
+        try await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { for await _ in wake { await self.deliverDueLogging() } }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        if !Task.isCancelled { await self.deliverDueLogging() }
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    private func deliverDueLogging() async {
+        do { _ = try await deliverDue() } catch {
+            logger.warning("delivery pass failed; will retry", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Sends every delivery due now; returns how many were attempted. Tests call it directly.
+    @discardableResult
+    public func deliverDue() async throws -> Int {
+        var attempted = 0
+        while true {
+            let now = clock.now
+            let batch = try await database.transaction { [store, workspaceID] db in
+                try await store.claimDue(now: now, lease: now.addingTimeInterval(300), limit: 20, workspaceID: workspaceID, on: db)
+            }
+            if batch.isEmpty { return attempted }
+            for delivery in batch { try await attempt(delivery) }
+            attempted += batch.count
+        }
+    }
+
+    private func attempt(_ delivery: Delivery) async throws {
+        var d = delivery
+        d.attempts += 1
+        do {
+            try await transport.send(from: sender.address, to: [d.recipient], data: d.message ?? "")
+            d.status = .sent
+            d.sentAt = clock.now
+            d.nextAttemptAt = nil
+            d.lastError = nil
+        } catch {
+            let permanent = (error as? SMTPError)?.isPermanent ?? false
+            d.lastError = String(String(describing: error).prefix(1_000))
+            if permanent || d.attempts >= settings.maxAttempts {
+                d.status = .failed
+                d.nextAttemptAt = nil
+                logger.error("email delivery failed for good", metadata: [
+                    "delivery_id": "\(d.id.lowercased)", "attempts": "\(d.attempts)", "error": "\(d.lastError ?? "")",
+                ])
+            } else {
+                d.status = .retrying
+                d.nextAttemptAt = clock.now.addingTimeInterval(settings.backoff(afterAttempts: d.attempts))
+                logger.warning("email delivery failed; will retry", metadata: [
+                    "delivery_id": "\(d.id.lowercased)", "attempts": "\(d.attempts)", "error": "\(d.lastError ?? "")",
+                ])
+            }
+        }
+        d.updatedAt = clock.now
+        let updated = d
+        try await database.transaction { [store] db in try await store.update(updated, on: db) }
+    }
+}

@@ -22,7 +22,7 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
             return .needMoreData
         }
         var line = buffer.readString(length: lf - view.startIndex + 1) ?? ""
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        while let last = line.last, last.isNewline { line.removeLast() } // "\r\n" is one Character
         guard line.count >= 3, let code = Int(line.prefix(3)) else {
             throw SMTPError.protocolViolation("bad reply line \(line.prefix(80))")
         }

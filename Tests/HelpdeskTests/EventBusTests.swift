@@ -179,7 +179,7 @@ struct RedisTests {
             var letters: [DeadLetter] = []
             for _ in 0..<200 where letters.isEmpty {
                 try await bus.settle()
-                letters = try await bus.deadLetters(limit: 10, before: nil)
+                letters = try await bus.deadLetters(workspaceID: h.workspaceID, limit: 10, before: nil)
                 if letters.isEmpty { try await Task.sleep(for: .milliseconds(15)) }
             }
             try #require(letters.count == 1)
@@ -201,7 +201,7 @@ struct RedisTests {
             #expect(replay.status == 202)
             try await bus.settle()
             #expect(probe.handled.withLockedValue { $0 } == [e.id])
-            #expect(try await bus.deadLetters(limit: 10, before: nil).isEmpty)
+            #expect(try await bus.deadLetters(workspaceID: h.workspaceID, limit: 10, before: nil).isEmpty)
         }
     }
 
@@ -240,6 +240,46 @@ struct RedisTests {
             try await Task.sleep(for: .milliseconds(10))
             try await bus.settle()
             #expect(probe.handled.withLockedValue { $0.count } == 5, "the unread entries survived the trim")
+        }
+    }
+}
+
+@Suite("In-process bus")
+struct InProcessBusTests {
+    @Test("a handler that keeps failing is dead-lettered after the limit, so later events flow; replay applies it once")
+    func deadLetters() async throws {
+        try await Harness.run { h in
+            let probe = RedisTests.Probe()
+            let calm = NIOLockedValueBox(0)
+            let other = EventSubscription(consumer: "calm", eventTypes: ["probe.event"]) { _ in calm.withLockedValue { $0 += 1 } }
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let bus = InProcessEventBus(database: h.system.database, subscriptions: [probe.subscription, other],
+                                        logger: logger, maxAttempts: 3)
+            probe.failures.withLockedValue { $0 = 1_000 }
+            let event = EventEnvelope(type: "probe.event", workspaceID: h.workspaceID, actor: .system,
+                                      subject: EventSubject(type: "test", id: UUIDv7.make()), occurredAt: Date())
+            await #expect(throws: HelpdeskError.self) { try await bus.publish(event) }
+            await #expect(throws: HelpdeskError.self) { try await bus.publish(event) }
+            try await bus.publish(event)   // third failure: dead-lettered, the relay may move on
+            try await bus.publish(event)   // and a later pass skips it
+            #expect(calm.withLockedValue { $0 } == 1, "the healthy consumer handled it once")
+            let letters = try await bus.deadLetters(workspaceID: h.workspaceID, limit: 10, before: nil)
+            #expect(letters.count == 1 && letters[0].consumer == "probe" && letters[0].attempts == 3)
+            #expect(try await bus.deadLetters(workspaceID: UUIDv7.make(), limit: 10, before: nil).isEmpty)
+            #expect(try await bus.replay(workspaceID: UUIDv7.make(), deadLetterID: letters[0].id) == false, "another workspace's")
+
+            probe.failures.withLockedValue { $0 = 0 }
+            #expect(try await bus.replay(workspaceID: h.workspaceID, deadLetterID: letters[0].id))
+            #expect(probe.handled.withLockedValue { $0 } == [event.id])
+            #expect(try await bus.deadLetters(workspaceID: h.workspaceID, limit: 10, before: nil).isEmpty)
+            try await bus.publish(event)
+            #expect(probe.handled.withLockedValue { $0 } == [event.id], "applied once")
+
+            let admin = try await h.admin()
+            #expect(try await h.request(.get, "/api/v1/admin/dead-letters", token: admin.accessToken).status == 200)
+            #expect(try await h.request(.get, "/api/v1/admin/dead-letters?cursor=\(Cursor.encode("x"))",
+                                        token: admin.accessToken).errorFields == ["cursor"])
         }
     }
 }

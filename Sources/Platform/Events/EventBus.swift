@@ -1,3 +1,4 @@
+import Foundation
 import HelpdeskCore
 
 /// A consumer of events: a stable name (its idempotency key and, on Redis, its consumer group) and the
@@ -27,8 +28,20 @@ public protocol EventBus: Sendable {
     /// Delivers everything already published to this process's consumers before returning. Tests and the
     /// CLI call it to settle events; the in-process bus delivers during `publish`, so it has nothing to do.
     func settle() async throws
+
+    /// Where events that kept failing end up, if this bus keeps them.
+    var deadLetterQueue: (any DeadLetterQueue)? { get }
 }
 
 extension EventBus {
     public func settle() async throws {}
+    public var deadLetterQueue: (any DeadLetterQueue)? { nil }
+}
+
+/// Events a consumer gave up on, for admins to inspect and replay.
+public protocol DeadLetterQueue: Sendable {
+    /// Newest first, below `cursor` (the id of the last item of the previous page).
+    func deadLetters(workspaceID: UUID, limit: Int, before cursor: String?) async throws -> [DeadLetter]
+    /// Hands the event to its consumer again; false when no dead letter has that id in the workspace.
+    func replay(workspaceID: UUID, deadLetterID: String) async throws -> Bool
 }

@@ -6,19 +6,24 @@ import SQLKit
 /// The embedded event bus: calls each subscriber in this process, at most once per event per consumer.
 ///
 /// Idempotency: a consumer's handled event ids are kept in `consumed_events`, so a redelivery after a partial
-/// failure (the relay retries the whole event) skips consumers that already handled it.
-public struct InProcessEventBus: EventBus {
+/// failure (the relay retries the whole event) skips consumers that already handled it. A handler that keeps
+/// failing would hold up every later event, so after `maxAttempts` relay passes the event is dead-lettered
+/// for that consumer (table `dead_letters`) and the stream moves on.
+public struct InProcessEventBus: EventBus, DeadLetterQueue {
     let database: Database
     let subscriptions: [EventSubscription]
     let logger: Logger
+    let maxAttempts: Int
 
-    public init(database: Database, subscriptions: [EventSubscription], logger: Logger) {
+    public init(database: Database, subscriptions: [EventSubscription], logger: Logger, maxAttempts: Int = 8) {
         self.database = database
         self.subscriptions = subscriptions
         self.logger = logger
+        self.maxAttempts = maxAttempts
     }
 
     var ledger: ConsumerLedger { ConsumerLedger(database: database) }
+    public var deadLetterQueue: (any DeadLetterQueue)? { self }
 
     public func publish(_ event: EventEnvelope) async throws {
         var firstError: (any Error)?
@@ -30,9 +35,86 @@ public struct InProcessEventBus: EventBus {
                     "consumer": "\(subscription.consumer)", "event_id": "\(event.id)", "event_type": "\(event.type)",
                     "error": "\(String(reflecting: error))",
                 ])
+                if try await recordFailure(subscription, event, error: error) { continue }
                 firstError = firstError ?? error
             }
         }
         if let firstError { throw firstError }
+    }
+
+    /// Counts a failure; at the limit, dead-letters the event for this consumer and returns true.
+    private func recordFailure(_ subscription: EventSubscription, _ event: EventEnvelope, error: any Error) async throws -> Bool {
+        let consumer = subscription.consumer
+        let eventID = event.id.lowercased
+        let message = String(String(describing: error).prefix(2_000))
+        let now = Date().epochMilliseconds
+        let envelope = String(decoding: try EventJSON.encoder().encode(event), as: UTF8.self)
+        let limit = maxAttempts
+        return try await database.transaction { db in
+            try await db.raw("""
+                INSERT INTO event_failures (consumer, event_id, attempts, last_error, updated_at)
+                VALUES (\(bind: consumer), \(bind: eventID), 1, \(bind: message), \(bind: now))
+                ON CONFLICT (consumer, event_id) DO UPDATE SET attempts = event_failures.attempts + 1,
+                  last_error = excluded.last_error, updated_at = excluded.updated_at
+                """).run()
+            let attempts = try await db.raw("""
+                SELECT attempts FROM event_failures WHERE consumer = \(bind: consumer) AND event_id = \(bind: eventID)
+                """).first()?.decode(column: "attempts", as: Int.self) ?? 1
+            guard attempts >= limit else { return false }
+            try await db.raw("""
+                INSERT INTO dead_letters (id, consumer, event_id, type, workspace_id, envelope, attempts, error, failed_at)
+                VALUES (\(bind: UUIDv7.make().lowercased), \(bind: consumer), \(bind: eventID), \(bind: event.type),
+                        \(bind: event.workspaceID.lowercased), \(bind: envelope), \(bind: attempts), \(bind: message), \(bind: now))
+                """).run()
+            try await db.raw("DELETE FROM event_failures WHERE consumer = \(bind: consumer) AND event_id = \(bind: eventID)").run()
+            // Recorded as consumed, so the relay's retries skip it; a replay removes the mark.
+            try await db.raw("""
+                INSERT INTO consumed_events (consumer, event_id, handled_at) VALUES (\(bind: consumer), \(bind: eventID), \(bind: now))
+                ON CONFLICT DO NOTHING
+                """).run()
+            return true
+        }
+    }
+
+    public func deadLetters(workspaceID: UUID, limit: Int, before cursor: String?) async throws -> [DeadLetter] {
+        var sql = SQLQueryString("SELECT * FROM dead_letters WHERE workspace_id = \(bind: workspaceID.lowercased)")
+        if let cursor {
+            guard UUID(uuidString: cursor) != nil else { throw HelpdeskError.badParameter("cursor", "does not belong to this list") }
+            sql.appendInterpolation(unsafeRaw: " AND id < ")
+            sql.appendInterpolation(bind: cursor.lowercased())
+        }
+        sql.appendInterpolation(unsafeRaw: " ORDER BY id DESC LIMIT \(limit)")
+        return try await database.sql.raw(sql).all().map { row in
+            DeadLetter(id: try row.decode(column: "id", as: String.self), consumer: try row.decode(column: "consumer", as: String.self),
+                       eventID: try row.decode(column: "event_id", as: String.self),
+                       eventType: try row.decode(column: "type", as: String.self),
+                       attempts: try row.decode(column: "attempts", as: Int.self), error: try row.decode(column: "error", as: String.self),
+                       failedAt: RFC3339.string(from: try row.date("failed_at")),
+                       envelope: try? JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: "envelope", as: String.self).utf8)))
+        }
+    }
+
+    /// Runs the failed consumer's handler again now; on success the dead letter is gone, on failure it counts
+    /// attempts afresh.
+    public func replay(workspaceID: UUID, deadLetterID: String) async throws -> Bool {
+        guard UUID(uuidString: deadLetterID) != nil,
+              let row = try await database.sql.raw("""
+                SELECT consumer, event_id, envelope FROM dead_letters
+                WHERE id = \(bind: deadLetterID.lowercased()) AND workspace_id = \(bind: workspaceID.lowercased)
+                """).first() else { return false }
+        let consumer = try row.decode(column: "consumer", as: String.self)
+        let eventID = try row.decode(column: "event_id", as: String.self)
+        let event = try EventJSON.decoder().decode(EventEnvelope.self, from: Data(try row.decode(column: "envelope", as: String.self).utf8))
+        try await database.transaction { db in
+            try await db.raw("DELETE FROM dead_letters WHERE id = \(bind: deadLetterID.lowercased())").run()
+            try await db.raw("DELETE FROM consumed_events WHERE consumer = \(bind: consumer) AND event_id = \(bind: eventID)").run()
+        }
+        if let subscription = subscriptions.first(where: { $0.consumer == consumer }) {
+            do { try await ledger.handleOnce(subscription, event) } catch {
+                _ = try await recordFailure(subscription, event, error: error)
+                throw HelpdeskError.conflict(code: "replay_failed", "The handler failed again: \(error)")
+            }
+        }
+        return true
     }
 }

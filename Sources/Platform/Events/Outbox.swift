@@ -25,6 +25,19 @@ public enum Outbox {
                 PRIMARY KEY (consumer, event_id))
             """,
         ] },
+        Migration(version: 2, name: "in-process failures and dead letters") { _ in [
+            """
+            CREATE TABLE event_failures (
+                consumer TEXT NOT NULL, event_id TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL,
+                updated_at BIGINT NOT NULL, PRIMARY KEY (consumer, event_id))
+            """,
+            """
+            CREATE TABLE dead_letters (
+                id TEXT PRIMARY KEY, consumer TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
+                workspace_id TEXT NOT NULL, envelope TEXT NOT NULL, attempts INTEGER NOT NULL, error TEXT NOT NULL,
+                failed_at BIGINT NOT NULL)
+            """,
+        ] },
     ])
 
     /// Writes `event` into the outbox on `db`, which must be the transaction making the change.

@@ -83,22 +83,33 @@ public struct RedisStreamsEventBus: EventBus {
 
     // MARK: Dead letters
 
-    /// Dead-lettered events, newest first.
-    public func deadLetters(limit: Int, before cursor: String?) async throws -> [DeadLetter] {
-        let end: RESPArgument = cursor.map { .string("(" + $0) } ?? "+"
-        let reply = try await redis.send(["XREVRANGE", .string(settings.deadLetterStream), end, "-",
-                                          "COUNT", .string(String(limit))])
-        return StreamEntry.list(reply).map(DeadLetter.init)
+    public var deadLetterQueue: (any DeadLetterQueue)? { self }
+}
+
+extension RedisStreamsEventBus: DeadLetterQueue {
+    /// The workspace's dead-lettered events, newest first (the stream is shared by all workspaces).
+    public func deadLetters(workspaceID: UUID, limit: Int, before cursor: String?) async throws -> [DeadLetter] {
+        if let cursor, StreamID(cursor) == nil { throw HelpdeskError.badParameter("cursor", "does not belong to this list") }
+        var found: [DeadLetter] = []
+        var end: RESPArgument = cursor.map { .string("(" + $0) } ?? "+"
+        while found.count < limit {
+            let reply = try await redis.send(["XREVRANGE", .string(settings.deadLetterStream), end, "-", "COUNT", "200"])
+            let entries = StreamEntry.list(reply)
+            found += entries.filter { $0.fields["workspace_id"] == workspaceID.lowercased }.map(DeadLetter.init)
+            guard entries.count == 200, let last = entries.last else { break }
+            end = .string("(" + last.id)
+        }
+        return Array(found.prefix(limit))
     }
 
     /// Publishes a dead-lettered event again and removes it from the dead-letter stream. Groups that already
     /// handled it skip it (their ledgers remember it); the group that failed gets a fresh set of attempts.
-    /// Returns false when no dead letter has that id.
-    public func replay(deadLetterID: String) async throws -> Bool {
+    public func replay(workspaceID: UUID, deadLetterID: String) async throws -> Bool {
         guard StreamID(deadLetterID) != nil else { return false }
         let reply = try await redis.send(["XRANGE", .string(settings.deadLetterStream), .string(deadLetterID),
                                           .string(deadLetterID)])
-        guard let entry = StreamEntry.list(reply).first, let envelope = entry.fields["envelope"] else { return false }
+        guard let entry = StreamEntry.list(reply).first, entry.fields["workspace_id"] == workspaceID.lowercased,
+              let envelope = entry.fields["envelope"] else { return false }
         _ = try await redis.pipeline([
             ["XADD", .string(settings.stream), "*", "id", .string(entry.fields["event_id"] ?? ""),
              "type", .string(entry.fields["type"] ?? ""), "envelope", .string(envelope)],
@@ -118,6 +129,18 @@ public struct DeadLetter: Sendable, Encodable {
     public let error: String
     public let failedAt: String
     public let envelope: JSONValue?
+
+    public init(id: String, consumer: String, eventID: String, eventType: String, attempts: Int, error: String,
+                failedAt: String, envelope: JSONValue?) {
+        self.id = id
+        self.consumer = consumer
+        self.eventID = eventID
+        self.eventType = eventType
+        self.attempts = attempts
+        self.error = error
+        self.failedAt = failedAt
+        self.envelope = envelope
+    }
 
     init(_ entry: StreamEntry) {
         id = entry.id

@@ -166,6 +166,12 @@ public final class StreamConsumer: Service, Sendable {
         }
     }
 
+    static func workspaceID(of entry: StreamEntry) -> String? {
+        guard let json = entry.fields["envelope"],
+              let event = try? EventJSON.decoder().decode(EventEnvelope.self, from: Data(json.utf8)) else { return nil }
+        return event.workspaceID.lowercased
+    }
+
     private func acknowledge(_ id: String) async throws {
         _ = try await redis.pipeline([
             ["XACK", .string(settings.stream), .string(group), .string(id)],
@@ -179,6 +185,7 @@ public final class StreamConsumer: Service, Sendable {
         ])
         try await redis.send(["XADD", .string(settings.deadLetterStream), "*",
                               "group", .string(group), "stream_id", .string(entry.id),
+                              "workspace_id", .string(Self.workspaceID(of: entry) ?? ""),
                               "event_id", .string(entry.fields["id"] ?? ""), "type", .string(entry.fields["type"] ?? ""),
                               "envelope", .string(entry.fields["envelope"] ?? ""),
                               "attempts", .string(String(attempts)), "error", .string(String(error.prefix(2_000))),

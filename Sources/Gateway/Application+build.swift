@@ -20,6 +20,7 @@ extension HelpdeskSystem {
         let routes = Routes(router: router, table: table)
         SystemRoutes(database: database, redis: redis).add(to: routes)
         DeadLetterRoutes(bus: bus).add(to: routes)
+        MetricsRoutes(database: database, bus: bus, notifications: notifications.inbox).add(to: routes)
         for module in servedModules { module.addRoutes(to: routes) }
         return router
     }

@@ -19,13 +19,30 @@ public struct DeliverySettings: Sendable {
     }
 }
 
-/// Sends queued email deliveries: each attempt is counted; a failure is retried with exponential backoff
+/// Sends one delivery on its channel. Email is the first; web push and SMS plug in as more senders.
+public protocol ChannelSender: Sendable {
+    var channel: NotificationChannel { get }
+    /// Throws on failure; an `SMTPError` (or any error) whose `isPermanent` is true stops the retries.
+    func send(_ delivery: Delivery) async throws
+}
+
+/// Email: the message was rendered when the delivery was queued; this hands it to the transport.
+struct EmailSender: ChannelSender {
+    let transport: any MailTransport
+    let sender: MailSender
+    var channel: NotificationChannel { .email }
+
+    func send(_ delivery: Delivery) async throws {
+        try await transport.send(from: sender.address, to: [delivery.recipient], data: delivery.message ?? "")
+    }
+}
+
+/// Sends queued deliveries of the channels that need sending (email now): each attempt is counted; a failure is retried with exponential backoff
 /// until `maxAttempts`, or stops at once on a permanent (5xx) refusal.
 public final class DeliveryWorker: Service, Sendable {
     let database: Database
     let store: NotificationStore
-    let transport: any MailTransport
-    let sender: MailSender
+    let senders: [NotificationChannel: any ChannelSender]
     let settings: DeliverySettings
     let clock: TimeSource
     let logger: Logger
@@ -33,12 +50,11 @@ public final class DeliveryWorker: Service, Sendable {
     let wake: AsyncStream<Void>
     let wakeContinuation: AsyncStream<Void>.Continuation
 
-    init(database: Database, store: NotificationStore, transport: any MailTransport, sender: MailSender,
+    init(database: Database, store: NotificationStore, senders: [any ChannelSender],
          settings: DeliverySettings, clock: TimeSource, logger: Logger, workspaceID: UUID?) {
         self.database = database
         self.store = store
-        self.transport = transport
-        self.sender = sender
+        self.senders = Dictionary(senders.map { ($0.channel, $0) }, uniquingKeysWith: { $1 })
         self.settings = settings
         self.clock = clock
         self.logger = logger
@@ -91,13 +107,14 @@ public final class DeliveryWorker: Service, Sendable {
         var d = delivery
         d.attempts += 1
         do {
-            try await transport.send(from: sender.address, to: [d.recipient], data: d.message ?? "")
+            guard let sender = senders[d.channel] else { throw DeliveryError.noSender(d.channel) }
+            try await sender.send(d)
             d.status = .sent
             d.sentAt = clock.now
             d.nextAttemptAt = nil
             d.lastError = nil
         } catch {
-            let permanent = (error as? SMTPError)?.isPermanent ?? false
+            let permanent = (error as? SMTPError)?.isPermanent ?? (error is DeliveryError)
             d.lastError = String(String(describing: error).prefix(1_000))
             if permanent || d.attempts >= settings.maxAttempts {
                 d.status = .failed
@@ -116,5 +133,12 @@ public final class DeliveryWorker: Service, Sendable {
         d.updatedAt = clock.now
         let updated = d
         try await database.transaction { [store] db in try await store.update(updated, on: db) }
+    }
+}
+
+enum DeliveryError: Error, CustomStringConvertible {
+    case noSender(NotificationChannel)
+    var description: String {
+        switch self { case .noSender(let channel): "no sender configured for channel \(channel.rawValue)" }
     }
 }

@@ -22,7 +22,7 @@ public struct NotificationServiceModule: ServiceModule {
         templates = NotificationTemplates(database: database, store: store, clock: clock)
         preferences = NotificationPreferences(database: database, store: store, users: users)
         inbox = NotificationInbox(database: database, store: store, clock: clock)
-        let worker = DeliveryWorker(database: database, store: store, transport: transport, sender: sender,
+        let worker = DeliveryWorker(database: database, store: store, senders: [EmailSender(transport: transport, sender: sender)],
                                     settings: settings, clock: clock, logger: logger, workspaceID: workspaceID)
         self.worker = worker
         notifier = Notifier(database: database, store: store, users: users, tickets: tickets, templates: templates,

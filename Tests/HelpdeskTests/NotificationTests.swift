@@ -274,3 +274,24 @@ struct NotificationTests {
         #expect(rules.recipients(for: event("ticket.status_changed", by: agent, data: ["to": "pending"]), facts: .init(ticket: ticket)).isEmpty)
     }
 }
+
+@Suite("Metrics")
+struct MetricsTests {
+    @Test("/metrics exposes the outbox backlog and deliveries by status in Prometheus text")
+    func metrics() async throws {
+        try await Harness.run { h in
+            let customer = try await h.customer("m@example.com")
+            _ = try await h.request(.post, "/api/v1/tickets", json: ["subject": "S", "description": "D"], token: customer.accessToken)
+            let before = try await h.request(.get, "/metrics")
+            #expect(before.status == 200)
+            #expect(before.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+            let backlog = before.text.split(separator: "\n").first { $0.hasPrefix("helpdesk_outbox_unpublished ") }
+            #expect((backlog.flatMap { Int($0.split(separator: " ")[1]) } ?? 0) >= 1)
+            try await h.settleNotifications()
+            let after = try await h.request(.get, "/metrics").text
+            #expect(after.contains("helpdesk_notification_deliveries{status=\"sent\"}"))
+            #expect(after.contains("helpdesk_notification_deliveries{status=\"failed\"}"))
+            if h.system.redis != nil { #expect(after.contains("helpdesk_event_consumer_lag{group=\"audit\"}")) }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import HelpdeskCore
+import Hummingbird
+import NotificationService
+import Platform
+import RedisClient
+import SQLKit
+
+/// `GET /metrics` in the Prometheus text format: the event backlog, consumer lag on Redis and notification
+/// deliveries by status. (Request counts and latency histograms come with the gateway work.)
+struct MetricsRoutes {
+    let database: Database
+    let bus: any EventBus
+    let notifications: NotificationInbox
+
+    func add(to routes: Routes) {
+        routes.get("metrics") { _, _ in
+            var lines: [String] = []
+            let backlog = try await database.sql.raw("SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+            lines += ["# HELP helpdesk_outbox_unpublished Events committed but not yet published to the bus.",
+                      "# TYPE helpdesk_outbox_unpublished gauge", "helpdesk_outbox_unpublished \(backlog)"]
+            let counts = try await notifications.deliveryCounts()
+            lines += ["# HELP helpdesk_notification_deliveries Notification deliveries by status.",
+                      "# TYPE helpdesk_notification_deliveries gauge"]
+            for status in DeliveryStatus.allCases {
+                lines.append("helpdesk_notification_deliveries{status=\"\(status.rawValue)\"} \(counts[status.rawValue] ?? 0)")
+            }
+            if let streams = bus as? RedisStreamsEventBus {
+                let groups = try await streams.redis.send(["XINFO", "GROUPS", .string(streams.settings.stream)])
+                lines += ["# HELP helpdesk_event_consumer_lag Events in the stream a consumer group has not read yet.",
+                          "# TYPE helpdesk_event_consumer_lag gauge"]
+                var pending: [String] = []
+                for group in groups.array ?? [] {
+                    let info = group.fields
+                    guard let name = info["name"] else { continue }
+                    let label = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    lines.append("helpdesk_event_consumer_lag{group=\"\(label)\"} \(info["lag"] ?? "0")")
+                    pending.append("helpdesk_event_consumer_pending{group=\"\(label)\"} \(info["pending"] ?? "0")")
+                }
+                lines += ["# HELP helpdesk_event_consumer_pending Events delivered to a group and not yet acknowledged.",
+                          "# TYPE helpdesk_event_consumer_pending gauge"] + pending
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8",
+                                                   .cacheControl: "no-store"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: lines.joined(separator: "\n") + "\n")))
+        }
+    }
+}

@@ -76,6 +76,8 @@ public struct AuditLog: Sendable {
     }
 
     func verify(workspaceID: UUID) async throws -> AuditVerification {
+        // The head first: records appended while we walk lie beyond it and are left for the next check.
+        let head = try await store.head(workspaceID: workspaceID, on: database.sql)
         let checkpoint = try await store.checkpoint(workspaceID: workspaceID, on: database.sql)
         var expectedPrevious = checkpoint?.hash ?? ""
         var expectedPosition = (checkpoint?.position ?? 0) + 1
@@ -84,10 +86,11 @@ public struct AuditLog: Sendable {
         while true {
             let rows = try await store.records(workspaceID: workspaceID, filter: AuditFilter(), afterPosition: after,
                                                limit: 1_000, on: database.sql)
-            for record in rows {
+            for record in rows where record.position <= (head?.position ?? 0) {
                 guard record.position == expectedPosition, record.previousHash == expectedPrevious,
                       record.hash == record.computedHash else {
-                    return AuditVerification(ok: false, checked: checked, firstBadID: record.id)
+                    return AuditVerification(ok: false, checked: checked, firstBadID: record.id,
+                                             problem: "record at position \(record.position) does not match the chain")
                 }
                 checked += 1
                 expectedPrevious = record.hash
@@ -95,6 +98,11 @@ public struct AuditLog: Sendable {
             }
             guard let last = rows.last, rows.count == 1_000 else { break }
             after = last.position
+        }
+        // Rows deleted from the end leave no record to name, but the head remembers where the chain ended.
+        if let head, head.position != expectedPosition - 1 || head.hash != expectedPrevious {
+            return AuditVerification(ok: false, checked: checked, firstBadID: nil,
+                                     problem: "records after position \(expectedPosition - 1) are missing")
         }
         return AuditVerification(ok: true, checked: checked, firstBadID: nil)
     }

@@ -120,9 +120,18 @@ public struct AuditVerification: Sendable, Encodable, Equatable {
     public let ok: Bool
     public let checked: Int
     public let firstBadID: UUID?
+    /// What is wrong, in words, when `ok` is false.
+    public let problem: String?
+
+    public init(ok: Bool, checked: Int, firstBadID: UUID?, problem: String? = nil) {
+        self.ok = ok
+        self.checked = checked
+        self.firstBadID = firstBadID
+        self.problem = problem
+    }
 
     enum CodingKeys: String, CodingKey {
-        case ok, checked
+        case ok, checked, problem
         case firstBadID = "first_bad_id"
     }
 
@@ -131,6 +140,7 @@ public struct AuditVerification: Sendable, Encodable, Equatable {
         try c.encode(ok, forKey: .ok)
         try c.encode(checked, forKey: .checked)
         try c.encodeIfPresent(firstBadID?.lowercased, forKey: .firstBadID)
+        try c.encodeIfPresent(problem, forKey: .problem)
     }
 }
 

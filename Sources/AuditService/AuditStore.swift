@@ -65,12 +65,24 @@ struct AuditStore: Sendable {
         return (try row.decode(column: "through_position", as: Int64.self), try row.decode(column: "through_hash", as: String.self))
     }
 
-    /// The last record that occurred before `cutoff`, the end of what retention removes.
+    /// The end of what retention removes: the last record before the first one (in chain order) that occurred
+    /// at or after `cutoff`. Events recorded late sit at higher positions with older times; they wait.
     func lastRecord(workspaceID: UUID, before cutoff: Date, on db: any SQLDatabase) async throws -> AuditRecord? {
-        try await db.raw("""
-            SELECT * FROM audit_records WHERE workspace_id = \(bind: workspaceID.lowercased)
-              AND occurred_at < \(bind: cutoff.epochMilliseconds) ORDER BY position DESC LIMIT 1
+        let ws = workspaceID.lowercased
+        return try await db.raw("""
+            SELECT * FROM audit_records WHERE workspace_id = \(bind: ws) AND position < COALESCE(
+                (SELECT MIN(position) FROM audit_records WHERE workspace_id = \(bind: ws)
+                   AND occurred_at >= \(bind: cutoff.epochMilliseconds)), 9223372036854775807)
+            ORDER BY position DESC LIMIT 1
             """).first().map(Self.decode)
+    }
+
+    /// The chain head without locking it.
+    func head(workspaceID: UUID, on db: any SQLDatabase) async throws -> (position: Int64, hash: String)? {
+        guard let row = try await db.raw("""
+            SELECT last_position, last_hash FROM audit_chains WHERE workspace_id = \(bind: workspaceID.lowercased)
+            """).first() else { return nil }
+        return (try row.decode(column: "last_position", as: Int64.self), try row.decode(column: "last_hash", as: String.self))
     }
 
     /// Deletes records up to `position` and remembers where the chain now starts; returns how many went.

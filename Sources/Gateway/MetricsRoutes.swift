@@ -26,8 +26,9 @@ struct MetricsRoutes {
             for status in DeliveryStatus.allCases {
                 lines.append("helpdesk_notification_deliveries{status=\"\(status.rawValue)\"} \(counts[status.rawValue] ?? 0)")
             }
-            if let streams = bus as? RedisStreamsEventBus {
-                let groups = try await streams.redis.send(["XINFO", "GROUPS", .string(streams.settings.stream)])
+            // Redis being down must not take the rest of the metrics with it.
+            if let streams = bus as? RedisStreamsEventBus,
+               let groups = try? await streams.redis.send(["XINFO", "GROUPS", .string(streams.settings.stream)]) {
                 lines += ["# HELP helpdesk_event_consumer_lag Events in the stream a consumer group has not read yet.",
                           "# TYPE helpdesk_event_consumer_lag gauge"]
                 var pending: [String] = []

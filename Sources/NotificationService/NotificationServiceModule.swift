@@ -39,7 +39,8 @@ public struct NotificationServiceModule: ServiceModule {
 
     public var subscriptions: [EventSubscription] {
         let notifier = self.notifier
-        return [EventSubscription(consumer: "notifications", eventTypes: NotificationRules.eventTypes) { event in
+        return [EventSubscription(consumer: "notifications", eventTypes: NotificationRules.eventTypes,
+                                   readsHistory: false) { event in
             try await notifier.handle(event)
         }]
     }

@@ -89,7 +89,7 @@ struct NotificationStore: Sendable {
             WHERE status IN ('queued', 'retrying') AND next_attempt_at <= \(bind: now.epochMilliseconds)
             """)
         if let workspaceID { due.appendInterpolation(unsafeRaw: " AND workspace_id = "); due.appendInterpolation(bind: workspaceID.lowercased) }
-        due.appendInterpolation(unsafeRaw: " ORDER BY next_attempt_at LIMIT \(limit)")
+        due.appendInterpolation(unsafeRaw: " ORDER BY next_attempt_at, id LIMIT \(limit)")
         var claimed: [Delivery] = []
         for row in try await db.raw(due).all() {
             let id = try row.decode(column: "id", as: String.self)

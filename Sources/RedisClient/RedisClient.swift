@@ -116,7 +116,7 @@ public actor RedisClient {
     }
 
     private func release(_ connection: RedisConnection) {
-        if connection.isActive && !isShutdown {
+        if connection.isActive && !connection.hasFailed && !isShutdown {
             idle.append(connection)
         } else {
             open -= 1

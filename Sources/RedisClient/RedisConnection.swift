@@ -53,6 +53,11 @@ public final class RedisConnection: Sendable {
 
     public var isActive: Bool { channel.isActive }
 
+    /// Set when a command on this connection timed out or its write failed: it is not given out again even if
+    /// the socket has not finished closing yet.
+    var hasFailed: Bool { failed.withLockedValue { $0 } }
+    private let failed = NIOLockedValueBox(false)
+
     /// Sends one command; an error reply is thrown as `RedisError.server`.
     /// - Parameter timeout: overrides the command timeout (blocking reads need longer than their BLOCK time).
     public func send(_ command: [RESPArgument], timeout: TimeAmount? = nil) async throws -> RESPValue {
@@ -71,12 +76,23 @@ public final class RedisConnection: Sendable {
         let promises = commands.map { _ in channel.eventLoop.makePromise(of: RESPValue.self) }
         let timedOut = NIOLockedValueBox(false)
         // On timeout the connection is closed: later replies could no longer be matched to their callers.
+        // The promises are failed here too, in case the handler is already gone (completing twice is a no-op).
+        let failed = self.failed
         let timer = channel.eventLoop.scheduleTask(in: timeout ?? commandTimeout) {
             timedOut.withLockedValue { $0 = true }
+            failed.withLockedValue { $0 = true }
+            // Closed first, so a caller woken by the failure never hands this connection back as usable.
             channel.close(promise: nil)
+            promises.forEach { $0.fail(RedisError.timeout) }
         }
         defer { timer.cancel() }
-        channel.writeAndFlush(RedisRequest(bytes: bytes, promises: promises), promise: nil)
+        // A connection that closed after the pool checked it never reaches the handler: fail the callers at once.
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { error in
+            failed.withLockedValue { $0 = true }
+            promises.forEach { $0.fail(error is ChannelError ? RedisError.connectionClosed : error) }
+        }
+        channel.writeAndFlush(RedisRequest(bytes: bytes, promises: promises), promise: written)
         do {
             var replies: [RESPValue] = []
             replies.reserveCapacity(promises.count)
@@ -84,6 +100,7 @@ public final class RedisConnection: Sendable {
             return replies
         } catch {
             if timedOut.withLockedValue({ $0 }) { throw RedisError.timeout }
+            if let redisError = error as? RedisError, case .server = redisError {} else { failed.withLockedValue { $0 = true } }
             throw error
         }
     }

@@ -34,8 +34,15 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
         return .continue
     }
 
+    /// At EOF or removal (STARTTLS), every byte is consumed: complete lines become replies, a partial line is
+    /// an error, and nothing is forwarded past the decoder.
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        try decode(context: context, buffer: &buffer)
+        while buffer.readableBytes > 0, try decode(context: context, buffer: &buffer) == .continue {}
+        if buffer.readableBytes > 0 {
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+            throw SMTPError.protocolViolation("incomplete reply line")
+        }
+        return .needMoreData
     }
 }
 
@@ -46,6 +53,8 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var waiting = CircularBuffer<EventLoopPromise<SMTPReply>>()
     private var unclaimed = CircularBuffer<SMTPReply>()
     private var failure: (any Error)?
+
+    var hasUnclaimed: Bool { !unclaimed.isEmpty }
 
     func expect(_ promise: EventLoopPromise<SMTPReply>) {
         if let reply = unclaimed.popFirst() { promise.succeed(reply); return }
@@ -99,8 +108,9 @@ final class SMTPConnection: Sendable {
                             let tls = try NIOSSLClientHandler(context: tlsContext, serverHostname: Self.sniName(host))
                             try channel.pipeline.syncOperations.addHandler(tls)
                         }
-                        try channel.pipeline.syncOperations.addHandlers(ByteToMessageHandler(SMTPReplyDecoder()),
-                                                                        SMTPReplyHandler())
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()),
+                                                                       name: Self.decoderName)
+                        try channel.pipeline.syncOperations.addHandler(SMTPReplyHandler())
                     }
                 }
                 .connect(host: configuration.host, port: configuration.port).get()
@@ -153,20 +163,44 @@ final class SMTPConnection: Sendable {
         }
     }
 
-    /// Sends raw bytes (the message body) without awaiting a reply.
+    /// Sends raw bytes (the message body) without awaiting a reply, within the command timeout: a server that
+    /// stops reading must not stall the sender.
     func write(_ buffer: ByteBuffer) async throws {
-        try await channel.writeAndFlush(buffer)
+        let channel = self.channel
+        let timedOut = NIOLockedValueBox(false)
+        let timer = channel.eventLoop.scheduleTask(in: timeout) {
+            timedOut.withLockedValue { $0 = true }
+            channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
+        do {
+            try await channel.writeAndFlush(buffer)
+        } catch {
+            if timedOut.withLockedValue({ $0 }) { throw SMTPError.timeout(during: "message") }
+            throw error
+        }
     }
 
-    /// Starts TLS on the open connection (after the server's 220 to STARTTLS).
+    /// Starts TLS on the open connection (after the server's 220 to STARTTLS). Anything the server sent in
+    /// clear after that 220 is refused rather than read as if it came over TLS (reply injection), and the reply
+    /// decoder starts afresh behind the TLS handler.
     func startTLS(_ configuration: SMTPConfiguration) async throws {
         let context = try Self.makeTLSContext(configuration)
         let host = configuration.host
+        let replies = self.replies
+        try await channel.pipeline.removeHandler(name: Self.decoderName).get()
         try await channel.eventLoop.submit { [channel] in
+            guard !replies.value.hasUnclaimed else {
+                throw SMTPError.protocolViolation("the server sent data in clear after accepting STARTTLS")
+            }
             let tls = try NIOSSLClientHandler(context: context, serverHostname: Self.sniName(host))
             try channel.pipeline.syncOperations.addHandler(tls, position: .first)
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()), name: Self.decoderName,
+                                                           position: .before(replies.value))
         }.get()
     }
+
+    static let decoderName = "smtp-reply-decoder"
 
     func close() async {
         try? await channel.close()

@@ -86,12 +86,28 @@ struct AuditTests {
 
             let records = try await h.request(.get, "/api/v1/audit/events?limit=100", token: admin.accessToken).items
             let victim = try #require(records.dropFirst(3).first?["id"] as? String)
+            let original = try await h.system.database.sql.raw("""
+                SELECT actor_role FROM audit_records WHERE id = \(bind: victim)
+                """).first()?.decode(column: "actor_role", as: String?.self)
             try await h.system.database.sql.raw("""
                 UPDATE audit_records SET actor_role = 'customer' WHERE id = \(bind: victim)
                 """).run()
             let bad = try await h.request(.get, "/api/v1/audit/verify", token: admin.accessToken)
             #expect(bad.json["ok"] as? Bool == false)
             #expect(bad["first_bad_id"] == victim)
+            try await h.system.database.sql.raw("""
+                UPDATE audit_records SET actor_role = \(bind: original) WHERE id = \(bind: victim)
+                """).run()
+            #expect(try await h.request(.get, "/api/v1/audit/verify", token: admin.accessToken).json["ok"] as? Bool == true,
+                    "restored, the chain verifies again")
+            // Deleting the newest records leaves nothing to name, but the chain head knows.
+            try await h.system.database.sql.raw("""
+                DELETE FROM audit_records WHERE workspace_id = \(bind: h.workspaceID.lowercased)
+                  AND position = (SELECT MAX(position) FROM audit_records WHERE workspace_id = \(bind: h.workspaceID.lowercased))
+                """).run()
+            let truncated = try await h.request(.get, "/api/v1/audit/verify", token: admin.accessToken)
+            #expect(truncated.json["ok"] as? Bool == false)
+            #expect(truncated["problem"]?.contains("missing") == true)
         }
     }
 

@@ -84,12 +84,18 @@ struct RedisTests {
             try await redis.send(["BLPOP", .string(key + ":empty"), "2"], timeout: .milliseconds(100))
         }
         #expect(try await redis.send(["PING"]).string == "PONG")
-        // The server drops every client connection (a restart, a proxy timeout): the pool replaces them, so
-        // at most the call that meets a dead connection fails.
-        _ = try? await redis.send(["CLIENT", "KILL", "TYPE", "normal", "SKIPME", "no"], timeout: .seconds(1))
+        // The server drops the connection (a restart, a proxy timeout): the pool replaces it, so at most the
+        // call that meets the dead connection fails. (Only this client's connection is killed: tests run side
+        // by side on this Redis.)
+        var single = try RedisConfiguration(url: url)
+        single.maxConnections = 1
+        let lone = RedisClient(configuration: single)
+        let id = try #require(try await lone.send(["CLIENT", "ID"]).int)
+        try await redis.send(["CLIENT", "KILL", "ID", .string(String(id))])
         try await Task.sleep(for: .milliseconds(50))
-        _ = try? await redis.send(["PING"])
-        #expect(try await redis.send(["PING"]).string == "PONG")
+        _ = try? await lone.send(["PING"])
+        #expect(try await lone.send(["PING"]).string == "PONG")
+        await lone.shutdown()
         let resp3 = try RedisClient(url: url + "?protocol=3")
         #expect(try await resp3.send(["HSET", .string(key + ":h"), "a", "1"]).int == 1)
         #expect(try await resp3.send(["HGETALL", .string(key + ":h")]).fields == ["a": "1"])
@@ -211,6 +217,23 @@ struct RedisTests {
         }
     }
 
+    @Test("a group that does not read history starts at the end of the stream")
+    func startsAtTheEnd() async throws {
+        try await withBus { h, bus, probe in
+            try await bus.publish(event(h))
+            let late = Probe()
+            let fresh = EventSubscription(consumer: "late-\(UUID().uuidString)", eventTypes: ["probe.event"], readsHistory: false,
+                                          handle: late.subscription.handle)
+            let lateBus = RedisStreamsEventBus(redis: bus.redis, settings: bus.settings, subscriptions: [fresh],
+                                               ledger: ConsumerLedger(database: h.system.database), logger: quiet)
+            try await lateBus.prepare()
+            let next = event(h)
+            try await bus.publish(next)
+            try await lateBus.settle()
+            #expect(late.handled.withLockedValue { $0 } == [next.id], "only what came after it")
+        }
+    }
+
     @Test("messages left pending by a dead consumer are reclaimed after the claim timeout")
     func reclaimsFromDeadConsumer() async throws {
         try await withBus({ $0.claimTimeout = .milliseconds(100) }) { h, bus, probe in
@@ -261,7 +284,7 @@ struct InProcessBusTests {
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let bus = InProcessEventBus(database: h.system.database, subscriptions: [probe.subscription, other],
-                                        logger: logger, maxAttempts: 3)
+                                        logger: logger, maxAttempts: 3, retryBase: 0)
             probe.failures.withLockedValue { $0 = 1_000 }
             let event = EventEnvelope(type: "probe.event", workspaceID: h.workspaceID, actor: .system,
                                       subject: EventSubject(type: "test", id: UUIDv7.make()), occurredAt: Date())
@@ -275,6 +298,9 @@ struct InProcessBusTests {
             #expect(try await bus.deadLetters(workspaceID: UUIDv7.make(), limit: 10, before: nil).isEmpty)
             #expect(try await bus.replay(workspaceID: UUIDv7.make(), deadLetterID: letters[0].id) == false, "another workspace's")
 
+            // A replay that fails again keeps the dead letter (counted) and says so.
+            await #expect(throws: HelpdeskError.self) { try await bus.replay(workspaceID: h.workspaceID, deadLetterID: letters[0].id) }
+            #expect(try await bus.deadLetters(workspaceID: h.workspaceID, limit: 10, before: nil).first?.attempts == 4)
             probe.failures.withLockedValue { $0 = 0 }
             #expect(try await bus.replay(workspaceID: h.workspaceID, deadLetterID: letters[0].id))
             #expect(probe.handled.withLockedValue { $0 } == [event.id])

@@ -159,7 +159,7 @@ struct PlatformTests {
                 EventSubscription(consumer: "other-\(type)", eventTypes: ["test.other"]) { _ in
                     seen.withLockedValue { $0["other", default: 0] += 1 }
                 },
-            ], logger: Logger(label: "test"))
+            ], logger: Logger(label: "test"), retryBase: 0)
             let event = EventEnvelope(type: type, workspaceID: h.workspaceID, actor: .system,
                                       subject: EventSubject(type: "test", id: UUID()), occurredAt: Date())
             await #expect(throws: HelpdeskError.self) { try await bus.publish(event) }

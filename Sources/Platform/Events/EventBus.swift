@@ -7,10 +7,15 @@ public struct EventSubscription: Sendable {
     public let consumer: String
     public let eventTypes: Set<String>
     public let handle: @Sendable (EventEnvelope) async throws -> Void
+    /// On Redis, whether a consumer group created for the first time reads the events already in the stream
+    /// (the audit log must) or only those published from then on (notifications must not mail last week's news).
+    public let readsHistory: Bool
 
-    public init(consumer: String, eventTypes: Set<String>, handle: @escaping @Sendable (EventEnvelope) async throws -> Void) {
+    public init(consumer: String, eventTypes: Set<String>, readsHistory: Bool = true,
+                handle: @escaping @Sendable (EventEnvelope) async throws -> Void) {
         self.consumer = consumer
         self.eventTypes = eventTypes
+        self.readsHistory = readsHistory
         self.handle = handle
     }
 

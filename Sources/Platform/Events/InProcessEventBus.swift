@@ -14,12 +14,16 @@ public struct InProcessEventBus: EventBus, DeadLetterQueue {
     let subscriptions: [EventSubscription]
     let logger: Logger
     let maxAttempts: Int
+    /// Wait after the n-th failure before the next try: `retryBase × 2^(n-1)`, capped at five minutes.
+    let retryBase: TimeInterval
 
-    public init(database: Database, subscriptions: [EventSubscription], logger: Logger, maxAttempts: Int = 8) {
+    public init(database: Database, subscriptions: [EventSubscription], logger: Logger, maxAttempts: Int = 8,
+                retryBase: TimeInterval = 1) {
         self.database = database
         self.subscriptions = subscriptions
         self.logger = logger
         self.maxAttempts = maxAttempts
+        self.retryBase = retryBase
     }
 
     var ledger: ConsumerLedger { ConsumerLedger(database: database) }
@@ -28,6 +32,11 @@ public struct InProcessEventBus: EventBus, DeadLetterQueue {
     public func publish(_ event: EventEnvelope) async throws {
         var firstError: (any Error)?
         for subscription in subscriptions where subscription.wants(event.type) {
+            if let retryAt = try await retryAt(subscription, event), retryAt > Date().epochMilliseconds {
+                // Still backing off after a failure: the relay stops here and comes back on a later pass.
+                firstError = firstError ?? HelpdeskError.unavailable("\(subscription.consumer) is backing off after a failure")
+                continue
+            }
             do {
                 try await ledger.handleOnce(subscription, event)
             } catch {
@@ -42,6 +51,13 @@ public struct InProcessEventBus: EventBus, DeadLetterQueue {
         if let firstError { throw firstError }
     }
 
+    private func retryAt(_ subscription: EventSubscription, _ event: EventEnvelope) async throws -> Int64? {
+        try await database.sql.raw("""
+            SELECT retry_at FROM event_failures
+            WHERE consumer = \(bind: subscription.consumer) AND event_id = \(bind: event.id.lowercased)
+            """).first()?.decode(column: "retry_at", as: Int64.self)
+    }
+
     /// Counts a failure; at the limit, dead-letters the event for this consumer and returns true.
     private func recordFailure(_ subscription: EventSubscription, _ event: EventEnvelope, error: any Error) async throws -> Bool {
         let consumer = subscription.consumer
@@ -50,16 +66,22 @@ public struct InProcessEventBus: EventBus, DeadLetterQueue {
         let now = Date().epochMilliseconds
         let envelope = String(decoding: try EventJSON.encoder().encode(event), as: UTF8.self)
         let limit = maxAttempts
+        let base = retryBase
         return try await database.transaction { db in
             try await db.raw("""
-                INSERT INTO event_failures (consumer, event_id, attempts, last_error, updated_at)
-                VALUES (\(bind: consumer), \(bind: eventID), 1, \(bind: message), \(bind: now))
+                INSERT INTO event_failures (consumer, event_id, attempts, last_error, updated_at, retry_at)
+                VALUES (\(bind: consumer), \(bind: eventID), 1, \(bind: message), \(bind: now), \(bind: now))
                 ON CONFLICT (consumer, event_id) DO UPDATE SET attempts = event_failures.attempts + 1,
                   last_error = excluded.last_error, updated_at = excluded.updated_at
                 """).run()
             let attempts = try await db.raw("""
                 SELECT attempts FROM event_failures WHERE consumer = \(bind: consumer) AND event_id = \(bind: eventID)
                 """).first()?.decode(column: "attempts", as: Int.self) ?? 1
+            let delay = min(base * Double(1 << min(attempts - 1, 16)), 300)
+            try await db.raw("""
+                UPDATE event_failures SET retry_at = \(bind: now + Int64(delay * 1000))
+                WHERE consumer = \(bind: consumer) AND event_id = \(bind: eventID)
+                """).run()
             guard attempts >= limit else { return false }
             try await db.raw("""
                 INSERT INTO dead_letters (id, consumer, event_id, type, workspace_id, envelope, attempts, error, failed_at)
@@ -94,26 +116,35 @@ public struct InProcessEventBus: EventBus, DeadLetterQueue {
         }
     }
 
-    /// Runs the failed consumer's handler again now; on success the dead letter is gone, on failure it counts
-    /// attempts afresh.
+    /// Runs the failed consumer's handler again now; the dead letter is removed only once it succeeded (a
+    /// handler that fails again is a 409 and the dead letter stays, its attempts counted).
     public func replay(workspaceID: UUID, deadLetterID: String) async throws -> Bool {
         guard UUID(uuidString: deadLetterID) != nil,
               let row = try await database.sql.raw("""
-                SELECT consumer, event_id, envelope FROM dead_letters
+                SELECT consumer, envelope FROM dead_letters
                 WHERE id = \(bind: deadLetterID.lowercased()) AND workspace_id = \(bind: workspaceID.lowercased)
                 """).first() else { return false }
         let consumer = try row.decode(column: "consumer", as: String.self)
-        let eventID = try row.decode(column: "event_id", as: String.self)
         let event = try EventJSON.decoder().decode(EventEnvelope.self, from: Data(try row.decode(column: "envelope", as: String.self).utf8))
-        try await database.transaction { db in
-            try await db.raw("DELETE FROM dead_letters WHERE id = \(bind: deadLetterID.lowercased())").run()
-            try await db.raw("DELETE FROM consumed_events WHERE consumer = \(bind: consumer) AND event_id = \(bind: eventID)").run()
+        guard let subscription = subscriptions.first(where: { $0.consumer == consumer }) else {
+            throw HelpdeskError.conflict(code: "consumer_not_here",
+                                         "The consumer \(consumer) does not run in this process; replay from one that serves it.")
         }
-        if let subscription = subscriptions.first(where: { $0.consumer == consumer }) {
-            do { try await ledger.handleOnce(subscription, event) } catch {
-                _ = try await recordFailure(subscription, event, error: error)
-                throw HelpdeskError.conflict(code: "replay_failed", "The handler failed again: \(error)")
+        let id = deadLetterID.lowercased()
+        do {
+            try await subscription.handle(event)
+        } catch {
+            let message = String(String(describing: error).prefix(2_000))
+            try await database.transaction { db in
+                try await db.raw("""
+                    UPDATE dead_letters SET attempts = attempts + 1, error = \(bind: message),
+                      failed_at = \(bind: Date().epochMilliseconds) WHERE id = \(bind: id)
+                    """).run()
             }
+            throw HelpdeskError.conflict(code: "replay_failed", "The handler failed again: \(message)")
+        }
+        try await database.transaction { db in
+            try await db.raw("DELETE FROM dead_letters WHERE id = \(bind: id)").run()
         }
         return true
     }

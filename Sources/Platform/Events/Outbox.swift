@@ -29,7 +29,7 @@ public enum Outbox {
             """
             CREATE TABLE event_failures (
                 consumer TEXT NOT NULL, event_id TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL,
-                updated_at BIGINT NOT NULL, PRIMARY KEY (consumer, event_id))
+                updated_at BIGINT NOT NULL, retry_at BIGINT NOT NULL, PRIMARY KEY (consumer, event_id))
             """,
             """
             CREATE TABLE dead_letters (

@@ -57,6 +57,29 @@ public actor OutboxRelay: Service {
     /// Publishes everything pending now; returns how many events went out. Tests call this to settle events.
     @discardableResult
     public func drain() async throws -> Int {
+        // One pass at a time in this process (the actor is re-entered at every await): two passes would read
+        // the same rows and publish them twice, out of order.
+        while draining { await withCheckedContinuation { waiting.append($0) } }
+        draining = true
+        do {
+            let count = try await drainExclusive()
+            finishPass()
+            return count
+        } catch {
+            finishPass()
+            throw error
+        }
+    }
+
+    private var draining = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    private func finishPass() {
+        draining = false
+        if !waiting.isEmpty { waiting.removeFirst().resume() }
+    }
+
+    private func drainExclusive() async throws -> Int {
         guard database.kind == .postgres else { return try await drainUnlocked() }
         // Every process runs a relay over the shared outbox; one drains at a time so events keep commit order.
         return try await database.withConnection { session in

@@ -110,11 +110,10 @@ extension RedisStreamsEventBus: DeadLetterQueue {
                                           .string(deadLetterID)])
         guard let entry = StreamEntry.list(reply).first, entry.fields["workspace_id"] == workspaceID.lowercased,
               let envelope = entry.fields["envelope"] else { return false }
-        _ = try await redis.pipeline([
-            ["XADD", .string(settings.stream), "*", "id", .string(entry.fields["event_id"] ?? ""),
-             "type", .string(entry.fields["type"] ?? ""), "envelope", .string(envelope)],
-            ["XDEL", .string(settings.deadLetterStream), .string(deadLetterID)],
-        ])
+        // Added first and checked: the dead letter goes only once the event is back in the stream.
+        try await redis.send(["XADD", .string(settings.stream), "*", "id", .string(entry.fields["event_id"] ?? ""),
+                              "type", .string(entry.fields["type"] ?? ""), "envelope", .string(envelope)])
+        try await redis.send(["XDEL", .string(settings.deadLetterStream), .string(deadLetterID)])
         return true
     }
 }

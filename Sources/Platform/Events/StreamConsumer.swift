@@ -56,10 +56,12 @@ public final class StreamConsumer: Service, Sendable {
         }
     }
 
-    /// Creates the group at the start of the stream (so events published before the first start are seen).
+    /// Creates the group at the start of the stream (events published before the first start are seen) or, for
+    /// subscriptions that do not read history, at its end.
     func ensureGroup() async throws {
         do {
-            try await redis.send(["XGROUP", "CREATE", .string(settings.stream), .string(group), "0", "MKSTREAM"])
+            let start: RESPArgument = subscription.readsHistory ? "0" : "$"
+            try await redis.send(["XGROUP", "CREATE", .string(settings.stream), .string(group), start, "MKSTREAM"])
         } catch let error as RedisError where error.serverCode == "BUSYGROUP" {
             // Exists already.
         }

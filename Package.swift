@@ -56,6 +56,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "MIME",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Platform",
             dependencies: [
                 "HelpdeskCore", "RedisClient", "SMTPClient",
@@ -148,7 +153,7 @@ let package = Package(
             name: "HelpdeskTests",
             dependencies: [
                 "HelpdeskCore", "Platform", "RedisClient", "AuthService", "UserService", "TicketService", "FileService",
-                "AuditService", "NotificationService", "Gateway",
+                "AuditService", "NotificationService", "Gateway", "MIME",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

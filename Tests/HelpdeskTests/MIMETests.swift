@@ -1,0 +1,132 @@
+import Foundation
+import MIME
+import Testing
+
+@Suite("MIME")
+struct MIMETests {
+    func parse(_ text: String) -> MIMEMessage { MIMEParser.parse(Array(text.utf8)) }
+
+    @Test("encoded words, folded headers, addresses and ids")
+    func headers() {
+        let m = parse("""
+            From: =?ISO-8859-1?Q?Fran=E7ois_Dupr=E9?= <Francois@Example.COM>\r
+            To: "Doe, Jane" <jane@example.com>, bob@example.org (Bob B), Team: a@example.net, b@example.net;\r
+            Subject: =?UTF-8?B?w4l0w6k=?=\r
+             =?UTF-8?Q?_=C3=A0_Paris?= and more\r
+            Message-ID: <abc@example.com>\r
+            In-Reply-To: <x@example.com> <y@example.com>\r
+            References: <r1@example.com>\r
+             <r2@example.com>\r
+            Broken header line\r
+            Date: Mon, 03 Feb 2025 10:12:00 +0100\r
+            \r
+            Hello
+            """)
+        #expect(m.subject == "Été à Paris and more")
+        #expect(m.from == MailAddress(name: "François Dupré", address: "francois@example.com"))
+        #expect(m.to.map(\.address) == ["jane@example.com", "bob@example.org", "a@example.net", "b@example.net"])
+        #expect(m.to.first?.name == "Doe, Jane")
+        #expect(m.to[1].name == "Bob B")
+        #expect(m.messageID == "abc@example.com")
+        #expect(m.inReplyTo == ["x@example.com", "y@example.com"])
+        #expect(m.references == ["r1@example.com", "r2@example.com"])
+        #expect(m.date == Date(timeIntervalSince1970: 1_738_573_920))
+        #expect(m.text == "Hello")
+        #expect(EncodedWords.decode("=?UTF-8?B?broken") == "=?UTF-8?B?broken", "an unterminated word stays literal")
+    }
+
+    @Test("multipart trees: alternative, related, mixed; charsets, QP, base64, RFC 2231 names")
+    func multipart() {
+        let m = parse("""
+            From: a@example.com\r
+            Subject: x\r
+            Content-Type: multipart/mixed; boundary="outer"\r
+            \r
+            preamble\r
+            --outer\r
+            Content-Type: multipart/alternative; boundary=inner\r
+            \r
+            --inner\r
+            Content-Type: text/plain; charset=windows-1252\r
+            Content-Transfer-Encoding: quoted-printable\r
+            \r
+            Caf=E9 cr=E8me =80 5, une tr=\r
+            =E8s longue ligne\r
+            --inner\r
+            Content-Type: text/html; charset=utf-8\r
+            \r
+            <p>Caf&eacute;</p>\r
+            --inner--\r
+            --outer\r
+            Content-Type: application/pdf\r
+            Content-Disposition: attachment;\r
+             filename*0*=UTF-8''%C3%A9t%C3%A9;\r
+             filename*1*=%20report.pdf\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            JVBERi0xLjQK\r
+            --outer\r
+            Content-Type: image/png\r
+            Content-ID: <img1@example.com>\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            iVBORw0KGgo=\r
+            --outer--\r
+            epilogue
+            """)
+        #expect(m.text == "Café crème € 5, une très longue ligne")
+        #expect(m.html == "<p>Caf&eacute;</p>")
+        #expect(m.attachments.map(\.filename) == ["été report.pdf", "attachment.png"])
+        #expect(m.attachments.first?.data == Array("%PDF-1.4\n".utf8))
+        #expect(m.attachments.last?.contentID == "img1@example.com" && m.attachments.last?.isInline == true)
+    }
+
+    @Test("hostile and broken input never traps: no end boundary, deep nesting, garbage, unknown charset")
+    func robustness() {
+        let unterminated = parse("Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nstill here\n")
+        #expect(unterminated.text == "still here\n")
+        let deep = (0..<40).map { "Content-Type: multipart/mixed; boundary=b\($0)\n\n--b\($0)\n" }.joined() + "text"
+        _ = parse(deep)
+        let unknown = parse("Content-Type: text/plain; charset=x-unknown\n\ncaf\u{e9}")
+        #expect(unknown.text == "café")
+        let latin = MIMEParser.parse([UInt8]("Content-Type: text/plain; charset=x-unknown\n\ncaf".utf8) + [0xE9])
+        #expect(latin.text == "café", "invalid UTF-8 falls back to Windows-1252")
+        for garbage in ["", "\n\n\n", ":::", "Content-Type: multipart/mixed\n\n--", String(repeating: "=?", count: 5000)] {
+            _ = parse(garbage)
+        }
+        #expect(parse("no headers at all").subject == "")
+    }
+
+    @Test("automatic mail is recognized: auto-replies, bulk, bounces")
+    func automatic() {
+        #expect(parse("From: a@example.com\nAuto-Submitted: auto-replied\n\nx").isAutomatic)
+        #expect(!parse("From: a@example.com\nAuto-Submitted: no\n\nx").isAutomatic)
+        #expect(parse("From: a@example.com\nPrecedence: bulk\n\nx").isAutomatic)
+        #expect(parse("From: MAILER-DAEMON@example.com\n\nx").isAutomatic)
+        #expect(parse("From: a@example.com\nContent-Type: multipart/report; report-type=delivery-status; boundary=z\n\n--z--").isAutomatic)
+        #expect(!parse("From: a@example.com\n\nx").isAutomatic)
+    }
+
+    @Test("HTML becomes readable text")
+    func html() {
+        let text = HTMLText.text(from: "<html><head><title>T</title><style>p{}</style></head><body><p>Hello&nbsp;<b>you</b></p><script>x()</script><div>a &amp; b &#233; &#x20AC;</div>line<br>two</body></html>")
+        #expect(text == "Hello you\n\na & b é €\nline\ntwo", "blocks keep one blank line between them")
+    }
+
+    @Test("quoted history is split off replies in English, French and Outlook forms")
+    func quotes() {
+        let english = QuotedHistory.split("Thanks, it works now.\n\nOn Mon, Feb 3, 2025 at 10:12 AM Support <s@example.com>\nwrote:\n> Did you restart it?\n")
+        #expect(english.reply == "Thanks, it works now.")
+        #expect(english.quoted?.contains("> Did you restart it?") == true)
+        let french = QuotedHistory.split("Merci !\n\nLe lun. 3 févr. 2025 à 10:12, Support <s@example.com> a écrit :\n> Avez-vous redémarré ?")
+        #expect(french.reply == "Merci !")
+        let outlook = QuotedHistory.split("Still broken.\r\n\r\n________________________________\r\nFrom: Support <s@example.com>\r\nSent: Monday\r\nSubject: RE: x\r\n\r\nold text")
+        #expect(outlook.reply == "Still broken.")
+        let original = QuotedHistory.split("ok\n-----Original Message-----\nFrom: x")
+        #expect(original.reply == "ok")
+        let onlyQuote = QuotedHistory.split("> just a quote")
+        #expect(onlyQuote.reply == "> just a quote" && onlyQuote.quoted == nil)
+        let inline = QuotedHistory.split("> question?\nanswer\n> other?\nanswer 2")
+        #expect(inline.quoted == nil, "interleaved answers are not a trailing quote")
+    }
+}

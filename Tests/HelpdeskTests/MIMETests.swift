@@ -130,3 +130,43 @@ struct MIMETests {
         #expect(inline.quoted == nil, "interleaved answers are not a trailing quote")
     }
 }
+
+@Suite("Mail corpus")
+struct MailCorpusTests {
+    struct Expected: Decodable {
+        let file: String
+        let subject: String
+        let from_address: String?
+        let from_name: String?
+        let body_start: String
+        let attachments: [Attachment]
+        let message_id: String?
+        let in_reply_to: String?
+        let auto: Bool
+        struct Attachment: Decodable, Equatable { let filename: String; let content_type: String }
+    }
+
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/mail")
+
+    @Test("30+ real-world-shaped messages parse to their expected subject, sender, body start and attachments")
+    func corpus() throws {
+        let expected = try JSONDecoder().decode([Expected].self,
+                                                from: Data(contentsOf: Self.directory.appendingPathComponent("expected.json")))
+        #expect(expected.count >= 30)
+        for e in expected {
+            let raw = try Data(contentsOf: Self.directory.appendingPathComponent(e.file))
+            let m = MIMEParser.parse(raw)
+            #expect(m.subject == e.subject, "\(e.file) subject")
+            #expect(m.from?.address == e.from_address, "\(e.file) from")
+            #expect(m.from?.name == e.from_name, "\(e.file) from name")
+            #expect(m.messageID == e.message_id, "\(e.file) message id")
+            #expect(m.inReplyTo.first == e.in_reply_to, "\(e.file) in-reply-to")
+            let collapsed = m.text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+                .joined(separator: " ")
+            #expect(String(collapsed.prefix(40)) == e.body_start, "\(e.file) body")
+            #expect(m.attachments.map { Expected.Attachment(filename: $0.filename, content_type: $0.contentType) } == e.attachments,
+                    "\(e.file) attachments")
+            #expect(m.isAutomatic == e.auto, "\(e.file) automatic")
+        }
+    }
+}

@@ -129,10 +129,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ChannelService",
+            dependencies: ["HelpdeskCore", "Platform", "MIME", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Gateway",
             dependencies: [
                 "HelpdeskCore", "Platform", "RedisClient", "AuthService", "UserService", "TicketService", "FileService",
-                "AuditService", "NotificationService",
+                "AuditService", "NotificationService", "ChannelService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -153,13 +161,14 @@ let package = Package(
             name: "HelpdeskTests",
             dependencies: [
                 "HelpdeskCore", "Platform", "RedisClient", "AuthService", "UserService", "TicketService", "FileService",
-                "AuditService", "NotificationService", "Gateway", "MIME",
+                "AuditService", "NotificationService", "ChannelService", "Gateway", "MIME",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

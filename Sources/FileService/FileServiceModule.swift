@@ -26,3 +26,16 @@ public struct FileServiceModule: ServiceModule {
 
     public var backgroundServices: [any Service] { [UnattachedFileReaper(files: files, logger: logger)] }
 }
+
+/// `FileIntake` as a direct call into this process's files service (for the channels service).
+struct LocalFileIntake: FileIntake {
+    let files: Files
+
+    func store(as p: Principal, filename: String, bytes: [UInt8]) async throws -> UUID {
+        try await files.store(p, filename: filename, bytes: bytes).id
+    }
+}
+
+extension FileServiceModule {
+    public var intake: any FileIntake { LocalFileIntake(files: files) }
+}

@@ -60,6 +60,30 @@ public struct Files: Sendable {
             try? FileManager.default.removeItem(atPath: temp)
             throw meter.failure ?? error
         }
+        return try await accept(p, filename: filename, spooled: temp, meter: meter)
+    }
+
+    /// Stores bytes that are already in memory (an email attachment) through the same checks as an upload:
+    /// size limit, type, malware scan, dedupe.
+    public func store(_ p: Principal, filename rawName: String, bytes: [UInt8]) async throws -> StoredFile {
+        guard let filename = FileName.sanitize(rawName) else {
+            throw HelpdeskError.validation(field: "filename", "is required and must contain a visible name")
+        }
+        let ext = filename.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        if filename.contains("."), ContentSniffer.executableExtensions.contains(ext) {
+            throw FileErrors.typeNotAllowed(".\(ext)")
+        }
+        let meter = UploadMeter(limit: configuration.maxFileBytes)
+        try meter.consume(ByteBuffer(bytes: bytes))
+        let temp = "\(temporaryDirectory)/\(UUIDv7.make().lowercased).part"
+        guard FileManager.default.createFile(atPath: temp, contents: Data(bytes)) else {
+            throw HelpdeskError.unavailable("The file could not be spooled.")
+        }
+        return try await accept(p, filename: filename, spooled: temp, meter: meter)
+    }
+
+    /// Checks a spooled file and records it; the spooled copy is always removed.
+    private func accept(_ p: Principal, filename: String, spooled temp: String, meter: UploadMeter) async throws -> StoredFile {
         let contentType = ContentSniffer.detect(meter.head, filename: filename)
         if configuration.deniedTypes.contains(contentType) {
             try? FileManager.default.removeItem(atPath: temp)

@@ -1,5 +1,6 @@
 import AuditService
 import AuthService
+import ChannelService
 import FileService
 import Foundation
 import HelpdeskCore
@@ -23,6 +24,7 @@ public struct HelpdeskSystem: Sendable {
     public let files: FileServiceModule
     public let audit: AuditServiceModule
     public let notifications: NotificationServiceModule
+    public let channels: ChannelServiceModule
     public let relay: OutboxRelay
     /// The bus the relay publishes to: in-process, or Redis Streams with `--redis-url`.
     public let bus: any EventBus
@@ -31,7 +33,7 @@ public struct HelpdeskSystem: Sendable {
 
     /// Every module, whether this process serves its routes or not: in-process clients need them all until
     /// remote clients exist.
-    var allModules: [any ServiceModule] { [users, auth, tickets, files, audit, notifications] }
+    var allModules: [any ServiceModule] { [users, auth, tickets, files, audit, notifications, channels] }
 
     /// The modules whose routes, subscriptions and background work run in this process.
     public var servedModules: [any ServiceModule] {
@@ -87,7 +89,13 @@ public struct HelpdeskSystem: Sendable {
                 sender: configuration.mailFrom, publicURL: configuration.effectivePublicURL,
                 settings: configuration.deliverySettings, clock: clock, logger: logger,
                 workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
-            let modules: [any ServiceModule] = [users, auth, tickets, files, audit, notifications]
+            let channels = ChannelServiceModule(
+                database: database, users: users.directory, tickets: tickets.directory, intake: tickets.intake,
+                files: files.intake,
+                secrets: try SecretBox.load(environmentValue: ProcessInfo.processInfo.environment["HELPDESK_SECRET_KEY"],
+                                            dataDirectory: configuration.dataDirectory, logger: logger),
+                ownAddresses: [configuration.mailFrom.address], clock: clock, logger: logger)
+            let modules: [any ServiceModule] = [users, auth, tickets, files, audit, notifications, channels]
             let served = modules.filter { configuration.services.contains($0.name) }
             let subscriptions = served.flatMap(\.subscriptions)
             let redis = try configuration.redisURL.map { try RedisClient(url: $0) }
@@ -100,7 +108,7 @@ public struct HelpdeskSystem: Sendable {
             let relay = OutboxRelay(database: database, bus: bus, logger: logger,
                                     workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
             return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
-                                  auth: auth, tickets: tickets, files: files, audit: audit, notifications: notifications, relay: relay, bus: bus, redis: redis,
+                                  auth: auth, tickets: tickets, files: files, audit: audit, notifications: notifications, channels: channels, relay: relay, bus: bus, redis: redis,
                                   logger: logger)
         } catch {
             await database.shutdown()

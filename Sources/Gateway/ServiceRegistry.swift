@@ -8,9 +8,10 @@ public enum ServiceRegistry {
     public static let files = "files"
     public static let audit = "audit"
     public static let notifications = "notifications"
+    public static let channels = "channels"
 
     /// Every service, in start order.
-    public static let names = [users, auth, tickets, files, audit, notifications]
+    public static let names = [users, auth, tickets, files, audit, notifications, channels]
 
     /// Parses `--services`: `all` or a comma list of known names.
     public static func parse(_ list: String) throws -> Set<String> {

@@ -31,8 +31,10 @@ public struct Tickets: Sendable {
 
     // MARK: - Creating
 
+    /// - Parameter routedTeamID: a team chosen by the channel the ticket came through (a mailbox's team), set
+    ///   whoever the requester is; `input.teamID` is the caller's own choice, refused from customers.
     public func create(_ p: Principal, _ input: NewTicket, attachmentIDs: [UUID] = [],
-                       idempotency: IdempotencyKey? = nil) async throws -> Created<Ticket> {
+                       idempotency: IdempotencyKey? = nil, routedTeamID: UUID? = nil) async throws -> Created<Ticket> {
         var errors: [FieldError] = []
         let subject = TicketValidation.subject(input.subject, errors: &errors)
         let description = TicketValidation.body(input.description, field: "description", errors: &errors)
@@ -53,7 +55,8 @@ public struct Tickets: Sendable {
         if requester == nil || requester?.active == false {
             errors.append(.init(field: "requester_id", message: "is not an active user of this workspace"))
         }
-        try await checkAssignment(p.workspaceID, assigneeID: input.assigneeID, teamID: input.teamID, errors: &errors)
+        try await checkAssignment(p.workspaceID, assigneeID: input.assigneeID, teamID: input.teamID ?? routedTeamID,
+                                  errors: &errors)
         let definitions = try await store.fields(workspaceID: p.workspaceID, on: database.sql)
         let values = fields.merge(input.customFields ?? [:], into: [:], fields: definitions, role: p.role, errors: &errors)
         if !errors.isEmpty { throw HelpdeskError.validation(errors) }
@@ -63,7 +66,7 @@ public struct Tickets: Sendable {
         let workspaceID = p.workspaceID
         let draft = Ticket(id: UUIDv7.make(at: now), workspaceID: workspaceID, number: 0, subject: subject!,
                             status: input.assigneeID == nil ? .new : .open, priority: priority ?? .normal, type: type,
-                            requesterID: requesterID, assigneeID: input.assigneeID, teamID: input.teamID,
+                            requesterID: requesterID, assigneeID: input.assigneeID, teamID: input.teamID ?? routedTeamID,
                             organizationID: requester?.organizationID, tags: tags, customFields: values, followerIDs: [],
                             createdAt: now,
                             updatedAt: now, solvedAt: nil, version: 1)

@@ -44,7 +44,7 @@ struct PlatformTests {
         #expect(defaults.host == "127.0.0.1")
         #expect(defaults.port == 8080)
         #expect(defaults.effectiveDatabaseURL == .sqlite(path: "./data/helpdesk.sqlite"))
-        #expect(defaults.services == ["auth", "users", "tickets", "files", "audit", "notifications"])
+        #expect(defaults.services == ["auth", "users", "tickets", "files", "audit", "notifications", "channels"])
         let env = ["HELPDESK_PORT": "9000", "HELPDESK_HOST": "0.0.0.0", "HELPDESK_SERVICES": "auth",
                    "HELPDESK_DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db", "HELPDESK_LOG_FORMAT": "json"]
         let resolved = try HelpdeskConfiguration.resolve(flags: ["port": "9001"], environment: env)

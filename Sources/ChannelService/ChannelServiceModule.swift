@@ -1,0 +1,35 @@
+import Foundation
+import HelpdeskCore
+import Logging
+import Platform
+
+/// The channels service: mailboxes and inbound email (chat, SMS and Slack later).
+public struct ChannelServiceModule: ServiceModule {
+    public let name = "channels"
+    public let mailboxes: Mailboxes
+    public let ingestion: MailIngestion
+
+    public init(database: Database, users: any UserDirectory, tickets: any TicketDirectory, intake: any TicketIntake,
+                files: any FileIntake, secrets: SecretBox, ownAddresses: Set<String>, clock: TimeSource = .system,
+                logger: Logger) {
+        let store = ChannelStore(kind: database.kind)
+        mailboxes = Mailboxes(database: database, store: store, users: users, secrets: secrets, clock: clock)
+        ingestion = MailIngestion(database: database, store: store, users: users, tickets: tickets, intake: intake, files: files,
+                                  ownAddresses: ownAddresses, clock: clock, logger: logger)
+    }
+
+    public var migrations: ServiceMigrations { ChannelMigrations.all }
+
+    public func addRoutes(to routes: Routes) {
+        ChannelRoutes(mailboxes: mailboxes, ingestion: ingestion).add(to: routes.group("api/v1/mailboxes"))
+    }
+
+    /// Whole messages with their attachments.
+    public var bodyLimits: [String: Int] { ["/api/v1/mailboxes": 64 << 20] }
+
+    /// The mailbox with this address, for `helpdesk mail ingest`.
+    public func mailbox(workspaceID: UUID, address: String) async throws -> Mailbox? {
+        try await mailboxes.store.mailbox(workspaceID: workspaceID, address: EmailAddress.normalize(address),
+                                          on: mailboxes.database.sql)
+    }
+}

@@ -1,0 +1,164 @@
+import Crypto
+import Foundation
+import HelpdeskCore
+import Logging
+import MIME
+import Platform
+
+/// Turns one raw email into a ticket, a reply, or nothing, exactly once per message. Used by pipe ingestion
+/// (`helpdesk mail ingest`), push (`POST /mailboxes/{id}/messages`) and, later, the IMAP poller.
+///
+/// - Threading: a reply when `In-Reply-To`/`References` name a message this product sent for a ticket
+///   (`ticket-<id>…@`), or the subject carries `[#number]`; otherwise a new ticket. Closed tickets open new ones.
+/// - Senders: a known user writes as themselves; an unknown one becomes a customer when the mailbox allows it.
+/// - Safety: automatic mail (auto-replies, bulk, bounces) and the product's own mail are ignored; a sender may
+///   open at most `maxNewTicketsPerHour` tickets by email; a message that fails is kept, with its bytes, for retry.
+public struct MailIngestion: Sendable {
+    let database: Database
+    let store: ChannelStore
+    let users: any UserDirectory
+    let tickets: any TicketDirectory
+    let intake: any TicketIntake
+    let files: any FileIntake
+    /// Addresses the product sends from: mail from them is our own.
+    let ownAddresses: Set<String>
+    let clock: TimeSource
+    let logger: Logger
+    var maxNewTicketsPerHour = 20
+
+    public func ingest(workspaceID: UUID, mailboxID: UUID, raw: [UInt8]) async throws -> IngestResult {
+        guard let mailbox = try await store.mailbox(workspaceID: workspaceID, id: mailboxID, on: database.sql) else {
+            throw HelpdeskError.notFound("mailbox")
+        }
+        return try await ingest(mailbox: mailbox, raw: raw)
+    }
+
+    public func ingest(mailbox: Mailbox, raw: [UInt8]) async throws -> IngestResult {
+        let message = MIMEParser.parse(raw)
+        let sha = SHA256.hash(data: raw).map { String(format: "%02x", $0) }.joined()
+        let key = message.messageID.map { "id:" + $0 } ?? "sha256:" + sha
+        if let earlier = try await store.inbound(mailboxID: mailbox.id, dedupeKey: key, on: database.sql),
+           earlier.status != "failed" {
+            // Seen before (a poller that died between fetch and mark, a retried push): same answer, no new ticket.
+            return IngestResult(action: IngestResult.Action(rawValue: earlier.action ?? "ignored") ?? .ignored,
+                                ticketID: earlier.ticketID, commentID: earlier.commentID, reason: earlier.reason)
+        }
+        let now = clock.now
+        func record(_ status: String, _ result: IngestResult?, quoted: String? = nil, error: String? = nil) async throws {
+            try await database.transaction { [store] db in
+                try await store.record(workspaceID: mailbox.workspaceID, mailboxID: mailbox.id, dedupeKey: key,
+                                       messageID: message.messageID, from: message.from?.address,
+                                       subject: String(message.subject.prefix(500)), status: status, result: result,
+                                       quoted: quoted, error: error,
+                                       raw: status == "failed" ? Data(raw).base64EncodedString() : nil, at: now, on: db)
+            }
+        }
+        do {
+            let (result, quoted) = try await process(message, mailbox: mailbox, now: now)
+            try await record(result.action == .ignored ? "ignored" : "processed", result, quoted: quoted)
+            return result
+        } catch {
+            let reason = (error as? HelpdeskError).map { e in
+                ([e.detail ?? e.title] + e.errors.map { "\($0.field) \($0.message)" }).joined(separator: "; ")
+            } ?? String(describing: error)
+            logger.warning("inbound mail failed; kept for retry", metadata: [
+                "mailbox": "\(mailbox.address)", "message_id": "\(message.messageID ?? "-")", "error": "\(reason)",
+            ])
+            try await record("failed", nil, error: String(reason.prefix(2_000)))
+            throw HelpdeskError(status: 422, code: "message_failed", title: "Message not processed",
+                                detail: "The message was kept as a failed message: \(reason)")
+        }
+    }
+
+    private func process(_ m: MIMEMessage, mailbox: Mailbox, now: Date) async throws -> (IngestResult, String?) {
+        func ignored(_ reason: String) -> (IngestResult, String?) {
+            (IngestResult(action: .ignored, ticketID: nil, commentID: nil, reason: reason), nil)
+        }
+        guard let from = m.from else {
+            throw HelpdeskError.validation(field: "from", "the message has no sender address")
+        }
+        if m.isAutomatic { return ignored("automatic") }
+        if from.address == mailbox.address || ownAddresses.contains(from.address) { return ignored("own_mail") }
+
+        let ws = mailbox.workspaceID
+        var sender = try await users.user(workspaceID: ws, email: from.address)
+        if sender == nil {
+            guard mailbox.allowNewSenders else { return ignored("unknown_sender") }
+            let name = from.name ?? String(from.address.split(separator: "@").first ?? "Customer")
+            sender = try await users.registerCustomer(workspaceID: ws, email: from.address, name: String(name.prefix(200)))
+        }
+        guard let sender, sender.active else { return ignored("inactive_sender") }
+        let principal = Principal(userID: sender.id, workspaceID: ws, role: sender.role, sessionID: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        let context = EventContext(requestID: m.messageID, ip: nil, userAgent: m.headers["X-Mailer"] ?? m.headers["User-Agent"],
+                                   via: "email", actorRole: sender.role.rawValue)
+
+        return try await EventContext.$current.withValue(context) {
+            let attachmentIDs = try await storeAttachments(m, as: principal)
+            if let target = try await thread(m, workspaceID: ws), target.status != "closed" {
+                let split = QuotedHistory.split(m.text)
+                let body = split.reply.isEmpty ? "(empty message)" : split.reply
+                do {
+                    let comment = try await intake.reply(as: principal, ticketID: target.id, body: body, attachmentIDs: attachmentIDs)
+                    return (IngestResult(action: .replied, ticketID: target.id, commentID: comment, reason: nil), split.quoted)
+                } catch let error as HelpdeskError where error.code == "not_found" {
+                    // Someone who may not see that ticket: their mail opens a ticket of their own.
+                }
+            }
+            let opened = try await store.ticketsOpened(workspaceID: ws, from: from.address, since: now.addingTimeInterval(-3_600),
+                                                       on: database.sql)
+            if opened >= maxNewTicketsPerHour { return ignored("rate_limited") }
+            let subject = m.subject.isEmpty ? "(no subject)" : String(m.subject.prefix(250))
+            let text = m.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let created = try await intake.openTicket(as: principal, subject: subject,
+                                                      description: text.isEmpty ? "(empty message)" : String(text.prefix(60_000)),
+                                                      teamID: mailbox.teamID, attachmentIDs: attachmentIDs)
+            return (IngestResult(action: .created, ticketID: created.ticketID, commentID: created.commentID, reason: nil), nil)
+        }
+    }
+
+    /// The ticket a message answers: one of our Message-IDs in its thread headers, else `[#number]` in the subject.
+    func thread(_ m: MIMEMessage, workspaceID: UUID) async throws -> TicketSnapshot? {
+        for id in m.inReplyTo + m.references.reversed() {
+            guard id.hasPrefix("ticket-"), id.count >= 43,
+                  let uuid = UUID(uuidString: String(id.dropFirst(7).prefix(36))) else { continue }
+            if let ticket = try await tickets.ticket(workspaceID: workspaceID, id: uuid) { return ticket }
+        }
+        if let match = m.subject.firstMatch(of: /\[#(\d{1,9})\]/), let number = Int(match.output.1) {
+            return try await intake.ticket(workspaceID: workspaceID, number: number)
+        }
+        return nil
+    }
+
+    /// Keeps each attachment through the files service (same limits, type checks and scan as uploads). One
+    /// that is refused is left out rather than losing the whole message.
+    func storeAttachments(_ m: MIMEMessage, as p: Principal) async throws -> [UUID] {
+        var ids: [UUID] = []
+        for attachment in m.attachments.prefix(20) where !attachment.data.isEmpty {
+            do {
+                ids.append(try await files.store(as: p, filename: attachment.filename, bytes: attachment.data))
+            } catch let error as HelpdeskError where error.status < 500 {
+                logger.notice("email attachment refused", metadata: ["filename": "\(attachment.filename)", "code": "\(error.code)"])
+            }
+        }
+        return ids
+    }
+
+    /// A failed message again, from its kept bytes.
+    public func retry(_ p: Principal, mailboxID: UUID, messageID: UUID) async throws -> IngestResult {
+        try p.require(.admin)
+        guard let mailbox = try await store.mailbox(workspaceID: p.workspaceID, id: mailboxID, on: database.sql),
+              let (inbound, _) = try await store.inbound(workspaceID: p.workspaceID, mailboxID: mailboxID, id: messageID,
+                                                         on: database.sql),
+              inbound.status == "failed", let raw = inbound.raw, let bytes = Data(base64Encoded: raw) else {
+            throw HelpdeskError.notFound("failed message")
+        }
+        return try await ingest(mailbox: mailbox, raw: [UInt8](bytes))
+    }
+
+    public func failed(_ p: Principal, mailboxID: UUID, page: PageRequest) async throws -> Page<FailedMessage> {
+        try p.require(.admin)
+        let rows = try await store.failed(workspaceID: p.workspaceID, mailboxID: mailboxID, after: try page.afterID(),
+                                          limit: page.limit + 1, on: database.sql)
+        return Page(rows: rows, limit: page.limit) { $0.id.lowercased }
+    }
+}

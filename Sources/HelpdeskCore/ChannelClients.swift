@@ -1,0 +1,18 @@
+import Foundation
+
+/// What the channels service asks of the tickets service: open a ticket or add a public reply on behalf of
+/// a sender, with the same rules as the API (a customer replies publicly; staff replies are agent replies).
+public protocol TicketIntake: Sendable {
+    /// Opens a ticket as `p`; returns the ticket and its first comment.
+    func openTicket(as p: Principal, subject: String, description: String, teamID: UUID?,
+                    attachmentIDs: [UUID]) async throws -> (ticketID: UUID, commentID: UUID)
+    /// Adds a public reply as `p`; returns the comment.
+    func reply(as p: Principal, ticketID: UUID, body: String, attachmentIDs: [UUID]) async throws -> UUID
+    /// The live ticket with this number, if any.
+    func ticket(workspaceID: UUID, number: Int) async throws -> TicketSnapshot?
+}
+
+/// What the channels service asks of the files service: keep an attachment, with an upload's checks.
+public protocol FileIntake: Sendable {
+    func store(as p: Principal, filename: String, bytes: [UInt8]) async throws -> UUID
+}

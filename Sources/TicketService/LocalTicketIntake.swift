@@ -1,0 +1,39 @@
+import Foundation
+import HelpdeskCore
+import Platform
+
+/// `TicketIntake` as a direct call into this process's tickets service (for the channels service).
+struct LocalTicketIntake: TicketIntake {
+    let tickets: Tickets
+
+    func openTicket(as p: Principal, subject: String, description: String, teamID: UUID?,
+                    attachmentIDs: [UUID]) async throws -> (ticketID: UUID, commentID: UUID) {
+        // The mailbox's team routes the ticket, whoever wrote in.
+        let created = try await tickets.create(p, NewTicket(subject: subject, description: description),
+                                               attachmentIDs: attachmentIDs, routedTeamID: teamID)
+        guard case .created(let ticket) = created else { throw HelpdeskError.internalError() }
+        let first = try await tickets.store.comments(workspaceID: p.workspaceID, ticketIDs: [ticket.id], includeInternal: true,
+                                                     after: nil, limit: 1, on: tickets.database.sql)
+        return (ticket.id, first.first?.id ?? ticket.id)
+    }
+
+    func reply(as p: Principal, ticketID: UUID, body: String, attachmentIDs: [UUID]) async throws -> UUID {
+        guard case .created(let comment) = try await tickets.addComment(p, reference: ticketID.lowercased, body: body,
+                                                                        isPublic: true, attachmentIDs: attachmentIDs)
+        else { throw HelpdeskError.internalError() }
+        return comment.id
+    }
+
+    func ticket(workspaceID: UUID, number: Int) async throws -> TicketSnapshot? {
+        guard let t = try await tickets.store.ticket(workspaceID: workspaceID, reference: String(number),
+                                                     on: tickets.database.sql) else { return nil }
+        return TicketSnapshot(id: t.id, workspaceID: t.workspaceID, number: t.number, subject: t.subject,
+                              status: t.status.rawValue, priority: t.priority.rawValue, requesterID: t.requesterID,
+                              assigneeID: t.assigneeID, teamID: t.teamID, followerIDs: t.followerIDs, createdAt: t.createdAt)
+    }
+}
+
+extension TicketServiceModule {
+    /// The in-process `TicketIntake` the channels service uses.
+    public var intake: any TicketIntake { LocalTicketIntake(tickets: tickets) }
+}

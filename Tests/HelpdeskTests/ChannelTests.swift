@@ -1,0 +1,186 @@
+import Foundation
+import Gateway
+import HelpdeskCore
+import HTTPTypes
+import Platform
+import SQLKit
+import Testing
+
+extension Harness {
+    /// Pushes a raw message into a mailbox as an admin would through a forwarding service.
+    func push(_ raw: String, mailbox: String, token: String) async throws -> HTTPResult {
+        try await request(.post, "/api/v1/mailboxes/\(mailbox)/messages", bytes: Data(raw.utf8), token: token,
+                          headers: ["Content-Type": "message/rfc822"])
+    }
+}
+
+func mail(from: String = "Camille Martin <camille@example.com>", subject: String, id: String, body: String,
+          extra: String = "") -> String {
+    "From: \(from)\r\nTo: support@example.com\r\nSubject: \(subject)\r\nMessage-ID: <\(id)>\r\n\(extra)"
+        + "Content-Type: text/plain; charset=utf-8\r\n\r\n\(body)\r\n"
+}
+
+@Suite("Email channel")
+struct ChannelTests {
+    @Test("admins manage mailboxes; the IMAP password is write-only and encrypted at rest; bad input is named")
+    func mailboxes() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let agent = try await h.staff("agent@example.com", by: admin)
+            let created = try await h.request(.post, "/api/v1/mailboxes", json: [
+                "address": "Support@Example.com", "name": "Support",
+                "imap": ["host": "imap.example.com", "username": "support", "password": "hunter2-secret"],
+            ], token: admin.accessToken)
+            #expect(created.status == 201)
+            let id = try #require(created["id"])
+            #expect(created["address"] == "support@example.com")
+            let imap = created.json["imap"] as? [String: Any]
+            #expect(imap?["password"] == nil && imap?["password_set"] as? Bool == true)
+            #expect(imap?["port"] as? Int == 993 && imap?["security"] as? String == "tls" && imap?["folder"] as? String == "INBOX")
+            let stored = try await h.system.database.sql.raw("SELECT imap FROM mailboxes WHERE id = \(bind: id)").first()?
+                .decode(column: "imap", as: String.self) ?? ""
+            #expect(!stored.contains("hunter2"), "encrypted at rest")
+            #expect(!created.text.contains("hunter2"))
+
+            let patched = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: ["imap": ["poll_seconds": 30]],
+                                              token: admin.accessToken)
+            #expect(patched.status == 200)
+            #expect((patched.json["imap"] as? [String: Any])?["password_set"] as? Bool == true, "the password is kept")
+
+            let duplicate = try await h.request(.post, "/api/v1/mailboxes", json: ["address": "support@example.com", "name": "Again"],
+                                                token: admin.accessToken)
+            #expect(duplicate.status == 409 && duplicate.code == "mailbox_exists")
+            let bad = try await h.request(.post, "/api/v1/mailboxes", json: [
+                "address": "nope", "name": "", "team_id": UUID().uuidString,
+                "imap": ["host": "x y", "port": 70000, "security": "ssl", "poll_seconds": 1],
+            ], token: admin.accessToken)
+            #expect(bad.status == 422)
+            #expect(Set(bad.errorFields) == ["address", "name", "team_id", "imap.host", "imap.port", "imap.security",
+                                             "imap.username", "imap.password", "imap.poll_seconds"])
+            let unknown = try await h.request(.post, "/api/v1/mailboxes", json: [
+                "address": "a@example.com", "name": "A", "imap": ["host": "h", "port": "993", "extra": true],
+            ], token: admin.accessToken)
+            #expect(Set(unknown.errorFields) == ["imap.extra", "imap.port"], "unknown and mistyped fields")
+            #expect(try await h.request(.get, "/api/v1/mailboxes", token: agent.accessToken).status == 403)
+            #expect(try await h.request(.get, "/api/v1/mailboxes", token: admin.accessToken).items.count == 1)
+            #expect(try await h.request(.delete, "/api/v1/mailboxes/\(id)", token: admin.accessToken).status == 204)
+            #expect(try await h.request(.get, "/api/v1/mailboxes/\(id)", token: admin.accessToken).status == 404)
+        }
+    }
+
+    @Test("inbound mail opens tickets, threads replies with the quote trimmed, once per message; automatic mail opens nothing")
+    func ingestion() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let box = try await h.request(.post, "/api/v1/mailboxes", json: ["address": "support@example.com", "name": "Support"],
+                                          token: admin.accessToken)
+            let mailbox = try #require(box["id"])
+
+            // A new customer writes, in Windows-1252, with an attachment.
+            let first = """
+                From: =?utf-8?q?Camille_Martin?= <Camille@Example.com>\r
+                To: support@example.com\r
+                Subject: =?windows-1252?q?Imprimante_bloqu=E9e?=\r
+                Message-ID: <first@mail.example.com>\r
+                Content-Type: multipart/mixed; boundary="b"\r
+                \r
+                --b\r
+                Content-Type: text/plain; charset=windows-1252\r
+                Content-Transfer-Encoding: quoted-printable\r
+                \r
+                L'imprimante du 3e =E9tage affiche =AB erreur =BB depuis ce matin.\r
+                --b\r
+                Content-Type: application/pdf; name="rapport.pdf"\r
+                Content-Disposition: attachment; filename="rapport.pdf"\r
+                Content-Transfer-Encoding: base64\r
+                \r
+                JVBERi0xLjQKJcOkw7zDtsOfCg==\r
+                --b--\r
+                """
+            let created = try await h.push(first, mailbox: mailbox, token: admin.accessToken)
+            #expect(created.status == 202, "\(created.text)")
+            #expect(created["action"] == "created")
+            let ticketID = try #require(created["ticket_id"])
+            let ticket = try await h.request(.get, "/api/v1/tickets/\(ticketID)", token: admin.accessToken)
+            #expect(ticket["subject"] == "Imprimante bloquée")
+            let comments = try await h.request(.get, "/api/v1/tickets/\(ticketID)/comments", token: admin.accessToken).items
+            #expect((comments.first?["body"] as? String)?.hasPrefix("L'imprimante du 3e étage affiche « erreur »") == true)
+            let attachments = comments.first?["attachments"] as? [[String: Any]]
+            #expect(attachments?.first?["filename"] as? String == "rapport.pdf")
+            let requester = try await h.request(.get, "/api/v1/users/\(ticket["requester_id"] ?? "")", token: admin.accessToken)
+            #expect(requester["email"] == "camille@example.com" && requester["name"] == "Camille Martin")
+
+            // The same message again (a retried push, a poller that died before marking): same answer, no new ticket.
+            let again = try await h.push(first, mailbox: mailbox, token: admin.accessToken)
+            #expect(again["ticket_id"] == ticketID && again["action"] == "created")
+            #expect(try await h.request(.get, "/api/v1/tickets", token: admin.accessToken).items.count == 1)
+
+            // Her answer to our notification threads by In-Reply-To; the quoted history is trimmed.
+            let reply = mail(subject: "Re: Nouvelle réponse", id: "second@mail.example.com",
+                             body: "Toujours en panne.\r\n\r\nLe lun. 3 févr. 2025 à 10:12, Support <support@example.com> a écrit :\r\n> Avez-vous redémarré ?",
+                             extra: "In-Reply-To: <ticket-\(ticketID)-\(UUID().uuidString.lowercased())@localhost>\r\nReferences: <ticket-\(ticketID)@localhost>\r\n")
+            let replied = try await h.push(reply, mailbox: mailbox, token: admin.accessToken)
+            #expect(replied["action"] == "replied" && replied["ticket_id"] == ticketID)
+            let thread = try await h.request(.get, "/api/v1/tickets/\(ticketID)/comments", token: admin.accessToken).items
+            #expect(thread.last?["body"] as? String == "Toujours en panne.")
+
+            // Or by the [#number] in the subject.
+            let number = try #require(ticket.json["number"] as? Int)
+            let bySubject = try await h.push(mail(subject: "Re: [#\(number)] Imprimante", id: "third@mail.example.com", body: "Merci"),
+                                             mailbox: mailbox, token: admin.accessToken)
+            #expect(bySubject["action"] == "replied" && bySubject["ticket_id"] == ticketID)
+
+            // Auto-replies, bounces and our own mail open nothing.
+            for (raw, reason) in [
+                (mail(subject: "Absent", id: "ooo@mail.example.com", body: "Je suis absente", extra: "Auto-Submitted: auto-replied\r\n"), "automatic"),
+                (mail(from: "MAILER-DAEMON@mail.example.com", subject: "Undelivered", id: "bounce@mail.example.com", body: "failed"), "automatic"),
+                (mail(from: "Helpdesk <helpdesk@localhost>", subject: "[#1] loop", id: "own@mail.example.com", body: "x"), "own_mail"),
+            ] {
+                let ignored = try await h.push(raw, mailbox: mailbox, token: admin.accessToken)
+                #expect(ignored["action"] == "ignored" && ignored["reason"] == reason, "\(ignored.text)")
+            }
+            #expect(try await h.request(.get, "/api/v1/tickets", token: admin.accessToken).items.count == 1)
+
+            // A message that cannot be processed is kept, listed, and can be retried.
+            let broken = try await h.push("Subject: no sender\r\nMessage-ID: <broken@mail.example.com>\r\n\r\nhello\r\n",
+                                          mailbox: mailbox, token: admin.accessToken)
+            #expect(broken.status == 422 && broken.code == "message_failed")
+            let failed = try await h.request(.get, "/api/v1/mailboxes/\(mailbox)/failed-messages", token: admin.accessToken)
+            let failedID = try #require(failed.items.first?["id"] as? String)
+            #expect(failed.items.first?["subject"] as? String == "no sender")
+            let retried = try await h.request(.post, "/api/v1/mailboxes/\(mailbox)/failed-messages/\(failedID)/retry",
+                                              token: admin.accessToken)
+            #expect(retried.status == 422)
+            #expect((try await h.request(.get, "/api/v1/mailboxes/\(mailbox)/failed-messages", token: admin.accessToken)
+                .items.first?["attempts"] as? Int) == 2)
+
+            // Wrong content type, another workspace's mailbox id.
+            #expect(try await h.request(.post, "/api/v1/mailboxes/\(mailbox)/messages", json: ["x": 1], token: admin.accessToken).status == 415)
+            #expect(try await h.push(first, mailbox: UUID().uuidString, token: admin.accessToken).status == 404)
+        }
+    }
+
+    @Test("closed mailboxes refuse strangers; a sender opening too many tickets is rate-limited")
+    func senders() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let closed = try await h.request(.post, "/api/v1/mailboxes", json: [
+                "address": "vip@example.com", "name": "VIP", "allow_new_senders": false,
+            ], token: admin.accessToken)
+            let stranger = try await h.push(mail(subject: "Hello", id: "s1@mail.example.com", body: "hi"),
+                                            mailbox: closed["id"] ?? "", token: admin.accessToken)
+            #expect(stranger["action"] == "ignored" && stranger["reason"] == "unknown_sender")
+
+            let open = try await h.request(.post, "/api/v1/mailboxes", json: ["address": "help@example.com", "name": "Help"],
+                                           token: admin.accessToken)
+            var actions: [String] = []
+            for i in 0..<21 {
+                let r = try await h.push(mail(from: "flood@example.net", subject: "Spam \(i)", id: "flood\(i)@mail.example.net", body: "x"),
+                                         mailbox: open["id"] ?? "", token: admin.accessToken)
+                actions.append(r["action"] ?? "?")
+            }
+            #expect(actions.filter { $0 == "created" }.count == 20)
+            #expect(actions.last == "ignored")
+        }
+    }
+}

@@ -195,6 +195,35 @@ def scenario(server):
     check(status == 200 and ready["checks"]["database"] == "ok", f"readyz: {ready}")
 
 
+def mail_pipe(server):
+    """`helpdesk mail ingest` as an MTA's pipe transport would run it, while the server runs."""
+    admin = login(server, "admin@example.com", "admin-password")["access_token"]
+    status, box, _ = server.call("POST", "/api/v1/mailboxes", {"address": "pipe@example.com", "name": "Pipe"}, token=admin)
+    check(status == 201, f"mailbox: {status} {box}")
+    message = ("From: Pia Pipe <pia@example.org>\r\nTo: pipe@example.com\r\nSubject: =?utf-8?q?Caf=C3=A9_froid?=\r\n"
+               "Message-ID: <pipe-1@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nLe café est froid.\r\n")
+
+    def ingest(text):
+        return subprocess.run([BINARY, "mail", "ingest", "--mailbox", "PIPE@example.com"] + server.common, env=server.env,
+                              input=text.encode(), capture_output=True, timeout=120)
+
+    first = ingest(message)
+    check(first.returncode == 0, f"ingest: {first.returncode} {first.stderr.decode()}")
+    result = json.loads(first.stdout)
+    check(result["action"] == "created" and result["ticket_id"], f"ingest result: {result}")
+    status, ticket, _ = server.call("GET", f"/api/v1/tickets/{result['ticket_id']}", token=admin)
+    check(status == 200 and ticket["subject"] == "Café froid", f"piped ticket: {ticket}")
+    again = json.loads(ingest(message).stdout)
+    check(again["ticket_id"] == result["ticket_id"], "the same message twice is one ticket")
+    bounce = ingest(message.replace("Pia Pipe <pia@example.org>", "MAILER-DAEMON@example.org").replace("pipe-1", "pipe-2"))
+    check(bounce.returncode == 0 and json.loads(bounce.stdout)["reason"] == "automatic", f"bounce: {bounce.stdout}")
+    broken = ingest("Subject: no sender\r\n\r\nx\r\n")
+    check(broken.returncode == 65, f"an unusable message exits 65 (kept as failed): {broken.returncode}")
+    unknown = subprocess.run([BINARY, "mail", "ingest", "--mailbox", "nobody@example.com"] + server.common, env=server.env,
+                             input=message.encode(), capture_output=True, timeout=120)
+    check(unknown.returncode != 0 and b"no mailbox" in unknown.stderr, f"unknown mailbox: {unknown.stderr}")
+
+
 def graceful_shutdown(server):
     """A request in flight when SIGTERM arrives still gets its answer; then the process exits 0."""
     body = json.dumps({"email": "carol@example.com", "password": "wrong-password"}).encode()
@@ -354,6 +383,7 @@ def main():
     server = Server(data)
     try:
         scenario(server)
+        mail_pipe(server)
         migrate = server.cli("migrate")
         check(migrate.returncode == 0 and "up to date" in migrate.stdout, f"migrate: {migrate.stdout} {migrate.stderr}")
         graceful_shutdown(server)

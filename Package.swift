@@ -56,6 +56,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "IMAPClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MIME",
             dependencies: [],
             swiftSettings: swiftSettings
@@ -130,10 +140,12 @@ let package = Package(
         ),
         .target(
             name: "ChannelService",
-            dependencies: ["HelpdeskCore", "Platform", "MIME", .product(name: "Hummingbird", package: "hummingbird"),
+            dependencies: ["HelpdeskCore", "Platform", "MIME", "IMAPClient", .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "SQLKit", package: "sql-kit"),
-                           .product(name: "Logging", package: "swift-log")],
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -7,6 +7,7 @@ import Platform
 struct ChannelRoutes {
     let mailboxes: Mailboxes
     let ingestion: MailIngestion
+    let poller: MailboxPoller
 
     func add(to routes: Routes) {
         routes.get { request, context in
@@ -50,6 +51,11 @@ struct ChannelRoutes {
             let result = try await ingestion.ingest(workspaceID: p.workspaceID, mailboxID: id,
                                                     raw: buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? [])
             return try .json(result, status: .accepted)
+        }
+        routes.post(":id/test") { _, context in
+            let p = try context.require(.admin)
+            let mailbox = try await mailboxes.get(p, id: try context.parameters.uuid("id", what: "mailbox"))
+            return try .json(await poller.test(mailbox))
         }
         routes.get(":id/failed-messages") { request, context in
             let p = try context.require(.admin)

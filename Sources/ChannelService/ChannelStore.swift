@@ -60,6 +60,13 @@ struct ChannelStore: Sendable {
             """).all().map(Self.decode)
     }
 
+    /// Every mailbox that is fetched over IMAP, in every workspace (for the poller).
+    func polledMailboxes(workspaceID: UUID?, on db: any SQLDatabase) async throws -> [Mailbox] {
+        var sql = SQLQueryString("SELECT * FROM mailboxes WHERE imap IS NOT NULL")
+        if let workspaceID { sql.appendInterpolation(unsafeRaw: " AND workspace_id = "); sql.appendInterpolation(bind: workspaceID.lowercased) }
+        return try await db.raw(sql).all().map(Self.decode)
+    }
+
     // MARK: Inbound messages
 
     struct Inbound {

@@ -94,7 +94,8 @@ public struct HelpdeskSystem: Sendable {
                 files: files.intake,
                 secrets: try SecretBox.load(environmentValue: ProcessInfo.processInfo.environment["HELPDESK_SECRET_KEY"],
                                             dataDirectory: configuration.dataDirectory, logger: logger),
-                ownAddresses: [configuration.mailFrom.address], clock: clock, logger: logger)
+                ownAddresses: [configuration.mailFrom.address], clock: clock, logger: logger,
+                workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
             let modules: [any ServiceModule] = [users, auth, tickets, files, audit, notifications, channels]
             let served = modules.filter { configuration.services.contains($0.name) }
             let subscriptions = served.flatMap(\.subscriptions)

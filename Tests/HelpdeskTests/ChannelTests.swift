@@ -184,3 +184,75 @@ struct ChannelTests {
         }
     }
 }
+
+enum IMAPServer {
+    static var port: Int? { ProcessInfo.processInfo.environment["HELPDESK_TEST_IMAP_PORT"].flatMap(Int.init) }
+    static var env: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// Delivers a message the way an MTA does: into Maildir/tmp, then renamed into new/.
+    static func deliver(_ raw: String) throws {
+        let dir = env["HELPDESK_TEST_IMAP_MAILDIR"]!
+        let name = "\(Int(Date().timeIntervalSince1970)).\(UUID().uuidString).test"
+        try raw.write(toFile: "\(dir)/tmp/\(name)", atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: "\(dir)/tmp/\(name)")
+        try FileManager.default.moveItem(atPath: "\(dir)/tmp/\(name)", toPath: "\(dir)/new/\(name)")
+    }
+}
+
+/// The IMAP client and the poller against a real Dovecot (`scripts/with-imap`).
+@Suite("IMAP", .enabled(if: IMAPServer.port != nil), .serialized)
+struct IMAPTests {
+    func mailbox(_ h: Harness, token: String, password: String? = nil, folder: String = "INBOX") async throws -> String {
+        let created = try await h.request(.post, "/api/v1/mailboxes", json: [
+            "address": "support@example.test", "name": "Support", "imap": [
+                "host": "127.0.0.1", "port": IMAPServer.port!, "security": "none",
+                "username": IMAPServer.env["HELPDESK_TEST_IMAP_USER"]!,
+                "password": password ?? IMAPServer.env["HELPDESK_TEST_IMAP_PASS"]!, "folder": folder, "poll_seconds": 10,
+            ],
+        ], token: token)
+        #expect(created.status == 201, "\(created.text)")
+        return created["id"] ?? ""
+    }
+
+    @Test("the connection test names the failing step: ok, auth, folder, connect")
+    func connectionTest() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let id = try await mailbox(h, token: admin.accessToken)
+            let ok = try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)
+            #expect(ok.json["ok"] as? Bool == true, "\(ok.text)")
+            _ = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: ["imap": ["password": "wrong"]], token: admin.accessToken)
+            #expect(try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)["stage"] == "auth")
+            _ = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: [
+                "imap": ["password": IMAPServer.env["HELPDESK_TEST_IMAP_PASS"]!, "folder": "Nope"],
+            ], token: admin.accessToken)
+            #expect(try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)["stage"] == "folder")
+            _ = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: ["imap": ["port": 1, "folder": "INBOX"]],
+                                    token: admin.accessToken)
+            #expect(try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)["stage"] == "connect")
+        }
+    }
+
+    @Test("polling turns unseen mail into tickets once and marks it seen")
+    func polling() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let id = try await mailbox(h, token: admin.accessToken)
+            let marker = UUID().uuidString
+            try IMAPServer.deliver(mail(from: "Polly <polly@example.com>", subject: "Polled \(marker)", id: "\(marker)@example.com",
+                                        body: "Bonjour, ça ne marche pas."))
+            let box = try await h.system.channels.mailboxes.get(try await h.principal(admin), id: UUID(uuidString: id)!)
+            #expect(try await h.system.channels.poller.poll(box) >= 1)
+            let tickets = try await h.request(.get, "/api/v1/tickets?q=\(marker)", token: admin.accessToken)
+            #expect(tickets.items.count == 1)
+            #expect(try await h.system.channels.poller.poll(box) == 0, "marked seen")
+        }
+    }
+}
+
+extension Harness {
+    /// The principal a logged-in admin acts as, for calling domain types directly.
+    func principal(_ session: Session) async throws -> Principal {
+        Principal(userID: try #require(UUID(uuidString: session.userID)), workspaceID: workspaceID, role: .admin, sessionID: UUID())
+    }
+}

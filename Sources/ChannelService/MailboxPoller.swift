@@ -1,0 +1,146 @@
+import Foundation
+import HelpdeskCore
+import IMAPClient
+import Logging
+import Platform
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+
+/// Fetches IMAP mailboxes every `poll_seconds`: each unseen message is read without marking it (`BODY.PEEK[]`),
+/// ingested, and only then marked seen. A process that dies in between fetches it again next time, and the
+/// ingestion answers as before (it remembers Message-IDs), so no ticket is made twice.
+public final class MailboxPoller: Service, Sendable {
+    let database: Database
+    let store: ChannelStore
+    let ingestion: MailIngestion
+    let secrets: SecretBox
+    let logger: Logger
+    /// Limits polling to one workspace (tests sharing a database).
+    let workspaceID: UUID?
+    private let lastPolled = NIOLockedDictionary()
+
+    init(database: Database, store: ChannelStore, ingestion: MailIngestion, secrets: SecretBox, logger: Logger,
+         workspaceID: UUID?) {
+        self.database = database
+        self.store = store
+        self.ingestion = ingestion
+        self.secrets = secrets
+        self.logger = logger
+        self.workspaceID = workspaceID
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.pollDue()
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    func pollDue() async {
+        let mailboxes: [Mailbox]
+        do { mailboxes = try await store.polledMailboxes(workspaceID: workspaceID, on: database.sql) } catch {
+            logger.warning("mailbox poller cannot list mailboxes", metadata: ["error": "\(error)"])
+            return
+        }
+        let now = Date()
+        for mailbox in mailboxes {
+            guard let imap = mailbox.imap else { continue }
+            if let last = lastPolled[mailbox.id], now.timeIntervalSince(last) < Double(imap.pollSeconds) { continue }
+            lastPolled[mailbox.id] = now
+            do {
+                let count = try await poll(mailbox)
+                if count > 0 { logger.info("mailbox polled", metadata: ["mailbox": "\(mailbox.address)", "messages": "\(count)"]) }
+            } catch {
+                logger.warning("mailbox poll failed; will retry", metadata: ["mailbox": "\(mailbox.address)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Polls one mailbox now; returns how many messages were handled.
+    @discardableResult
+    public func poll(_ mailbox: Mailbox) async throws -> Int {
+        guard let imap = mailbox.imap else { return 0 }
+        let configuration = try self.configuration(imap)
+        return try await IMAPSession.with(configuration) { session in
+            try await session.select(imap.folder)
+            var handled = 0
+            for uid in try await session.unseenUIDs().prefix(100) {
+                guard let raw = try await session.fetch(uid: uid) else { continue }
+                do {
+                    _ = try await ingestion.ingest(mailbox: mailbox, raw: raw)
+                } catch let error as HelpdeskError where error.code == "message_failed" {
+                    // Kept as a failed message with its bytes; marking it lets the rest of the box through.
+                }
+                try await session.markSeen(uid: uid)
+                handled += 1
+            }
+            return handled
+        }
+    }
+
+    func configuration(_ imap: IMAPSettings) throws -> IMAPConfiguration {
+        let security: IMAPConfiguration.Security = switch imap.security {
+        case .none: .none
+        case .starttls: .starttls
+        case .tls: .tls
+        }
+        var configuration = IMAPConfiguration(host: imap.host, port: imap.port, security: security, username: imap.username,
+                                              password: try secrets.open(imap.sealedPassword))
+        configuration.timeout = .seconds(20)
+        return configuration
+    }
+
+    /// Connects, logs in and opens the folder, and says which step failed.
+    public func test(_ mailbox: Mailbox) async -> ConnectionTest {
+        guard let imap = mailbox.imap else { return ConnectionTest(ok: false, stage: "configuration", error: "the mailbox has no IMAP settings") }
+        do {
+            let configuration = try self.configuration(imap)
+            let unseen = try await IMAPSession.with(configuration) { session in
+                do { try await session.select(imap.folder) } catch {
+                    throw StageError(stage: "folder", underlying: error)
+                }
+                return try await session.unseenUIDs().count
+            }
+            return ConnectionTest(ok: true, stage: nil, error: nil, unseen: unseen)
+        } catch let error as StageError {
+            return ConnectionTest(ok: false, stage: error.stage, error: String(describing: error.underlying))
+        } catch let error as IMAPError {
+            let stage: String = switch error {
+            case .connectionFailed: "connect"
+            case .timeout: "timeout"
+            case .refused(let command, _) where command.hasPrefix("AUTHENTICATE") || command.hasPrefix("LOGIN"): "auth"
+            case .unsupported: "tls"
+            default: "protocol"
+            }
+            return ConnectionTest(ok: false, stage: stage, error: error.description)
+        } catch {
+            let text = String(describing: error)
+            return ConnectionTest(ok: false, stage: text.lowercased().contains("ssl") || text.contains("TLS") ? "tls" : "connect", error: text)
+        }
+    }
+
+    struct StageError: Error {
+        let stage: String
+        let underlying: any Error
+    }
+}
+
+/// What `POST /mailboxes/{id}/test` answers.
+public struct ConnectionTest: Sendable, Encodable {
+    public let ok: Bool
+    /// `connect` (DNS, refused), `tls`, `auth`, `folder`, `timeout`, `protocol`, `configuration`.
+    public let stage: String?
+    public let error: String?
+    public var unseen: Int? = nil
+}
+
+/// The time each mailbox was last polled.
+final class NIOLockedDictionary: Sendable {
+    private let box = NIOLockedValueBox<[UUID: Date]>([:])
+    subscript(key: UUID) -> Date? {
+        get { box.withLockedValue { $0[key] } }
+        set { box.withLockedValue { $0[key] = newValue } }
+    }
+}

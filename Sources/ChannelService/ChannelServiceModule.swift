@@ -39,3 +39,11 @@ public struct ChannelServiceModule: ServiceModule {
                                           on: mailboxes.database.sql)
     }
 }
+
+extension ChannelServiceModule: ReplyAddresses {
+    public func replyAddress(workspaceID: UUID, ticketID: UUID) async throws -> (name: String?, address: String)? {
+        guard let mailbox = try await mailboxes.store.mailbox(workspaceID: workspaceID, ticketID: ticketID,
+                                                              on: mailboxes.database.sql) else { return nil }
+        return (mailbox.name, mailbox.address)
+    }
+}

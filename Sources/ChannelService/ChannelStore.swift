@@ -67,6 +67,15 @@ struct ChannelStore: Sendable {
         return try await db.raw(sql).all().map(Self.decode)
     }
 
+    /// The mailbox a ticket came in through (its first inbound message), if any.
+    func mailbox(workspaceID: UUID, ticketID: UUID, on db: any SQLDatabase) async throws -> Mailbox? {
+        try await db.raw("""
+            SELECT m.* FROM inbound_messages i JOIN mailboxes m ON m.id = i.mailbox_id
+            WHERE i.workspace_id = \(bind: workspaceID.lowercased) AND i.ticket_id = \(bind: ticketID.lowercased)
+            ORDER BY i.received_at LIMIT 1
+            """).first().map(Self.decode)
+    }
+
     // MARK: Inbound messages
 
     struct Inbound {

@@ -84,17 +84,17 @@ public struct HelpdeskSystem: Sendable {
                 logger: logger)
             let audit = AuditServiceModule(database: database, retentionDays: configuration.auditRetentionDays,
                                            clock: clock, logger: logger)
-            let notifications = NotificationServiceModule(
-                database: database, users: users.directory, tickets: tickets.directory, transport: transport,
-                sender: configuration.mailFrom, publicURL: configuration.effectivePublicURL,
-                settings: configuration.deliverySettings, clock: clock, logger: logger,
-                workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
             let channels = ChannelServiceModule(
                 database: database, users: users.directory, tickets: tickets.directory, intake: tickets.intake,
                 files: files.intake,
                 secrets: try SecretBox.load(environmentValue: ProcessInfo.processInfo.environment["HELPDESK_SECRET_KEY"],
                                             dataDirectory: configuration.dataDirectory, logger: logger),
                 ownAddresses: [configuration.mailFrom.address], clock: clock, logger: logger,
+                workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
+            let notifications = NotificationServiceModule(
+                database: database, users: users.directory, tickets: tickets.directory, transport: transport,
+                sender: configuration.mailFrom, replyAddresses: channels, publicURL: configuration.effectivePublicURL,
+                settings: configuration.deliverySettings, clock: clock, logger: logger,
                 workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
             let modules: [any ServiceModule] = [users, auth, tickets, files, audit, notifications, channels]
             let served = modules.filter { configuration.services.contains($0.name) }

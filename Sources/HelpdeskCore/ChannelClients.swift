@@ -16,3 +16,9 @@ public protocol TicketIntake: Sendable {
 public protocol FileIntake: Sendable {
     func store(as p: Principal, filename: String, bytes: [UInt8]) async throws -> UUID
 }
+
+/// Which address answers for a ticket: the mailbox it came in through, so replies go out from the address the
+/// customer wrote to. Nil for tickets that did not come by email.
+public protocol ReplyAddresses: Sendable {
+    func replyAddress(workspaceID: UUID, ticketID: UUID) async throws -> (name: String?, address: String)?
+}

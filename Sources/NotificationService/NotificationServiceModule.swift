@@ -16,7 +16,8 @@ public struct NotificationServiceModule: ServiceModule {
 
     /// - Parameter workspaceID: limits the delivery worker to one workspace (tests sharing a database).
     public init(database: Database, users: any UserDirectory, tickets: any TicketDirectory, transport: any MailTransport,
-                sender: MailSender, publicURL: String, settings: DeliverySettings = DeliverySettings(),
+                sender: MailSender, replyAddresses: (any ReplyAddresses)? = nil, publicURL: String,
+                settings: DeliverySettings = DeliverySettings(),
                 clock: TimeSource = .system, logger: Logger, workspaceID: UUID? = nil) {
         let store = NotificationStore(kind: database.kind)
         templates = NotificationTemplates(database: database, store: store, clock: clock)
@@ -26,7 +27,8 @@ public struct NotificationServiceModule: ServiceModule {
                                     settings: settings, clock: clock, logger: logger, workspaceID: workspaceID)
         self.worker = worker
         notifier = Notifier(database: database, store: store, users: users, tickets: tickets, templates: templates,
-                            preferences: preferences, sender: sender, publicURL: publicURL, clock: clock,
+                            preferences: preferences, sender: sender, replyAddresses: replyAddresses, publicURL: publicURL,
+                            clock: clock,
                             queued: { worker.nudge() })
     }
 

@@ -14,6 +14,8 @@ public struct Notifier: Sendable {
     let templates: NotificationTemplates
     let preferences: NotificationPreferences
     let sender: MailSender
+    /// The mailbox a ticket came in through answers for it, when there is one.
+    let replyAddresses: (any ReplyAddresses)?
     let publicURL: String
     let clock: TimeSource
     let rules = NotificationRules()
@@ -50,6 +52,7 @@ public struct Notifier: Sendable {
             let own = try await store.locale(workspaceID: event.workspaceID, userID: user.id, on: database.sql)
             locales[user.id] = NotificationLocale.resolve(own ?? user.locale)
         }
+        let from = try await replyAddresses?.replyAddress(workspaceID: event.workspaceID, ticketID: ticket.id)
         let now = clock.now
         let ticketURL = "\(publicURL)/tickets/\(ticket.number)"
 
@@ -82,7 +85,8 @@ public struct Notifier: Sendable {
                 let deliveryID = UUIDv7.make()
                 let root = "ticket-\(ticket.id.lowercased)@\(sender.domain)"
                 let mail = ComposedMail(
-                    fromName: sender.name, fromAddress: sender.address, to: [user.email], subject: subject,
+                    fromName: from.map { $0.name } ?? sender.name, fromAddress: from?.address ?? sender.address,
+                    to: [user.email], subject: subject,
                     text: rendered.text, html: rendered.html,
                     messageID: kind == .ticketCreated ? root : "ticket-\(ticket.id.lowercased)-\(deliveryID.lowercased)@\(sender.domain)",
                     inReplyTo: kind == .ticketCreated ? nil : root, references: kind == .ticketCreated ? [] : [root],

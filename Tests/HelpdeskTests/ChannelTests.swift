@@ -110,6 +110,11 @@ struct ChannelTests {
             let requester = try await h.request(.get, "/api/v1/users/\(ticket["requester_id"] ?? "")", token: admin.accessToken)
             #expect(requester["email"] == "camille@example.com" && requester["name"] == "Camille Martin")
 
+            // The acknowledgement goes out from the mailbox the customer wrote to.
+            try await h.settleNotifications()
+            let ack = try #require(h.mails(to: "camille@example.com").first)
+            #expect(header("From", in: ack) == "Support <support@example.com>")
+
             // The same message again (a retried push, a poller that died before marking): same answer, no new ticket.
             let again = try await h.push(first, mailbox: mailbox, token: admin.accessToken)
             #expect(again["ticket_id"] == ticketID && again["action"] == "created")

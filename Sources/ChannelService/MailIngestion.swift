@@ -94,11 +94,13 @@ public struct MailIngestion: Sendable {
 
         return try await EventContext.$current.withValue(context) {
             let attachmentIDs = try await storeAttachments(m, as: principal)
+            let origin = MessageOrigin(channel: "email", address: from.address, messageID: m.messageID)
             if let target = try await thread(m, workspaceID: ws), target.status != "closed" {
                 let split = QuotedHistory.split(m.text)
                 let body = split.reply.isEmpty ? "(empty message)" : split.reply
                 do {
-                    let comment = try await intake.reply(as: principal, ticketID: target.id, body: body, attachmentIDs: attachmentIDs)
+                    let comment = try await intake.reply(as: principal, ticketID: target.id, body: body, attachmentIDs: attachmentIDs,
+                                                               origin: origin)
                     return (IngestResult(action: .replied, ticketID: target.id, commentID: comment, reason: nil), split.quoted)
                 } catch let error as HelpdeskError where error.code == "not_found" {
                     // Someone who may not see that ticket: their mail opens a ticket of their own.
@@ -111,7 +113,7 @@ public struct MailIngestion: Sendable {
             let text = m.text.trimmingCharacters(in: .whitespacesAndNewlines)
             let created = try await intake.openTicket(as: principal, subject: subject,
                                                       description: text.isEmpty ? "(empty message)" : String(text.prefix(60_000)),
-                                                      teamID: mailbox.teamID, attachmentIDs: attachmentIDs)
+                                                      teamID: mailbox.teamID, attachmentIDs: attachmentIDs, origin: origin)
             return (IngestResult(action: .created, ticketID: created.ticketID, commentID: created.commentID, reason: nil), nil)
         }
     }

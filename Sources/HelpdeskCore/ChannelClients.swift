@@ -5,9 +5,9 @@ import Foundation
 public protocol TicketIntake: Sendable {
     /// Opens a ticket as `p`; returns the ticket and its first comment.
     func openTicket(as p: Principal, subject: String, description: String, teamID: UUID?,
-                    attachmentIDs: [UUID]) async throws -> (ticketID: UUID, commentID: UUID)
+                    attachmentIDs: [UUID], origin: MessageOrigin) async throws -> (ticketID: UUID, commentID: UUID)
     /// Adds a public reply as `p`; returns the comment.
-    func reply(as p: Principal, ticketID: UUID, body: String, attachmentIDs: [UUID]) async throws -> UUID
+    func reply(as p: Principal, ticketID: UUID, body: String, attachmentIDs: [UUID], origin: MessageOrigin) async throws -> UUID
     /// The live ticket with this number, if any.
     func ticket(workspaceID: UUID, number: Int) async throws -> TicketSnapshot?
 }
@@ -21,4 +21,20 @@ public protocol FileIntake: Sendable {
 /// customer wrote to. Nil for tickets that did not come by email.
 public protocol ReplyAddresses: Sendable {
     func replyAddress(workspaceID: UUID, ticketID: UUID) async throws -> (name: String?, address: String)?
+}
+
+/// Where a ticket or comment came from when not through the API or the web UI.
+public struct MessageOrigin: Sendable, Equatable {
+    /// `email` (later `chat`, `sms`, …).
+    public let channel: String
+    /// The sender's address on that channel.
+    public let address: String?
+    /// The channel's own id of the message (an email's `Message-ID`).
+    public let messageID: String?
+
+    public init(channel: String, address: String?, messageID: String?) {
+        self.channel = channel
+        self.address = address
+        self.messageID = messageID
+    }
 }

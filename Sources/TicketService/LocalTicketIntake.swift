@@ -7,19 +7,20 @@ struct LocalTicketIntake: TicketIntake {
     let tickets: Tickets
 
     func openTicket(as p: Principal, subject: String, description: String, teamID: UUID?,
-                    attachmentIDs: [UUID]) async throws -> (ticketID: UUID, commentID: UUID) {
+                    attachmentIDs: [UUID], origin: MessageOrigin) async throws -> (ticketID: UUID, commentID: UUID) {
         // The mailbox's team routes the ticket, whoever wrote in.
         let created = try await tickets.create(p, NewTicket(subject: subject, description: description),
-                                               attachmentIDs: attachmentIDs, routedTeamID: teamID)
+                                               attachmentIDs: attachmentIDs, routedTeamID: teamID, origin: origin)
         guard case .created(let ticket) = created else { throw HelpdeskError.internalError() }
         let first = try await tickets.store.comments(workspaceID: p.workspaceID, ticketIDs: [ticket.id], includeInternal: true,
                                                      after: nil, limit: 1, on: tickets.database.sql)
         return (ticket.id, first.first?.id ?? ticket.id)
     }
 
-    func reply(as p: Principal, ticketID: UUID, body: String, attachmentIDs: [UUID]) async throws -> UUID {
+    func reply(as p: Principal, ticketID: UUID, body: String, attachmentIDs: [UUID], origin: MessageOrigin) async throws -> UUID {
         guard case .created(let comment) = try await tickets.addComment(p, reference: ticketID.lowercased, body: body,
-                                                                        isPublic: true, attachmentIDs: attachmentIDs)
+                                                                        isPublic: true, attachmentIDs: attachmentIDs,
+                                                                        origin: origin)
         else { throw HelpdeskError.internalError() }
         return comment.id
     }

@@ -22,6 +22,8 @@ public struct Ticket: Sendable, Equatable {
     public var updatedAt: Date
     public var solvedAt: Date?
     public var version: Int
+    /// How the ticket came in: `web`, `email` or `api`.
+    public var channel: String = "api"
 
     /// The ETag of this version, for `If-Match`.
     public var etag: String { "\"\(version)\"" }
@@ -29,7 +31,7 @@ public struct Ticket: Sendable, Equatable {
 
 extension Ticket: Encodable {
     enum CodingKeys: String, CodingKey {
-        case id, number, subject, status, priority, type, tags, version
+        case id, number, subject, status, priority, type, tags, version, channel
         case requesterID = "requester_id"
         case assigneeID = "assignee_id"
         case teamID = "team_id"
@@ -60,6 +62,7 @@ extension Ticket: Encodable {
         try c.encode(updatedAt, forKey: .updatedAt)
         try c.encode(solvedAt, forKey: .solvedAt)
         try c.encode(version, forKey: .version)
+        try c.encode(channel, forKey: .channel)
     }
 }
 
@@ -72,9 +75,14 @@ public struct Comment: Sendable, Equatable, Encodable {
     public var isPublic: Bool
     public var createdAt: Date
     public var attachments: [AttachmentInfo] = []
+    /// How the comment came in: `web`, `email` or `api`.
+    public var channel: String = "api"
+    /// For email: the sender's address and the message's `Message-ID`.
+    public var sourceAddress: String?
+    public var sourceMessageID: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, body, attachments
+        case id, body, attachments, channel, email
         case ticketID = "ticket_id"
         case authorID = "author_id"
         case isPublic = "public"
@@ -89,6 +97,10 @@ public struct Comment: Sendable, Equatable, Encodable {
         try c.encode(body, forKey: .body)
         try c.encode(isPublic, forKey: .isPublic)
         try c.encode(attachments, forKey: .attachments)
+        try c.encode(channel, forKey: .channel)
+        if channel == "email" {
+            try c.encode(["from": sourceAddress, "message_id": sourceMessageID], forKey: .email)
+        }
         try c.encode(createdAt, forKey: .createdAt)
     }
 }

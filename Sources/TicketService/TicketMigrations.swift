@@ -156,5 +156,11 @@ enum TicketMigrations {
         Migration(version: 5, name: "comment attachments") { _ in [
             "ALTER TABLE comments ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]'",
         ] },
+        Migration(version: 6, name: "channels of tickets and comments") { _ in [
+            "ALTER TABLE tickets ADD COLUMN channel TEXT NOT NULL DEFAULT 'api'",
+            "ALTER TABLE comments ADD COLUMN channel TEXT NOT NULL DEFAULT 'api'",
+            "ALTER TABLE comments ADD COLUMN source_address TEXT",
+            "ALTER TABLE comments ADD COLUMN source_message_id TEXT",
+        ] },
     ])
 }

@@ -8,7 +8,7 @@ struct TicketStore: Sendable {
     let kind: DatabaseKind
     static let columns = """
         id, workspace_id, number, subject, status, priority, type, requester_id, assignee_id, team_id, organization_id, \
-        tags, followers, created_at, updated_at, solved_at, version, custom_fields
+        tags, followers, created_at, updated_at, solved_at, version, custom_fields, channel
         """
 
     // MARK: - Numbers
@@ -33,14 +33,14 @@ struct TicketStore: Sendable {
         try await db.raw("""
             INSERT INTO tickets (id, workspace_id, number, subject, status, status_rank, priority, priority_rank, type,
                                  requester_id, assignee_id, team_id, organization_id, tags, followers, created_at,
-                                 updated_at, solved_at, version, custom_fields)
+                                 updated_at, solved_at, version, custom_fields, channel)
             VALUES (\(bind: t.id.lowercased), \(bind: t.workspaceID.lowercased), \(bind: t.number), \(bind: t.subject),
                     \(bind: t.status.rawValue), \(bind: t.status.rank), \(bind: t.priority.rawValue), \(bind: t.priority.rank),
                     \(bind: t.type?.rawValue), \(bind: t.requesterID.lowercased), \(bind: t.assigneeID?.lowercased),
                     \(bind: t.teamID?.lowercased), \(bind: t.organizationID?.lowercased), \(bind: Self.json(t.tags)),
                     \(bind: Self.json(t.followerIDs.map(\.lowercased))), \(bind: t.createdAt.epochMilliseconds),
                     \(bind: t.updatedAt.epochMilliseconds), \(bind: t.solvedAt?.epochMilliseconds), \(bind: t.version),
-                    \(bind: Self.json(t.customFields)))
+                    \(bind: Self.json(t.customFields)), \(bind: t.channel))
             """).run()
         try await replaceTags(t, on: db)
     }
@@ -198,10 +198,12 @@ struct TicketStore: Sendable {
 
     func insert(_ c: Comment, workspaceID: UUID, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            INSERT INTO comments (id, workspace_id, ticket_id, author_id, body, is_public, created_at, attachments)
+            INSERT INTO comments (id, workspace_id, ticket_id, author_id, body, is_public, created_at, attachments, channel,
+                                  source_address, source_message_id)
             VALUES (\(bind: c.id.lowercased), \(bind: workspaceID.lowercased), \(bind: c.ticketID.lowercased),
                     \(bind: c.authorID.lowercased), \(bind: c.body), \(bind: c.isPublic), \(bind: c.createdAt.epochMilliseconds),
-                    \(bind: String(decoding: try EventJSON.encoder().encode(c.attachments), as: UTF8.self)))
+                    \(bind: String(decoding: try EventJSON.encoder().encode(c.attachments), as: UTF8.self)), \(bind: c.channel),
+                    \(bind: c.sourceAddress), \(bind: c.sourceMessageID))
             """).run()
     }
 
@@ -214,7 +216,8 @@ struct TicketStore: Sendable {
             ids.appendInterpolation(bind: id.lowercased)
         }
         return try await db.raw("""
-            SELECT id, ticket_id, author_id, body, is_public, created_at, attachments FROM comments
+            SELECT id, ticket_id, author_id, body, is_public, created_at, attachments, channel, source_address,
+                   source_message_id FROM comments
             WHERE workspace_id = \(bind: workspaceID.lowercased) AND ticket_id IN (\(ids))
               AND id > \(bind: after?.lowercased ?? "")\(unsafeRaw: visibility)
             ORDER BY id LIMIT \(unsafeRaw: String(limit))
@@ -224,7 +227,10 @@ struct TicketStore: Sendable {
                         isPublic: try row.decode(column: "is_public", as: Bool.self),
                         createdAt: Date(epochMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
                         attachments: (try? EventJSON.decoder().decode(
-                            [AttachmentInfo].self, from: Data(try row.decode(column: "attachments", as: String.self).utf8))) ?? [])
+                            [AttachmentInfo].self, from: Data(try row.decode(column: "attachments", as: String.self).utf8))) ?? [],
+                        channel: try row.decode(column: "channel", as: String.self),
+                        sourceAddress: try row.decode(column: "source_address", as: String?.self),
+                        sourceMessageID: try row.decode(column: "source_message_id", as: String?.self))
             }
     }
 
@@ -301,7 +307,8 @@ struct TicketStore: Sendable {
             createdAt: Date(epochMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Date(epochMilliseconds: try row.decode(column: "updated_at", as: Int64.self)),
             solvedAt: try row.decode(column: "solved_at", as: Int64?.self).map(Date.init(epochMilliseconds:)),
-            version: try row.decode(column: "version", as: Int.self))
+            version: try row.decode(column: "version", as: Int.self),
+            channel: try row.decode(column: "channel", as: String.self))
     }
 
     static func fields(_ json: String) -> [String: JSONValue] {

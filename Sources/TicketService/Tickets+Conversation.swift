@@ -7,7 +7,8 @@ extension Tickets {
     /// Adds a public reply or an internal note. Customers reply publicly only; their reply reopens a pending or
     /// solved ticket; a staff reply opens a new one. Closed tickets take no replies.
     public func addComment(_ p: Principal, reference: String, body rawBody: String, isPublic: Bool,
-                           attachmentIDs: [UUID] = [], idempotency: IdempotencyKey? = nil) async throws -> Created<Comment> {
+                           attachmentIDs: [UUID] = [], idempotency: IdempotencyKey? = nil,
+                           origin: MessageOrigin? = nil) async throws -> Created<Comment> {
         let current = try await visibleTicket(p, reference: reference)
         var errors: [FieldError] = []
         let body = TicketValidation.body(rawBody, field: "body", errors: &errors)
@@ -27,6 +28,7 @@ extension Tickets {
         if current.status == .closed { throw Self.closed() }
         var draft = Comment(id: UUIDv7.make(at: now), ticketID: current.id, authorID: p.userID, body: body!,
                             isPublic: isPublic, createdAt: now)
+        draft.stamp(origin)
         draft.attachments = try await attach(attachmentIDs, p, ticketID: current.id, commentID: draft.id, isPublic: isPublic)
         let comment = draft
         do {

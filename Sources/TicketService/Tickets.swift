@@ -34,7 +34,8 @@ public struct Tickets: Sendable {
     /// - Parameter routedTeamID: a team chosen by the channel the ticket came through (a mailbox's team), set
     ///   whoever the requester is; `input.teamID` is the caller's own choice, refused from customers.
     public func create(_ p: Principal, _ input: NewTicket, attachmentIDs: [UUID] = [],
-                       idempotency: IdempotencyKey? = nil, routedTeamID: UUID? = nil) async throws -> Created<Ticket> {
+                       idempotency: IdempotencyKey? = nil, routedTeamID: UUID? = nil,
+                       origin: MessageOrigin? = nil) async throws -> Created<Ticket> {
         var errors: [FieldError] = []
         let subject = TicketValidation.subject(input.subject, errors: &errors)
         let description = TicketValidation.body(input.description, field: "description", errors: &errors)
@@ -64,7 +65,7 @@ public struct Tickets: Sendable {
         let now = clock.now
         let store = self.store
         let workspaceID = p.workspaceID
-        let draft = Ticket(id: UUIDv7.make(at: now), workspaceID: workspaceID, number: 0, subject: subject!,
+        var ticketDraft = Ticket(id: UUIDv7.make(at: now), workspaceID: workspaceID, number: 0, subject: subject!,
                             status: input.assigneeID == nil ? .new : .open, priority: priority ?? .normal, type: type,
                             requesterID: requesterID, assigneeID: input.assigneeID, teamID: input.teamID ?? routedTeamID,
                             organizationID: requester?.organizationID, tags: tags, customFields: values, followerIDs: [],
@@ -76,8 +77,11 @@ public struct Tickets: Sendable {
             guard earlier.hash == idempotency.requestHash else { throw Self.keyReused() }
             return .replayed(status: earlier.status, body: earlier.body)
         }
+        ticketDraft.channel = Self.channel(origin)
+        let draft = ticketDraft
         var comment = Comment(id: UUIDv7.make(at: now), ticketID: draft.id, authorID: p.userID, body: description!,
                               isPublic: true, createdAt: now)
+        comment.stamp(origin)
         comment.attachments = try await attach(attachmentIDs, p, ticketID: draft.id, commentID: comment.id, isPublic: true)
         let described = comment
         let events = TicketHistory(principal: p, at: now)
@@ -269,4 +273,19 @@ public struct Tickets: Sendable {
 public struct TagCount: Sendable, Encodable {
     public let name: String
     public let count: Int
+}
+
+extension Tickets {
+    /// The channel of something created now: the message's own, else the web UI or the API (from the request).
+    static func channel(_ origin: MessageOrigin?) -> String {
+        origin?.channel ?? (EventContext.current?.via == "ui" ? "web" : "api")
+    }
+}
+
+extension Comment {
+    mutating func stamp(_ origin: MessageOrigin?) {
+        channel = Tickets.channel(origin)
+        sourceAddress = origin?.address
+        sourceMessageID = origin?.messageID
+    }
 }

@@ -103,8 +103,12 @@ struct ChannelTests {
             let ticketID = try #require(created["ticket_id"])
             let ticket = try await h.request(.get, "/api/v1/tickets/\(ticketID)", token: admin.accessToken)
             #expect(ticket["subject"] == "Imprimante bloquée")
+            #expect(ticket["channel"] == "email")
             let comments = try await h.request(.get, "/api/v1/tickets/\(ticketID)/comments", token: admin.accessToken).items
             #expect((comments.first?["body"] as? String)?.hasPrefix("L'imprimante du 3e étage affiche « erreur »") == true)
+            #expect(comments.first?["channel"] as? String == "email")
+            #expect((comments.first?["email"] as? [String: Any])?["message_id"] as? String == "first@mail.example.com")
+            #expect((comments.first?["email"] as? [String: Any])?["from"] as? String == "camille@example.com")
             let attachments = comments.first?["attachments"] as? [[String: Any]]
             #expect(attachments?.first?["filename"] as? String == "rapport.pdf")
             let requester = try await h.request(.get, "/api/v1/users/\(ticket["requester_id"] ?? "")", token: admin.accessToken)
@@ -158,6 +162,14 @@ struct ChannelTests {
             #expect(retried.status == 422)
             #expect((try await h.request(.get, "/api/v1/mailboxes/\(mailbox)/failed-messages", token: admin.accessToken)
                 .items.first?["attempts"] as? Int) == 2)
+
+            // Tickets and comments from the web UI and the API say so.
+            let web = try await h.request(.post, "/api/v1/tickets", json: ["subject": "Web", "description": "d"],
+                                          token: admin.accessToken, headers: ["X-Helpdesk-Client": "web"])
+            #expect(web["channel"] == "web")
+            let api = try await h.request(.post, "/api/v1/tickets/\(web["id"] ?? "")/comments", json: ["body": "b", "public": true],
+                                          token: admin.accessToken)
+            #expect(api["channel"] == "api" && api.json["email"] == nil)
 
             // Wrong content type, another workspace's mailbox id.
             #expect(try await h.request(.post, "/api/v1/mailboxes/\(mailbox)/messages", json: ["x": 1], token: admin.accessToken).status == 415)

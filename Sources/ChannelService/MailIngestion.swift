@@ -95,12 +95,15 @@ public struct MailIngestion: Sendable {
         return try await EventContext.$current.withValue(context) {
             let attachmentIDs = try await storeAttachments(m, as: principal)
             let origin = MessageOrigin(channel: "email", address: from.address, messageID: m.messageID)
+            let split = QuotedHistory.split(m.text)
             if let target = try await thread(m, workspaceID: ws), target.status != "closed" {
-                let split = QuotedHistory.split(m.text)
                 let body = split.reply.isEmpty ? "(empty message)" : split.reply
                 do {
                     let comment = try await intake.reply(as: principal, ticketID: target.id, body: body, attachmentIDs: attachmentIDs,
-                                                               origin: origin)
+                                                               origin: MessageOrigin(channel: "email", address: from.address,
+                                                                                     messageID: m.messageID,
+                                                                                     quotedText: split.quoted))
+                    await followCopiedAgents(m, sender: from.address, mailbox: mailbox, ticketID: target.id)
                     return (IngestResult(action: .replied, ticketID: target.id, commentID: comment, reason: nil), split.quoted)
                 } catch let error as HelpdeskError where error.code == "not_found" {
                     // Someone who may not see that ticket: their mail opens a ticket of their own.
@@ -114,6 +117,7 @@ public struct MailIngestion: Sendable {
             let created = try await intake.openTicket(as: principal, subject: subject,
                                                       description: text.isEmpty ? "(empty message)" : String(text.prefix(60_000)),
                                                       teamID: mailbox.teamID, attachmentIDs: attachmentIDs, origin: origin)
+            await followCopiedAgents(m, sender: from.address, mailbox: mailbox, ticketID: created.ticketID)
             return (IngestResult(action: .created, ticketID: created.ticketID, commentID: created.commentID, reason: nil), nil)
         }
     }
@@ -129,6 +133,22 @@ public struct MailIngestion: Sendable {
             return try await intake.ticket(workspaceID: workspaceID, number: number)
         }
         return nil
+    }
+
+    /// Agents copied on the mail (To or Cc) follow the ticket. Copied customers are not followers in this model
+    /// (followers are agents); their address is in the message kept with the comment.
+    func followCopiedAgents(_ m: MIMEMessage, sender: String, mailbox: Mailbox, ticketID: UUID) async {
+        let copied = Set((m.to + m.cc).map(\.address)).subtracting([sender, mailbox.address])
+        for address in copied.sorted().prefix(20) {
+            do {
+                guard let user = try await users.user(workspaceID: mailbox.workspaceID, email: address), user.active,
+                      user.role.isStaff else { continue }
+                let agent = Principal(userID: user.id, workspaceID: mailbox.workspaceID, role: user.role, sessionID: UUID())
+                try await intake.follow(as: agent, ticketID: ticketID)
+            } catch {
+                logger.notice("copied agent could not follow the ticket", metadata: ["address": "\(address)", "error": "\(error)"])
+            }
+        }
     }
 
     /// Keeps each attachment through the files service (same limits, type checks and scan as uploads). One

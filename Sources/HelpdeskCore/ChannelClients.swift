@@ -10,6 +10,8 @@ public protocol TicketIntake: Sendable {
     func reply(as p: Principal, ticketID: UUID, body: String, attachmentIDs: [UUID], origin: MessageOrigin) async throws -> UUID
     /// The live ticket with this number, if any.
     func ticket(workspaceID: UUID, number: Int) async throws -> TicketSnapshot?
+    /// Makes the agent `p` a follower of the ticket (an agent copied on an email).
+    func follow(as p: Principal, ticketID: UUID) async throws
 }
 
 /// What the channels service asks of the files service: keep an attachment, with an upload's checks.
@@ -31,10 +33,13 @@ public struct MessageOrigin: Sendable, Equatable {
     public let address: String?
     /// The channel's own id of the message (an email's `Message-ID`).
     public let messageID: String?
+    /// The history the sender's client quoted below the reply, cut off the comment body and kept for display.
+    public let quotedText: String?
 
-    public init(channel: String, address: String?, messageID: String?) {
+    public init(channel: String, address: String?, messageID: String?, quotedText: String? = nil) {
         self.channel = channel
         self.address = address
         self.messageID = messageID
+        self.quotedText = quotedText
     }
 }

@@ -25,6 +25,14 @@ struct LocalTicketIntake: TicketIntake {
         return comment.id
     }
 
+    func follow(as p: Principal, ticketID: UUID) async throws {
+        let ticket = try await tickets.get(p, reference: ticketID.lowercased)
+        guard !ticket.followerIDs.contains(p.userID) else { return }
+        var changes = TicketChanges()
+        changes.followerIDs = ticket.followerIDs + [p.userID]
+        _ = try await tickets.update(p, reference: ticketID.lowercased, changes, ifMatch: nil)
+    }
+
     func ticket(workspaceID: UUID, number: Int) async throws -> TicketSnapshot? {
         guard let t = try await tickets.store.ticket(workspaceID: workspaceID, reference: String(number),
                                                      on: tickets.database.sql) else { return nil }

@@ -80,9 +80,12 @@ public struct Comment: Sendable, Equatable, Encodable {
     /// For email: the sender's address and the message's `Message-ID`.
     public var sourceAddress: String?
     public var sourceMessageID: String?
+    /// The history an email reply quoted, shown collapsed (nil when there was none).
+    public var quotedText: String?
 
     enum CodingKeys: String, CodingKey {
         case id, body, attachments, channel, email
+        case quotedText = "quoted_text"
         case ticketID = "ticket_id"
         case authorID = "author_id"
         case isPublic = "public"
@@ -100,6 +103,7 @@ public struct Comment: Sendable, Equatable, Encodable {
         try c.encode(channel, forKey: .channel)
         if channel == "email" {
             try c.encode(["from": sourceAddress, "message_id": sourceMessageID], forKey: .email)
+            try c.encode(quotedText, forKey: .quotedText)
         }
         try c.encode(createdAt, forKey: .createdAt)
     }

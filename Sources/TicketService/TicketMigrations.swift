@@ -161,6 +161,7 @@ enum TicketMigrations {
             "ALTER TABLE comments ADD COLUMN channel TEXT NOT NULL DEFAULT 'api'",
             "ALTER TABLE comments ADD COLUMN source_address TEXT",
             "ALTER TABLE comments ADD COLUMN source_message_id TEXT",
+            "ALTER TABLE comments ADD COLUMN quoted_text TEXT",
         ] },
     ])
 }

@@ -199,11 +199,11 @@ struct TicketStore: Sendable {
     func insert(_ c: Comment, workspaceID: UUID, on db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO comments (id, workspace_id, ticket_id, author_id, body, is_public, created_at, attachments, channel,
-                                  source_address, source_message_id)
+                                  source_address, source_message_id, quoted_text)
             VALUES (\(bind: c.id.lowercased), \(bind: workspaceID.lowercased), \(bind: c.ticketID.lowercased),
                     \(bind: c.authorID.lowercased), \(bind: c.body), \(bind: c.isPublic), \(bind: c.createdAt.epochMilliseconds),
                     \(bind: String(decoding: try EventJSON.encoder().encode(c.attachments), as: UTF8.self)), \(bind: c.channel),
-                    \(bind: c.sourceAddress), \(bind: c.sourceMessageID))
+                    \(bind: c.sourceAddress), \(bind: c.sourceMessageID), \(bind: c.quotedText))
             """).run()
     }
 
@@ -217,7 +217,7 @@ struct TicketStore: Sendable {
         }
         return try await db.raw("""
             SELECT id, ticket_id, author_id, body, is_public, created_at, attachments, channel, source_address,
-                   source_message_id FROM comments
+                   source_message_id, quoted_text FROM comments
             WHERE workspace_id = \(bind: workspaceID.lowercased) AND ticket_id IN (\(ids))
               AND id > \(bind: after?.lowercased ?? "")\(unsafeRaw: visibility)
             ORDER BY id LIMIT \(unsafeRaw: String(limit))
@@ -230,7 +230,8 @@ struct TicketStore: Sendable {
                             [AttachmentInfo].self, from: Data(try row.decode(column: "attachments", as: String.self).utf8))) ?? [],
                         channel: try row.decode(column: "channel", as: String.self),
                         sourceAddress: try row.decode(column: "source_address", as: String?.self),
-                        sourceMessageID: try row.decode(column: "source_message_id", as: String?.self))
+                        sourceMessageID: try row.decode(column: "source_message_id", as: String?.self),
+                        quotedText: try row.decode(column: "quoted_text", as: String?.self))
             }
     }
 

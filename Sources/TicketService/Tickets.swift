@@ -287,5 +287,6 @@ extension Comment {
         channel = Tickets.channel(origin)
         sourceAddress = origin?.address
         sourceMessageID = origin?.messageID
+        quotedText = origin?.quotedText.map { String($0.prefix(65_536)) }
     }
 }

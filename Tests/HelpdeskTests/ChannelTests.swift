@@ -132,6 +132,7 @@ struct ChannelTests {
             #expect(replied["action"] == "replied" && replied["ticket_id"] == ticketID)
             let thread = try await h.request(.get, "/api/v1/tickets/\(ticketID)/comments", token: admin.accessToken).items
             #expect(thread.last?["body"] as? String == "Toujours en panne.")
+            #expect((thread.last?["quoted_text"] as? String)?.contains("> Avez-vous redémarré ?") == true, "kept for a collapsed view")
 
             // Or by the [#number] in the subject.
             let number = try #require(ticket.json["number"] as? Int)
@@ -174,6 +175,23 @@ struct ChannelTests {
             // Wrong content type, another workspace's mailbox id.
             #expect(try await h.request(.post, "/api/v1/mailboxes/\(mailbox)/messages", json: ["x": 1], token: admin.accessToken).status == 415)
             #expect(try await h.push(first, mailbox: UUID().uuidString, token: admin.accessToken).status == 404)
+        }
+    }
+
+    @Test("agents copied on a mail follow the ticket; copied strangers do not become users")
+    func copiedAgents() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let agent = try await h.staff("agent@example.com", by: admin)
+            let box = try await h.request(.post, "/api/v1/mailboxes", json: ["address": "support@example.com", "name": "Support"],
+                                          token: admin.accessToken)
+            let raw = mail(subject: "Copied", id: "cc@mail.example.com", body: "Hello",
+                           extra: "Cc: Alex Agent <Agent@Example.com>, someone@example.org\r\n")
+            let result = try await h.push(raw, mailbox: box["id"] ?? "", token: admin.accessToken)
+            let ticket = try await h.request(.get, "/api/v1/tickets/\(result["ticket_id"] ?? "")", token: admin.accessToken)
+            #expect(ticket.json["follower_ids"] as? [String] == [agent.userID])
+            let users = try await h.request(.get, "/api/v1/users?q=someone", token: admin.accessToken)
+            #expect(users.items.isEmpty)
         }
     }
 

@@ -73,7 +73,8 @@ struct ChannelRoutes {
     }
 
     static let fields: Set<String> = ["address", "name", "team_id", "allow_new_senders", "imap"]
-    static let imapFields: Set<String> = ["host", "port", "security", "username", "password", "folder", "poll_seconds"]
+    static let imapFields: Set<String> = ["host", "port", "security", "username", "password", "folder", "poll_seconds",
+                                          "processed_folder"]
 
     static func input(_ body: inout JSONBody) -> MailboxInput {
         var input = MailboxInput()
@@ -104,6 +105,11 @@ struct ChannelRoutes {
                 imap.password = string("password")
                 imap.folder = string("folder")
                 imap.pollSeconds = int("poll_seconds")
+                if let value = object["processed_folder"] {
+                    if case .null = value { imap.processedFolder = .set(nil) } else if let folder = string("processed_folder") {
+                        imap.processedFolder = .set(folder)
+                    }
+                }
                 input.imap = .set(imap)
             } else {
                 input.imap = .set(nil) // null, or a wrong type already reported by `object`

@@ -15,6 +15,7 @@ struct ChannelStore: Sendable {
         var password: String
         var folder: String
         var pollSeconds: Int
+        var processedFolder: String?
     }
 
     func insert(_ m: Mailbox, on db: any SQLDatabase) async throws {
@@ -154,7 +155,8 @@ struct ChannelStore: Sendable {
     static func imapJSON(_ imap: IMAPSettings?) throws -> String? {
         guard let imap else { return nil }
         let stored = StoredIMAP(host: imap.host, port: imap.port, security: imap.security.rawValue, username: imap.username,
-                                password: imap.sealedPassword, folder: imap.folder, pollSeconds: imap.pollSeconds)
+                                password: imap.sealedPassword, folder: imap.folder, pollSeconds: imap.pollSeconds,
+                                processedFolder: imap.processedFolder)
         return String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
     }
 
@@ -163,7 +165,8 @@ struct ChannelStore: Sendable {
         if let json = try row.decode(column: "imap", as: String?.self),
            let s = try? JSONDecoder().decode(StoredIMAP.self, from: Data(json.utf8)) {
             imap = IMAPSettings(host: s.host, port: s.port, security: IMAPSettings.Security(rawValue: s.security) ?? .tls,
-                                username: s.username, sealedPassword: s.password, folder: s.folder, pollSeconds: s.pollSeconds)
+                                username: s.username, sealedPassword: s.password, folder: s.folder, pollSeconds: s.pollSeconds,
+                                processedFolder: s.processedFolder)
         }
         return Mailbox(id: try row.uuid("id"), workspaceID: try row.uuid("workspace_id"),
                        address: try row.decode(column: "address", as: String.self), name: try row.decode(column: "name", as: String.self),

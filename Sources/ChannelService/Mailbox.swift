@@ -25,6 +25,8 @@ public struct IMAPSettings: Sendable, Equatable {
     var sealedPassword: String
     public var folder: String
     public var pollSeconds: Int
+    /// Where handled messages are moved; nil marks them seen and leaves them in `folder`.
+    public var processedFolder: String?
 }
 
 extension Mailbox: Encodable {
@@ -42,6 +44,7 @@ extension Mailbox: Encodable {
             case host, port, security, username, folder
             case pollSeconds = "poll_seconds"
             case passwordSet = "password_set"
+            case processedFolder = "processed_folder"
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -51,6 +54,7 @@ extension Mailbox: Encodable {
             try c.encode(settings.username, forKey: .username)
             try c.encode(settings.folder, forKey: .folder)
             try c.encode(settings.pollSeconds, forKey: .pollSeconds)
+            try c.encode(settings.processedFolder, forKey: .processedFolder)
             try c.encode(!settings.sealedPassword.isEmpty, forKey: .passwordSet)
         }
     }

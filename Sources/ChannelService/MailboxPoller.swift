@@ -73,7 +73,11 @@ public final class MailboxPoller: Service, Sendable {
                 } catch let error as HelpdeskError where error.code == "message_failed" {
                     // Kept as a failed message with its bytes; marking it lets the rest of the box through.
                 }
-                try await session.markSeen(uid: uid)
+                if let processed = imap.processedFolder {
+                    try await session.move(uid: uid, to: processed)
+                } else {
+                    try await session.markSeen(uid: uid)
+                }
                 handled += 1
             }
             return handled

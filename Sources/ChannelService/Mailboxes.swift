@@ -22,6 +22,8 @@ public struct IMAPInput: Sendable, Equatable {
     public var password: String?
     public var folder: String?
     public var pollSeconds: Int?
+    /// `.set(nil)` goes back to marking messages seen.
+    public var processedFolder: FieldUpdate<String?> = .absent
     public init() {}
 }
 
@@ -146,7 +148,12 @@ public struct Mailboxes: Sendable {
         }
         let poll = input.pollSeconds ?? existing?.pollSeconds ?? 60
         if !(10...3_600).contains(poll) { errors.append(FieldError(field: "imap.poll_seconds", message: "must be 10 to 3600")) }
+        var processed = existing?.processedFolder
+        if case .set(let value) = input.processedFolder { processed = value }
+        if let processed, processed.isEmpty || processed.count > 200 || processed.contains(where: \.isNewline) || processed == folder {
+            errors.append(FieldError(field: "imap.processed_folder", message: "must be 1 to 200 characters and differ from folder"))
+        }
         return IMAPSettings(host: host, port: port, security: security ?? .tls, username: username, sealedPassword: sealed,
-                            folder: folder, pollSeconds: poll)
+                            folder: folder, pollSeconds: poll, processedFolder: processed)
     }
 }

@@ -281,6 +281,24 @@ struct IMAPTests {
             let tickets = try await h.request(.get, "/api/v1/tickets?q=\(marker)", token: admin.accessToken)
             #expect(tickets.items.count == 1)
             #expect(try await h.system.channels.poller.poll(box) == 0, "marked seen")
+
+            // With a processed folder, handled mail leaves the inbox for it.
+            let moved = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: ["imap": ["processed_folder": "Processed"]],
+                                            token: admin.accessToken)
+            #expect((moved.json["imap"] as? [String: Any])?["processed_folder"] as? String == "Processed")
+            let other = UUID().uuidString
+            try IMAPServer.deliver(mail(from: "polly@example.com", subject: "Moved \(other)", id: "\(other)@example.com", body: "x"))
+            let updated = try await h.system.channels.mailboxes.get(try await h.principal(admin), id: UUID(uuidString: id)!)
+            #expect(try await h.system.channels.poller.poll(updated) == 1)
+            let processed = ["cur", "new"].flatMap { sub -> [String] in
+                let dir = IMAPServer.env["HELPDESK_TEST_IMAP_MAILDIR"]! + "/.Processed/" + sub
+                return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).map { dir + "/" + $0 }
+            }
+            #expect(try processed.contains { try String(contentsOfFile: $0, encoding: .utf8).contains(other) },
+                    "moved to Processed: \(processed)")
+            let same = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: ["imap": ["processed_folder": "INBOX"]],
+                                           token: admin.accessToken)
+            #expect(same.errorFields == ["imap.processed_folder"])
         }
     }
 }

@@ -74,7 +74,7 @@ struct ChannelRoutes {
 
     static let fields: Set<String> = ["address", "name", "team_id", "allow_new_senders", "imap"]
     static let imapFields: Set<String> = ["host", "port", "security", "username", "password", "folder", "poll_seconds",
-                                          "processed_folder"]
+                                          "processed_folder", "verify_certificate"]
 
     static func input(_ body: inout JSONBody) -> MailboxInput {
         var input = MailboxInput()
@@ -105,6 +105,11 @@ struct ChannelRoutes {
                 imap.password = string("password")
                 imap.folder = string("folder")
                 imap.pollSeconds = int("poll_seconds")
+                if let value = object["verify_certificate"] {
+                    if case .bool(let verify) = value { imap.verifyCertificate = verify } else {
+                        body.fail("imap.verify_certificate", "must be true or false")
+                    }
+                }
                 if let value = object["processed_folder"] {
                     if case .null = value { imap.processedFolder = .set(nil) } else if let folder = string("processed_folder") {
                         imap.processedFolder = .set(folder)

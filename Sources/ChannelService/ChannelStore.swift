@@ -16,6 +16,7 @@ struct ChannelStore: Sendable {
         var folder: String
         var pollSeconds: Int
         var processedFolder: String?
+        var verifyCertificate: Bool?
     }
 
     func insert(_ m: Mailbox, on db: any SQLDatabase) async throws {
@@ -156,7 +157,7 @@ struct ChannelStore: Sendable {
         guard let imap else { return nil }
         let stored = StoredIMAP(host: imap.host, port: imap.port, security: imap.security.rawValue, username: imap.username,
                                 password: imap.sealedPassword, folder: imap.folder, pollSeconds: imap.pollSeconds,
-                                processedFolder: imap.processedFolder)
+                                processedFolder: imap.processedFolder, verifyCertificate: imap.verifyCertificate)
         return String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
     }
 
@@ -166,7 +167,7 @@ struct ChannelStore: Sendable {
            let s = try? JSONDecoder().decode(StoredIMAP.self, from: Data(json.utf8)) {
             imap = IMAPSettings(host: s.host, port: s.port, security: IMAPSettings.Security(rawValue: s.security) ?? .tls,
                                 username: s.username, sealedPassword: s.password, folder: s.folder, pollSeconds: s.pollSeconds,
-                                processedFolder: s.processedFolder)
+                                processedFolder: s.processedFolder, verifyCertificate: s.verifyCertificate ?? true)
         }
         return Mailbox(id: try row.uuid("id"), workspaceID: try row.uuid("workspace_id"),
                        address: try row.decode(column: "address", as: String.self), name: try row.decode(column: "name", as: String.self),

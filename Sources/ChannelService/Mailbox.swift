@@ -27,6 +27,8 @@ public struct IMAPSettings: Sendable, Equatable {
     public var pollSeconds: Int
     /// Where handled messages are moved; nil marks them seen and leaves them in `folder`.
     public var processedFolder: String?
+    /// False accepts a self-signed certificate (a private mail server); true by default.
+    public var verifyCertificate: Bool = true
 }
 
 extension Mailbox: Encodable {
@@ -45,6 +47,7 @@ extension Mailbox: Encodable {
             case pollSeconds = "poll_seconds"
             case passwordSet = "password_set"
             case processedFolder = "processed_folder"
+            case verifyCertificate = "verify_certificate"
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -55,6 +58,7 @@ extension Mailbox: Encodable {
             try c.encode(settings.folder, forKey: .folder)
             try c.encode(settings.pollSeconds, forKey: .pollSeconds)
             try c.encode(settings.processedFolder, forKey: .processedFolder)
+            try c.encode(settings.verifyCertificate, forKey: .verifyCertificate)
             try c.encode(!settings.sealedPassword.isEmpty, forKey: .passwordSet)
         }
     }

@@ -93,6 +93,7 @@ public final class MailboxPoller: Service, Sendable {
         var configuration = IMAPConfiguration(host: imap.host, port: imap.port, security: security, username: imap.username,
                                               password: try secrets.open(imap.sealedPassword))
         configuration.timeout = .seconds(20)
+        configuration.verifyCertificate = imap.verifyCertificate
         return configuration
     }
 

@@ -24,6 +24,7 @@ public struct IMAPInput: Sendable, Equatable {
     public var pollSeconds: Int?
     /// `.set(nil)` goes back to marking messages seen.
     public var processedFolder: FieldUpdate<String?> = .absent
+    public var verifyCertificate: Bool?
     public init() {}
 }
 
@@ -154,6 +155,7 @@ public struct Mailboxes: Sendable {
             errors.append(FieldError(field: "imap.processed_folder", message: "must be 1 to 200 characters and differ from folder"))
         }
         return IMAPSettings(host: host, port: port, security: security ?? .tls, username: username, sealedPassword: sealed,
-                            folder: folder, pollSeconds: poll, processedFolder: processed)
+                            folder: folder, pollSeconds: poll, processedFolder: processed,
+                            verifyCertificate: input.verifyCertificate ?? existing?.verifyCertificate ?? true)
     }
 }

@@ -265,6 +265,25 @@ struct IMAPTests {
             _ = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: ["imap": ["port": 1, "folder": "INBOX"]],
                                     token: admin.accessToken)
             #expect(try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)["stage"] == "connect")
+
+            // TLS: implicit on the IMAPS port and STARTTLS on the plain one (self-signed: verification off);
+            // with verification on, the self-signed certificate is refused at the TLS step.
+            let imaps = try #require(IMAPServer.env["HELPDESK_TEST_IMAPS_PORT"].flatMap(Int.init))
+            _ = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: [
+                "imap": ["port": imaps, "security": "tls", "verify_certificate": false],
+            ], token: admin.accessToken)
+            let tls = try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)
+            #expect(tls.json["ok"] as? Bool == true, "\(tls.text)")
+            _ = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: [
+                "imap": ["port": IMAPServer.port!, "security": "starttls"],
+            ], token: admin.accessToken)
+            let starttls = try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)
+            #expect(starttls.json["ok"] as? Bool == true, "\(starttls.text)")
+            _ = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: [
+                "imap": ["port": imaps, "security": "tls", "verify_certificate": true],
+            ], token: admin.accessToken)
+            let refused = try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)
+            #expect(refused.json["ok"] as? Bool == false && refused["stage"] == "tls", "\(refused.text)")
         }
     }
 

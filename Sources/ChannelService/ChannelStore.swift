@@ -107,6 +107,25 @@ struct ChannelStore: Sendable {
         return (try Self.decodeInbound(row), try row.decode(column: "dedupe_key", as: String.self))
     }
 
+    /// Claims `dedupeKey` for this worker: a new row in `processing`, or a failed (or long-abandoned) one taken
+    /// back. False when another worker holds it or it was handled already.
+    func claim(workspaceID: UUID, mailboxID: UUID, dedupeKey: String, at now: Date, on db: any SQLDatabase) async throws -> Bool {
+        let inserted = try await db.raw("""
+            INSERT INTO inbound_messages (id, workspace_id, mailbox_id, dedupe_key, status, attempts, received_at)
+            VALUES (\(bind: UUIDv7.make().lowercased), \(bind: workspaceID.lowercased), \(bind: mailboxID.lowercased),
+                    \(bind: dedupeKey), 'processing', 0, \(bind: now.epochMilliseconds))
+            ON CONFLICT (mailbox_id, dedupe_key) DO NOTHING RETURNING id
+            """).first()
+        if inserted != nil { return true }
+        let stale = now.addingTimeInterval(-600).epochMilliseconds
+        return try await db.raw("""
+            UPDATE inbound_messages SET status = 'processing', received_at = \(bind: now.epochMilliseconds)
+            WHERE mailbox_id = \(bind: mailboxID.lowercased) AND dedupe_key = \(bind: dedupeKey)
+              AND (status = 'failed' OR (status = 'processing' AND received_at < \(bind: stale)))
+            RETURNING id
+            """).first() != nil
+    }
+
     /// Records the outcome for `dedupeKey`, replacing an earlier failed attempt.
     func record(workspaceID: UUID, mailboxID: UUID, dedupeKey: String, messageID: String?, from: String?, subject: String?,
                 status: String, result: IngestResult?, quoted: String?, error: String?, raw: String?, at now: Date,
@@ -120,6 +139,7 @@ struct ChannelStore: Sendable {
                     \(bind: result?.commentID?.lowercased), \(bind: quoted), \(bind: error), \(bind: raw), 1,
                     \(bind: now.epochMilliseconds), \(bind: status == "failed" ? nil : now.epochMilliseconds))
             ON CONFLICT (mailbox_id, dedupe_key) DO UPDATE SET status = excluded.status, action = excluded.action,
+              message_id = excluded.message_id, from_address = excluded.from_address, subject = excluded.subject,
               reason = excluded.reason, ticket_id = excluded.ticket_id, comment_id = excluded.comment_id,
               quoted = excluded.quoted, error = excluded.error,
               raw = CASE WHEN excluded.status = 'failed' THEN excluded.raw ELSE NULL END,

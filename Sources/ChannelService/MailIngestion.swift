@@ -37,13 +37,20 @@ public struct MailIngestion: Sendable {
         let message = MIMEParser.parse(raw)
         let sha = SHA256.hash(data: raw).map { String(format: "%02x", $0) }.joined()
         let key = message.messageID.map { "id:" + $0 } ?? "sha256:" + sha
-        if let earlier = try await store.inbound(mailboxID: mailbox.id, dedupeKey: key, on: database.sql),
-           earlier.status != "failed" {
+        let now = clock.now
+        // Claimed before anything is made: two pollers, or a poll and a push, never both process one message.
+        let claimed = try await database.transaction { [store] db in
+            try await store.claim(workspaceID: mailbox.workspaceID, mailboxID: mailbox.id, dedupeKey: key, at: now, on: db)
+        }
+        if !claimed {
+            guard let earlier = try await store.inbound(mailboxID: mailbox.id, dedupeKey: key, on: database.sql),
+                  earlier.status != "processing" else {
+                throw HelpdeskError.conflict(code: "message_in_progress", "This message is being processed right now.")
+            }
             // Seen before (a poller that died between fetch and mark, a retried push): same answer, no new ticket.
             return IngestResult(action: IngestResult.Action(rawValue: earlier.action ?? "ignored") ?? .ignored,
                                 ticketID: earlier.ticketID, commentID: earlier.commentID, reason: earlier.reason)
         }
-        let now = clock.now
         func record(_ status: String, _ result: IngestResult?, quoted: String? = nil, error: String? = nil) async throws {
             try await database.transaction { [store] db in
                 try await store.record(workspaceID: mailbox.workspaceID, mailboxID: mailbox.id, dedupeKey: key,
@@ -97,7 +104,7 @@ public struct MailIngestion: Sendable {
             let origin = MessageOrigin(channel: "email", address: from.address, messageID: m.messageID)
             let split = QuotedHistory.split(m.text)
             if let target = try await thread(m, workspaceID: ws), target.status != "closed" {
-                let body = split.reply.isEmpty ? "(empty message)" : split.reply
+                let body = split.reply.isEmpty ? "(empty message)" : Self.fitting(split.reply)
                 do {
                     let comment = try await intake.reply(as: principal, ticketID: target.id, body: body, attachmentIDs: attachmentIDs,
                                                                origin: MessageOrigin(channel: "email", address: from.address,
@@ -112,14 +119,32 @@ public struct MailIngestion: Sendable {
             let opened = try await store.ticketsOpened(workspaceID: ws, from: from.address, since: now.addingTimeInterval(-3_600),
                                                        on: database.sql)
             if opened >= maxNewTicketsPerHour { return ignored("rate_limited") }
-            let subject = m.subject.isEmpty ? "(no subject)" : String(m.subject.prefix(250))
-            let text = m.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let cleanSubject = String(m.subject.map { $0.isWhitespace ? " " : $0 }.prefix(250))
+                .trimmingCharacters(in: .whitespaces)
+            let subject = cleanSubject.isEmpty ? "(no subject)" : cleanSubject
+            let text = Self.fitting(m.text.trimmingCharacters(in: .whitespacesAndNewlines))
+            // A team deleted since the mailbox was set up no longer routes anything (rather than failing mail).
+            var team = mailbox.teamID
+            if let id = team, try await !users.teamExists(workspaceID: ws, id: id) { team = nil }
             let created = try await intake.openTicket(as: principal, subject: subject,
-                                                      description: text.isEmpty ? "(empty message)" : String(text.prefix(60_000)),
-                                                      teamID: mailbox.teamID, attachmentIDs: attachmentIDs, origin: origin)
+                                                      description: text.isEmpty ? "(empty message)" : text,
+                                                      teamID: team, attachmentIDs: attachmentIDs, origin: origin)
             await followCopiedAgents(m, sender: from.address, mailbox: mailbox, ticketID: created.ticketID)
             return (IngestResult(action: .created, ticketID: created.ticketID, commentID: created.commentID, reason: nil), nil)
         }
+    }
+
+    /// Cut to what a comment holds (64 KiB of UTF-8), on a character boundary.
+    static func fitting(_ text: String, bytes limit: Int = 60_000) -> String {
+        guard text.utf8.count > limit else { return text }
+        var out = ""
+        var size = 0
+        for ch in text {
+            size += ch.utf8.count
+            if size > limit { break }
+            out.append(ch)
+        }
+        return out + "\n[…]"
     }
 
     /// The ticket a message answers: one of our Message-IDs in its thread headers, else `[#number]` in the subject.

@@ -72,6 +72,8 @@ public final class MailboxPoller: Service, Sendable {
                     _ = try await ingestion.ingest(mailbox: mailbox, raw: raw)
                 } catch let error as HelpdeskError where error.code == "message_failed" {
                     // Kept as a failed message with its bytes; marking it lets the rest of the box through.
+                } catch let error as HelpdeskError where error.code == "message_in_progress" {
+                    continue // another worker has it; it marks it
                 }
                 if let processed = imap.processedFolder {
                     try await session.move(uid: uid, to: processed)

@@ -62,11 +62,15 @@ public struct Mailboxes: Sendable {
         try await apply(input, to: &mailbox, creating: true, errors: &errors)
         if !errors.isEmpty { throw HelpdeskError.validation(errors) }
         let created = mailbox
-        try await database.transaction { [store] db in
-            if try await store.mailbox(workspaceID: p.workspaceID, address: created.address, on: db) != nil {
-                throw Self.taken()
+        do {
+            try await database.transaction { [store] db in
+                if try await store.mailbox(workspaceID: p.workspaceID, address: created.address, on: db) != nil {
+                    throw Self.taken()
+                }
+                try await store.insert(created, on: db)
             }
-            try await store.insert(created, on: db)
+        } catch where Database.isUniqueViolation(error) {
+            throw Self.taken()
         }
         return created
     }
@@ -78,11 +82,15 @@ public struct Mailboxes: Sendable {
         if !errors.isEmpty { throw HelpdeskError.validation(errors) }
         mailbox.updatedAt = clock.now
         let updated = mailbox
-        try await database.transaction { [store] db in
-            if let other = try await store.mailbox(workspaceID: p.workspaceID, address: updated.address, on: db), other.id != id {
-                throw Self.taken()
+        do {
+            try await database.transaction { [store] db in
+                if let other = try await store.mailbox(workspaceID: p.workspaceID, address: updated.address, on: db), other.id != id {
+                    throw Self.taken()
+                }
+                try await store.update(updated, on: db)
             }
-            try await store.update(updated, on: db)
+        } catch where Database.isUniqueViolation(error) {
+            throw Self.taken()
         }
         return updated
     }
@@ -142,6 +150,11 @@ public struct Mailboxes: Sendable {
             }
         } else if sealed.isEmpty {
             errors.append(FieldError(field: "imap.password", message: "is required"))
+        } else if let existing, existing.host != host || existing.port != port || existing.username != username
+                    || existing.security != (security ?? existing.security)
+                    || (input.verifyCertificate == false && existing.verifyCertificate) {
+            // The stored password only ever goes to the server it was given for.
+            errors.append(FieldError(field: "imap.password", message: "is required again when the server, user or security changes"))
         }
         let folder = input.folder ?? existing?.folder ?? "INBOX"
         if folder.isEmpty || folder.count > 200 || folder.contains(where: \.isNewline) {

@@ -35,9 +35,10 @@ struct IMAPLineDecoder: ByteToMessageDecoder {
             // A literal: the line ends with {n} (or {n+} for LITERAL+ from a client; servers send {n}).
             guard line.hasSuffix("}"), let open = line.lastIndex(of: "{"),
                   let count = Int(line[line.index(after: open)..<line.index(before: line.endIndex)]) else { break }
-            guard count <= Self.maxLiteral else { throw IMAPError.protocolViolation("literal too large") }
-            guard view.readableBytes >= count else { return .needMoreData }
-            literals.append(view.readBytes(length: count)!)
+            guard count >= 0, count <= Self.maxLiteral else { throw IMAPError.protocolViolation("bad literal size \(count)") }
+            guard literals.count < 1_000 else { throw IMAPError.protocolViolation("too many literals on one line") }
+            guard view.readableBytes >= count, let literal = view.readBytes(length: count) else { return .needMoreData }
+            literals.append(literal)
         }
         buffer = view
         context.fireChannelRead(Self.wrapInboundOut(IMAPLine(text: text, literals: literals)))

@@ -14,6 +14,8 @@ public struct IMAPConfiguration: Sendable {
     public var password: String
     public var verifyCertificate = true
     public var timeout: TimeAmount = .seconds(30)
+    /// The whole session's limit: a server that trickles lines cannot hold the poller.
+    public var sessionLimit: TimeAmount = .seconds(300)
 
     public init(host: String, port: Int, security: Security, username: String, password: String) {
         self.host = host
@@ -65,6 +67,10 @@ public final class IMAPSession {
         } catch {
             throw IMAPError.connectionFailed("\(configuration.host):\(configuration.port): \(error)")
         }
+        let sessionTimer = asyncChannel.channel.eventLoop.scheduleTask(in: configuration.sessionLimit) { [channel = asyncChannel.channel] in
+            channel.close(promise: nil)
+        }
+        defer { sessionTimer.cancel() }
         return try await asyncChannel.executeThenClose { inbound, outbound in
             let session = IMAPSession(channel: asyncChannel.channel, inbound: inbound.makeAsyncIterator(), outbound: outbound,
                                       configuration: configuration)
@@ -170,7 +176,11 @@ public final class IMAPSession {
                 try await write(continuation + "\r\n")
                 continue
             }
-            guard line.tag == tag else { untagged.append(line); continue }
+            guard line.tag == tag else {
+                untagged.append(line)
+                if untagged.count > 200_000 { throw IMAPError.protocolViolation("too many untagged responses to \(name)") }
+                continue
+            }
             let status = line.text.dropFirst(tag.count + 1)
             if status.hasPrefix("OK") { return untagged }
             throw IMAPError.refused(command: name, text: String(status.prefix(300)))

@@ -11,7 +11,10 @@ public struct MIMEHeaders: Sendable, Equatable {
     /// Parses raw header bytes. Continuation lines join their header with one space; a line without a colon
     /// (malformed) is skipped; 8-bit header bytes are read as UTF-8, else Windows-1252.
     public init(raw: [UInt8]) {
-        let text = MIMECharset.utf8OrFallback(raw)
+        // NUL and other C0 controls (tabs aside) have no place in a header and some databases refuse them.
+        let text = String(MIMECharset.utf8OrFallback(raw).unicodeScalars.map { scalar -> Character in
+            scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" ? " " : Character(scalar)
+        })
         var fields: [(String, String)] = []
         for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             var line = Substring(line)
@@ -57,7 +60,9 @@ public enum EncodedWords {
             let bytes = match.output.2.uppercased() == "B"
                 ? MIMETransferEncoding.base64(raw)
                 : MIMETransferEncoding.quotedPrintable(raw, underscoreIsSpace: true)
-            out += MIMECharset.decode(bytes, charset: charset)
+            out += MIMECharset.decode(bytes, charset: charset).filter { ch in
+                !ch.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+            }
             rest = rest[match.range.upperBound...]
             previousWasEncoded = true
         }

@@ -19,14 +19,20 @@ public enum QuotedHistory {
     }
 
     static func firstQuoteLine(_ lines: [String]) -> Int? {
+        // Where the trailing block of `>` and blank lines starts, found once from the end (linear).
+        var trailing = lines.count
+        while trailing > 0 {
+            let line = lines[trailing - 1].trimmingCharacters(in: .whitespaces)
+            guard line.isEmpty || line.hasPrefix(">") else { break }
+            trailing -= 1
+        }
         for (i, raw) in lines.enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             let joined = i + 1 < lines.count ? line + " " + lines[i + 1].trimmingCharacters(in: .whitespaces) : line
             if isAttribution(line) || (!line.isEmpty && isAttribution(joined) && !isAttribution(lines[i + 1])) { return i }
             if isSeparator(line) { return i }
             if isHeaderBlock(lines, at: i) { return i }
-            if line.hasPrefix(">"), lines[i...].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty
-                || $0.trimmingCharacters(in: .whitespaces).hasPrefix(">") }) { return i }
+            if line.hasPrefix(">"), i >= trailing { return i }
         }
         return nil
     }

@@ -216,6 +216,19 @@ struct ChannelTests {
             }
             #expect(actions.filter { $0 == "created" }.count == 20)
             #expect(actions.last == "ignored")
+
+            // A NUL hidden in an encoded subject and a tab are cleaned, not fatal; a deleted team no longer routes.
+            let team = try await h.request(.post, "/api/v1/teams", json: ["name": "Gone"], token: admin.accessToken)
+            _ = try await h.request(.patch, "/api/v1/mailboxes/\(open["id"] ?? "")", json: ["team_id": team["id"] ?? ""],
+                                    token: admin.accessToken)
+            _ = try await h.request(.delete, "/api/v1/teams/\(team["id"] ?? "")", token: admin.accessToken)
+            let odd = try await h.push(mail(from: "odd@example.net", subject: "=?utf-8?B?AEhp?=\tthere", id: "odd@mail.example.net",
+                                            body: String(repeating: "Ж", count: 40_000)),
+                                       mailbox: open["id"] ?? "", token: admin.accessToken)
+            #expect(odd.status == 202 && odd["action"] == "created", "\(odd.text)")
+            let oddTicket = try await h.request(.get, "/api/v1/tickets/\(odd["ticket_id"] ?? "")", token: admin.accessToken)
+            #expect(oddTicket["subject"] == "Hi there")
+            #expect(oddTicket.json["team_id"] is NSNull)
         }
     }
 }
@@ -262,7 +275,10 @@ struct IMAPTests {
                 "imap": ["password": IMAPServer.env["HELPDESK_TEST_IMAP_PASS"]!, "folder": "Nope"],
             ], token: admin.accessToken)
             #expect(try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)["stage"] == "folder")
-            _ = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: ["imap": ["port": 1, "folder": "INBOX"]],
+            let moved = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: ["imap": ["port": 1, "folder": "INBOX"]],
+                                            token: admin.accessToken)
+            #expect(moved.errorFields == ["imap.password"], "the stored password never follows the settings to another server")
+            _ = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: ["imap": ["port": 1, "folder": "INBOX", "password": IMAPServer.env["HELPDESK_TEST_IMAP_PASS"]!]],
                                     token: admin.accessToken)
             #expect(try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)["stage"] == "connect")
 
@@ -270,17 +286,17 @@ struct IMAPTests {
             // with verification on, the self-signed certificate is refused at the TLS step.
             let imaps = try #require(IMAPServer.env["HELPDESK_TEST_IMAPS_PORT"].flatMap(Int.init))
             _ = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: [
-                "imap": ["port": imaps, "security": "tls", "verify_certificate": false],
+                "imap": ["port": imaps, "security": "tls", "verify_certificate": false, "password": IMAPServer.env["HELPDESK_TEST_IMAP_PASS"]!],
             ], token: admin.accessToken)
             let tls = try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)
             #expect(tls.json["ok"] as? Bool == true, "\(tls.text)")
             _ = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: [
-                "imap": ["port": IMAPServer.port!, "security": "starttls"],
+                "imap": ["port": IMAPServer.port!, "security": "starttls", "password": IMAPServer.env["HELPDESK_TEST_IMAP_PASS"]!],
             ], token: admin.accessToken)
             let starttls = try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)
             #expect(starttls.json["ok"] as? Bool == true, "\(starttls.text)")
             _ = try await h.request(.patch, "/api/v1/mailboxes/\(id)", json: [
-                "imap": ["port": imaps, "security": "tls", "verify_certificate": true],
+                "imap": ["port": imaps, "security": "tls", "verify_certificate": true, "password": IMAPServer.env["HELPDESK_TEST_IMAP_PASS"]!],
             ], token: admin.accessToken)
             let refused = try await h.request(.post, "/api/v1/mailboxes/\(id)/test", token: admin.accessToken)
             #expect(refused.json["ok"] as? Bool == false && refused["stage"] == "tls", "\(refused.text)")

@@ -1,5 +1,8 @@
 import Foundation
+@testable import IMAPClient
 import MIME
+import NIOCore
+import NIOEmbedded
 import Testing
 
 @Suite("MIME")
@@ -95,6 +98,12 @@ struct MIMETests {
             _ = parse(garbage)
         }
         #expect(parse("no headers at all").subject == "")
+        // Hostile shapes stay linear: thousands of "<", unclosed scripts, deep quote blocks.
+        let html = String(repeating: "<", count: 200_000) + "x"
+        _ = HTMLText.text(from: html)
+        _ = HTMLText.text(from: String(repeating: "<script>a", count: 50_000))
+        _ = QuotedHistory.split(String(repeating: "> q\n", count: 100_000) + "end")
+        #expect(HTMLText.text(from: "<p>a<script>b</script>c</p><!-- d -->e") == "a c\ne")
     }
 
     @Test("automatic mail is recognized: auto-replies, bulk, bounces")
@@ -168,5 +177,19 @@ struct MailCorpusTests {
                     "\(e.file) attachments")
             #expect(m.isAutomatic == e.auto, "\(e.file) automatic")
         }
+    }
+}
+
+@Suite("IMAP parsing")
+struct IMAPParsingTests {
+    @Test("a negative or huge literal size is a protocol error, not a crash")
+    func literals() throws {
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(IMAPLineDecoder()))
+        try channel.writeInbound(ByteBuffer(string: "* 1 FETCH (BODY[] {5}\r\nhello)\r\n"))
+        let line = try #require(try channel.readInbound(as: IMAPLine.self))
+        #expect(line.literals == [Array("hello".utf8)] && line.text == "* 1 FETCH (BODY[] {5})")
+        #expect(throws: (any Error).self) { try channel.writeInbound(ByteBuffer(string: "* 2 FETCH (BODY[] {-1}\r\n")) }
+        let other = EmbeddedChannel(handler: ByteToMessageHandler(IMAPLineDecoder()))
+        #expect(throws: (any Error).self) { try other.writeInbound(ByteBuffer(string: "* 3 FETCH (BODY[] {999999999999}\r\n")) }
     }
 }

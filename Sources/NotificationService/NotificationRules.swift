@@ -77,13 +77,13 @@ public struct NotificationRules: Sendable {
         default:
             break
         }
-        return Self.finalize(out, actor: event.actor.id, event: event)
+        return Self.finalize(out, actor: event.actor.id)
     }
 
     /// Never to the actor, except the acknowledgement. Duplicates stay: the notifier drops staff-only entries
     /// for customers first, then keeps each person's first entry, so a customer follower of a customer reply
     /// gets the public kind while an agent follower gets the staff one.
-    static func finalize(_ recipients: [Recipient], actor: UUID?, event: EventEnvelope) -> [Recipient] {
+    static func finalize(_ recipients: [Recipient], actor: UUID?) -> [Recipient] {
         recipients.filter { $0.userID != actor || $0.kind == .ticketCreated }
     }
 }

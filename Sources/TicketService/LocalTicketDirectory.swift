@@ -10,9 +10,7 @@ struct LocalTicketDirectory: TicketDirectory {
         guard let t = try await tickets.store.anyTicket(workspaceID: workspaceID, id: id, on: tickets.database.sql) else {
             return nil
         }
-        return TicketSnapshot(id: t.id, workspaceID: t.workspaceID, number: t.number, subject: t.subject,
-                              status: t.status.rawValue, priority: t.priority.rawValue, requesterID: t.requesterID,
-                              assigneeID: t.assigneeID, teamID: t.teamID, followerIDs: t.followerIDs, createdAt: t.createdAt)
+        return t.snapshot
     }
 
     func comment(workspaceID: UUID, id: UUID) async throws -> CommentSnapshot? {
@@ -23,4 +21,13 @@ struct LocalTicketDirectory: TicketDirectory {
 extension TicketServiceModule {
     /// The in-process `TicketDirectory` the notifications service uses.
     public var directory: any TicketDirectory { LocalTicketDirectory(tickets: tickets) }
+}
+
+extension Ticket {
+    /// The ticket as other services see it (`TicketDirectory`, `TicketIntake`).
+    var snapshot: TicketSnapshot {
+        TicketSnapshot(id: id, workspaceID: workspaceID, number: number, subject: subject, status: status.rawValue,
+                       priority: priority.rawValue, requesterID: requesterID, assigneeID: assigneeID, teamID: teamID,
+                       followerIDs: followerIDs, createdAt: createdAt)
+    }
 }

@@ -36,9 +36,7 @@ struct LocalTicketIntake: TicketIntake {
     func ticket(workspaceID: UUID, number: Int) async throws -> TicketSnapshot? {
         guard let t = try await tickets.store.ticket(workspaceID: workspaceID, reference: String(number),
                                                      on: tickets.database.sql) else { return nil }
-        return TicketSnapshot(id: t.id, workspaceID: t.workspaceID, number: t.number, subject: t.subject,
-                              status: t.status.rawValue, priority: t.priority.rawValue, requesterID: t.requesterID,
-                              assigneeID: t.assigneeID, teamID: t.teamID, followerIDs: t.followerIDs, createdAt: t.createdAt)
+        return t.snapshot
     }
 }
 

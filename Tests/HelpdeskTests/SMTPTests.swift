@@ -65,7 +65,9 @@ struct SMTPTests {
         let received = try SMTPSink.messages(in: SMTPSink.env("HELPDESK_TEST_SMTP_MAILDIR")!, containing: marker)
         #expect(received.count == 1)
         let message = try #require(received.first)
-        #expect(message.contains("X-RcptTo: a@example.com, b@example.com") || message.contains("a@example.com"))
+        // The sink records the SMTP envelope: both recipients and the sender went through RCPT TO / MAIL FROM.
+        #expect(message.contains("X-RcptTo: a@example.com, b@example.com"))
+        #expect(message.contains("X-MailFrom: helpdesk@example.com"))
         let body = message.components(separatedBy: "\n\n").dropFirst().joined(separator: "\n\n")
             .replacingOccurrences(of: "\n", with: "")
         let decoded = String(decoding: Data(base64Encoded: body) ?? Data(), as: UTF8.self)

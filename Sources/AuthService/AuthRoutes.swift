@@ -10,6 +10,22 @@ struct AuthRoutes {
 
     func add(to routes: Routes) {
         let auth = routes.group("api/v1/auth")
+        let setup = routes.group("api/v1/setup")
+        setup.get { _, _ in
+            let needed = try await authenticator.needsSetup(workspaceID: workspaceID)
+            return try .json(["needs_setup": needed], headers: [.cacheControl: "no-store"])
+        }
+        setup.post { request, context in
+            var body = try await JSONBody.read(request, context: context)
+            let email = body.string("email", required: true)
+            let password = body.string("password", required: true)
+            let name = body.string("name", required: true)
+            try body.validate(allowed: ["email", "password", "name"])
+            let client = ClientInfo(userAgent: request.headers[.userAgent], ip: nil)
+            let pair = try await authenticator.setup(workspaceID: workspaceID, email: email!, password: password!,
+                                                     name: name!, client: client)
+            return try .json(pair, status: .created, headers: [.cacheControl: "no-store"])
+        }
         auth.post("register") { request, context in
             var body = try await JSONBody.read(request, context: context)
             let email = body.string("email", required: true)

@@ -140,4 +140,19 @@ public struct Authenticator: Sendable {
         }
         return user
     }
+
+    // MARK: - First-run setup
+
+    /// Whether the workspace still needs its first admin.
+    public func needsSetup(workspaceID: UUID) async throws -> Bool {
+        try await !directory.hasAdmin(workspaceID: workspaceID)
+    }
+
+    /// Creates the first admin (only while none exists) and signs them in.
+    public func setup(workspaceID: UUID, email: String, password: String, name: String,
+                      client: ClientInfo) async throws -> TokenPair {
+        try PasswordPolicy.check(password: password, email: email)
+        _ = try await directory.createFirstAdmin(workspaceID: workspaceID, email: email, name: name, password: password)
+        return try await login(workspaceID: workspaceID, email: email, password: password, client: client)
+    }
 }

@@ -3,6 +3,7 @@ import HelpdeskCore
 import Hummingbird
 import Logging
 import Platform
+import WebUI
 
 extension HelpdeskSystem {
     /// The router with the edge middleware (request id, access log, problem mapping, body limit, token check)
@@ -12,6 +13,7 @@ extension HelpdeskSystem {
         let table = RouteTable()
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
+        if let assets = webAssets() { router.add(middleware: WebUIMiddleware(assets: assets)) }
         router.add(middleware: ProblemMiddleware(routes: table))
         let overrides = servedModules.reduce(into: [String: Int]()) { $0.merge($1.bodyLimits) { max($0, $1) } }
         router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes, overrides: overrides))
@@ -23,6 +25,17 @@ extension HelpdeskSystem {
         MetricsRoutes(database: database, bus: bus, notifications: notifications.inbox).add(to: routes)
         for module in servedModules { module.addRoutes(to: routes) }
         return router
+    }
+
+    /// The web UI's files: the `--web-root` folder (re-read on change) or the built-in resources.
+    func webAssets() -> WebAssets? {
+        let root = configuration.webRoot.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? WebUIResources.publicDirectory
+        do {
+            return try WebAssets(root: root, live: configuration.webRoot != nil)
+        } catch {
+            logger.error("web UI not served: its files cannot be read", metadata: ["path": "\(root.path)", "error": "\(error)"])
+            return nil
+        }
     }
 
     /// The HTTP application, with the relay and the database closer as its services; it stops gracefully on

@@ -30,6 +30,8 @@ import RedisClient
 ///   taken over by a live one.
 /// - audit-retention-days (int ≥ 1, unset): prune audit records older than this, daily; unset keeps them all.
 /// - bcrypt-cost (4…31, 12): password hashing cost.
+/// - web-root (directory, unset): serve the web UI from this folder, re-read on change (UI development);
+///   unset serves the copy built into the binary's resources.
 /// - allow-registration (bool, true): whether customers may sign up themselves.
 /// - public-url (URL, http://<host>:<port>): base of links in emails.
 /// - HELPDESK_JWT_PRIVATE_KEY (base64 Ed25519 seed, generated into the data dir).
@@ -63,6 +65,8 @@ public struct HelpdeskConfiguration: Sendable {
     /// Days of audit records to keep; nil keeps everything.
     public var auditRetentionDays: Int?
     public var bcryptCost: UInt8 = 12
+    /// A folder to serve the web UI from instead of the built-in resources (development).
+    public var webRoot: String?
     public var allowRegistration = true
     public var publicURL: String?
     public var jwtPrivateKey: String?
@@ -171,6 +175,14 @@ public struct HelpdeskConfiguration: Sendable {
         if let days = value("audit-retention-days") {
             guard let n = Int(days), n >= 1 else { throw ConfigurationError("audit-retention-days: expected a positive integer") }
             config.auditRetentionDays = n
+        }
+        if let root = value("web-root") {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue,
+                  FileManager.default.fileExists(atPath: root + "/index.html") else {
+                throw ConfigurationError("web-root: expected a folder holding index.html")
+            }
+            config.webRoot = root
         }
         if let cost = value("bcrypt-cost") {
             guard let n = UInt8(cost), (4...31).contains(n) else { throw ConfigurationError("bcrypt-cost: expected 4-31") }

@@ -60,6 +60,10 @@ public protocol UserDirectory: Sendable {
     func user(workspaceID: UUID, id: UUID) async throws -> DirectoryUser?
     /// Creates a customer through self-registration; throws a validation or `email_taken` error.
     func registerCustomer(workspaceID: UUID, email: String, name: String) async throws -> DirectoryUser
+    /// Whether the workspace has an admin yet (the web UI's first-run setup is offered until it has).
+    func hasAdmin(workspaceID: UUID) async throws -> Bool
+    /// Creates the first admin with a password; throws 409 `setup_complete` once any admin exists.
+    func createFirstAdmin(workspaceID: UUID, email: String, name: String, password: String) async throws -> DirectoryUser
     /// Removes a user created by `registerCustomer` whose credentials could not be stored (compensation).
     func discardRegistration(workspaceID: UUID, id: UUID) async throws
     /// The organization with this id, if it exists in the workspace.

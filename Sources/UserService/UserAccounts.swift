@@ -121,7 +121,21 @@ public struct UserAccounts: Sendable {
                          actor: .system)
     }
 
-    func create(workspaceID: UUID, _ input: NewUser, actor: EventActor) async throws -> User {
+    /// The first-run setup: creates the workspace's first admin, or throws 409 `setup_complete` when an admin
+    /// already exists. The check and the insert share one transaction (serialized by an advisory lock on
+    /// PostgreSQL and by the single writer on SQLite), so two racing setups cannot both win.
+    public func createFirstAdmin(workspaceID: UUID, email: String, name: String, password: String) async throws -> User {
+        try await create(workspaceID: workspaceID,
+                         NewUser(email: email, name: name, role: Role.admin.rawValue, password: password),
+                         actor: .system, onlyIfNoAdmin: true)
+    }
+
+    static func setupComplete() -> HelpdeskError {
+        HelpdeskError(status: 409, code: "setup_complete", title: "Setup already done",
+                      detail: "This workspace already has an admin; sign in instead.")
+    }
+
+    func create(workspaceID: UUID, _ input: NewUser, actor: EventActor, onlyIfNoAdmin: Bool = false) async throws -> User {
         var errors: [FieldError] = []
         let email = UserValidation.email(input.email, errors: &errors)
         let name = UserValidation.name(input.name, errors: &errors)
@@ -143,6 +157,12 @@ public struct UserAccounts: Sendable {
         let store = self.store
         do {
             try await database.transaction { db in
+                if onlyIfNoAdmin {
+                    if db.dialect.name == "postgresql" {
+                        try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Self.setupLockKey))").run()
+                    }
+                    if try await store.adminCount(workspaceID: workspaceID, on: db) > 0 { throw Self.setupComplete() }
+                }
                 if let org = user.organizationID,
                    try await store.organization(workspaceID: workspaceID, id: org, on: db) == nil {
                     throw HelpdeskError.validation(field: "organization_id", "does not exist")
@@ -177,6 +197,9 @@ public struct UserAccounts: Sendable {
             try await store.delete(workspaceID: workspaceID, id: id, on: db)
         }
     }
+
+    /// Serializes first-run setups across processes on PostgreSQL.
+    static let setupLockKey: Int64 = 0x4864_5365_7475_7031   // "HdSetup1"
 
     static func emailTaken() -> HelpdeskError {
         .conflict(code: "email_taken", "A user with this email already exists.", field: "email")

@@ -43,6 +43,15 @@ struct LocalUserDirectory: UserDirectory {
         try await accounts.registerCustomer(workspaceID: workspaceID, email: email, name: name).directoryEntry
     }
 
+    func hasAdmin(workspaceID: UUID) async throws -> Bool {
+        try await accounts.hasAdmin(workspaceID: workspaceID)
+    }
+
+    func createFirstAdmin(workspaceID: UUID, email: String, name: String, password: String) async throws -> DirectoryUser {
+        try await accounts.createFirstAdmin(workspaceID: workspaceID, email: email, name: name, password: password)
+            .directoryEntry
+    }
+
     func discardRegistration(workspaceID: UUID, id: UUID) async throws {
         try await accounts.discard(workspaceID: workspaceID, id: id)
     }

@@ -40,6 +40,8 @@ struct GlobalOptions: ParsableArguments {
     var eventClaimTimeout: String?
     @Option(name: .customLong("audit-retention-days"), help: "Keep audit records this many days (HELPDESK_AUDIT_RETENTION_DAYS; default forever).")
     var auditRetentionDays: String?
+    @Option(name: .customLong("web-root"), help: "Serve the web UI from this folder (HELPDESK_WEB_ROOT; default: built in).")
+    var webRoot: String?
     @Option(name: .customLong("bcrypt-cost"), help: "Password hashing cost (HELPDESK_BCRYPT_COST, default 12).")
     var bcryptCost: String?
     @Option(name: .customLong("allow-registration"), help: "true|false (HELPDESK_ALLOW_REGISTRATION, default true).")
@@ -68,6 +70,7 @@ struct GlobalOptions: ParsableArguments {
         out["event-claim-timeout"] = eventClaimTimeout
         out["audit-retention-days"] = auditRetentionDays
         out["bcrypt-cost"] = bcryptCost
+        out["web-root"] = webRoot
         out["allow-registration"] = allowRegistration
         out["public-url"] = publicURL
         return out

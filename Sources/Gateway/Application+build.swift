@@ -1,6 +1,7 @@
 import Foundation
 import HelpdeskCore
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import Platform
 import WebUI
@@ -41,8 +42,12 @@ extension HelpdeskSystem {
     /// The HTTP application, with the relay and the database closer as its services; it stops gracefully on
     /// SIGINT and SIGTERM, letting in-flight requests finish.
     public func buildApplication() -> some ApplicationProtocol {
-        Application(
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        RealtimeEndpoint(hub: realtime, tokens: tokens, users: users.directory, logger: logger).add(to: webSocketRouter)
+        return Application(
             router: buildRouter(),
+            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
+                                           configuration: .init(http1: .init(), ws: .init(maxFrameSize: 1 << 14))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                  serverName: "helpdesk"),
             services: services,

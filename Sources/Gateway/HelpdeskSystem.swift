@@ -29,6 +29,8 @@ public struct HelpdeskSystem: Sendable {
     /// The bus the relay publishes to: in-process, or Redis Streams with `--redis-url`.
     public let bus: any EventBus
     public let redis: RedisClient?
+    /// The open WebSocket connections of the web UI and who is on which ticket.
+    let realtime: RealtimeHub
     public let logger: Logger
 
     /// Every module, whether this process serves its routes or not: in-process clients need them all until
@@ -98,7 +100,15 @@ public struct HelpdeskSystem: Sendable {
                 workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
             let modules: [any ServiceModule] = [users, auth, tickets, files, audit, notifications, channels]
             let served = modules.filter { configuration.services.contains($0.name) }
-            let subscriptions = served.flatMap(\.subscriptions)
+            let realtime = RealtimeHub(tickets: tickets.directory)
+            let subscriptions = served.flatMap(\.subscriptions) + [RealtimeHub.subscription(realtime)]
+            notifications.inboxSignal.setHandler { [inbox = notifications.inbox] workspaceID, userIDs in
+                Task {
+                    var counts: [UUID: Int] = [:]
+                    for id in userIDs { counts[id] = try? await inbox.unreadCount(workspaceID: workspaceID, userID: id) }
+                    await realtime.inboxChanged(workspaceID: workspaceID, counts: counts)
+                }
+            }
             let redis = try configuration.redisURL.map { try RedisClient(url: $0) }
             let bus: any EventBus = if let redis {
                 RedisStreamsEventBus(redis: redis, settings: configuration.streamSettings, subscriptions: subscriptions,
@@ -109,7 +119,7 @@ public struct HelpdeskSystem: Sendable {
             let relay = OutboxRelay(database: database, bus: bus, logger: logger,
                                     workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
             return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
-                                  auth: auth, tickets: tickets, files: files, audit: audit, notifications: notifications, channels: channels, relay: relay, bus: bus, redis: redis,
+                                  auth: auth, tickets: tickets, files: files, audit: audit, notifications: notifications, channels: channels, relay: relay, bus: bus, redis: redis, realtime: realtime,
                                   logger: logger)
         } catch {
             await database.shutdown()

@@ -18,6 +18,11 @@ public struct NotificationInbox: Sendable {
     }
 
     /// Marks one of the caller's notifications read (idempotent); another user's id is a 404.
+    /// How many unread in-app notifications a user has.
+    public func unreadCount(workspaceID: UUID, userID: UUID) async throws -> Int {
+        try await store.unreadCount(workspaceID: workspaceID, userID: userID, on: database.sql)
+    }
+
     public func markRead(_ p: Principal, id: UUID) async throws -> InboxNotification {
         let now = clock.now
         _ = try await database.transaction { [store] db in

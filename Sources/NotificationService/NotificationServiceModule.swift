@@ -13,6 +13,8 @@ public struct NotificationServiceModule: ServiceModule {
     public let preferences: NotificationPreferences
     public let templates: NotificationTemplates
     public let worker: DeliveryWorker
+    /// Fires after in-app notifications were written (the gateway pushes the new unread count to open pages).
+    public let inboxSignal = InboxSignal()
 
     /// - Parameter workspaceID: limits the delivery worker to one workspace (tests sharing a database).
     public init(database: Database, users: any UserDirectory, tickets: any TicketDirectory, transport: any MailTransport,
@@ -29,7 +31,7 @@ public struct NotificationServiceModule: ServiceModule {
         notifier = Notifier(database: database, store: store, users: users, tickets: tickets, templates: templates,
                             preferences: preferences, sender: sender, replyAddresses: replyAddresses, publicURL: publicURL,
                             clock: clock,
-                            queued: { worker.nudge() })
+                            queued: { worker.nudge() }, inboxChanged: { [inboxSignal] in inboxSignal.fire($0, $1) })
     }
 
     public var migrations: ServiceMigrations { NotificationMigrations.all }

@@ -21,6 +21,8 @@ public struct Notifier: Sendable {
     let rules = NotificationRules()
     /// Called after deliveries were queued, to wake the worker.
     let queued: @Sendable () -> Void
+    /// Called after in-app notifications were written for these users of a workspace.
+    var inboxChanged: @Sendable (UUID, [UUID]) -> Void = { _, _ in }
 
     public func handle(_ event: EventEnvelope) async throws {
         guard event.subject.type == "ticket", NotificationRules.eventTypes.contains(event.type),
@@ -105,6 +107,7 @@ public struct Notifier: Sendable {
             for d in rows.1 { try await store.insert(d, on: db) }
         }
         if deliveries.contains(where: { $0.channel == .email }) { queued() }
+        if !rows.0.isEmpty { inboxChanged(workspaceID, Array(Set(rows.0.map(\.userID)))) }
     }
 }
 

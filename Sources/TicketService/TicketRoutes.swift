@@ -31,6 +31,11 @@ struct TicketRoutes {
             let page = try PageRequest.parse(limit: request.query("limit"), cursor: request.query("cursor"))
             return try .json(try await tickets.list(p, query: { request.query($0) }, page: page))
         }
+        routes.get("counts") { _, context in
+            let p = try context.requirePrincipal()
+            let counts = try await tickets.standardCounts(p, cap: Tickets.countCap)
+            return try .json(counts, headers: [.cacheControl: "no-store"])
+        }
         routes.get(":id") { _, context in
             let p = try context.requirePrincipal()
             let ticket = try await tickets.get(p, reference: context.parameters.get("id") ?? "")

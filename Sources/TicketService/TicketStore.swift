@@ -135,9 +135,16 @@ struct TicketStore: Sendable {
         return try await db.raw(q).all().map(Self.decodeTicket)
     }
 
-    /// How many live tickets match `filter` (views show counts).
-    func count(workspaceID: UUID, filter: TicketFilter, on db: any SQLDatabase) async throws -> Int {
-        let q = filtered(select: "COUNT(*) AS n", workspaceID: workspaceID, filter: filter)
+    /// How many live tickets match `filter` (views show counts). With `cap`, counting stops there, so a
+    /// count over a large workspace costs at most `cap` index rows.
+    func count(workspaceID: UUID, filter: TicketFilter, cap: Int? = nil, on db: any SQLDatabase) async throws -> Int {
+        guard let cap else {
+            let q = filtered(select: "COUNT(*) AS n", workspaceID: workspaceID, filter: filter)
+            return try await db.raw(q).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        var q = SQLQueryString("SELECT COUNT(*) AS n FROM (")
+        q.appendInterpolation(filtered(select: "1 AS one", workspaceID: workspaceID, filter: filter))
+        q.appendInterpolation(unsafeRaw: " LIMIT \(cap)) AS capped")
         return try await db.raw(q).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 

@@ -255,6 +255,29 @@ public struct Tickets: Sendable {
         return try await store.count(workspaceID: p.workspaceID, filter: filter, on: database.sql)
     }
 
+    /// The agent workspace's standard views, by key, with the list filters that define them.
+    static let standardViews: [(key: String, query: [String: String])] = [
+        ("my_open", ["assignee_id": "me", "status": "new,open,pending,on_hold"]),
+        ("unassigned", ["assignee_id": "none", "status": "new,open"]),
+        ("all_open", ["status": "new,open"]),
+        ("pending", ["status": "pending,on_hold"]),
+        ("solved", ["status": "solved"]),
+    ]
+
+    /// Where view counts stop counting (the UI shows "999+").
+    public static let countCap = 1000
+
+    /// `GET /tickets/counts`: the size of each standard view (staff only), each counted up to `cap`.
+    public func standardCounts(_ p: Principal, cap: Int) async throws -> [String: Int] {
+        guard p.role.isStaff else { throw HelpdeskError.forbidden("View counts are for agents.") }
+        var counts: [String: Int] = [:]
+        for view in Self.standardViews {
+            let filter = try TicketFilter.parse({ view.query[$0] }, me: p.userID)
+            counts[view.key] = try await store.count(workspaceID: p.workspaceID, filter: filter, cap: cap, on: database.sql)
+        }
+        return counts
+    }
+
     /// `GET /tags`: tags in use with their ticket counts, most used first (staff only).
     public func tags(_ p: Principal, prefix: String?, page: PageRequest) async throws -> Page<TagCount> {
         guard p.role.isStaff else { throw HelpdeskError.forbidden("Tags are for agents.") }

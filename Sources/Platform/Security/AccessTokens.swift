@@ -53,8 +53,13 @@ public final class AccessTokens: Sendable {
 
     /// The principal a token stands for; throws `unauthenticated` for a bad, foreign or expired token.
     public func verify(_ token: String) async throws -> Principal {
+        try await verifyWithExpiry(token).principal
+    }
+
+    /// Like `verify`, with the moment the token stops being valid (long-lived connections close then).
+    public func verifyWithExpiry(_ token: String) async throws -> (principal: Principal, expires: Date) {
         let now = clock.now
-        if let cached = cache.withLockedValue({ $0[token] }), cached.expires > now { return cached.principal }
+        if let cached = cache.withLockedValue({ $0[token] }), cached.expires > now { return cached }
         let claims: AccessTokenClaims
         do {
             claims = try await keys.verify(token, as: AccessTokenClaims.self)
@@ -73,6 +78,6 @@ public final class AccessTokens: Sendable {
             if entries.count >= cacheLimit { entries.removeAll(keepingCapacity: true) }
             entries[token] = (principal, claims.exp.value)
         }
-        return principal
+        return (principal, claims.exp.value)
     }
 }

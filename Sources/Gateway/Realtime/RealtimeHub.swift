@@ -1,0 +1,166 @@
+import Foundation
+import HelpdeskCore
+import Platform
+
+/// The open realtime connections of this process: who may hear about which ticket, and who is looking at
+/// which ticket (presence). Messages are queued per connection and written by that connection's own task,
+/// so one slow client never holds up the others.
+actor RealtimeHub {
+    struct Connection {
+        let principal: Principal
+        let name: String
+        let outbox: AsyncStream<String>.Continuation
+    }
+
+    struct PresenceEntry: Equatable {
+        let userID: UUID
+        let name: String
+        var state: String
+    }
+
+    private let tickets: any TicketDirectory
+    private var connections: [UUID: Connection] = [:]
+    /// ticket id → connection id → what that connection's user is doing there.
+    private var presence: [UUID: [UUID: PresenceEntry]] = [:]
+
+    init(tickets: any TicketDirectory) {
+        self.tickets = tickets
+    }
+
+    var connectionCount: Int { connections.count }
+
+    func register(_ id: UUID, _ connection: Connection) {
+        connections[id] = connection
+    }
+
+    func unregister(_ id: UUID) {
+        connections[id]?.outbox.finish()
+        connections[id] = nil
+        for ticketID in presence.keys where presence[ticketID]?[id] != nil {
+            presence[ticketID]?[id] = nil
+            broadcastPresence(ticketID)
+        }
+    }
+
+    // MARK: - Presence
+
+    /// States a client may announce on a ticket; `left` clears it.
+    static let presenceStates: Set<String> = ["viewing", "replying", "left"]
+
+    /// Records what a connection's user does on a ticket and tells the others watching it. Only staff share
+    /// presence (it exists so two agents do not answer the same customer twice); customers never see it.
+    func setPresence(_ id: UUID, ticketID: UUID, state: String) {
+        guard let connection = connections[id], connection.principal.role.isStaff else { return }
+        let previous = presence[ticketID]?[id]
+        if state == "left" {
+            guard previous != nil else { return }
+            presence[ticketID]?[id] = nil
+            if presence[ticketID]?.isEmpty == true { presence[ticketID] = nil }
+        } else {
+            let entry = PresenceEntry(userID: connection.principal.userID, name: connection.name, state: state)
+            guard previous != entry else { return }
+            presence[ticketID, default: [:]][id] = entry
+            // The newcomer learns who is already there.
+            send(presenceMessage(ticketID, for: connection.principal.userID), to: id)
+        }
+        broadcastPresence(ticketID)
+    }
+
+    private func broadcastPresence(_ ticketID: UUID) {
+        guard let watchers = presence[ticketID] else { return }
+        for (id, _) in watchers {
+            guard let connection = connections[id] else { continue }
+            send(presenceMessage(ticketID, for: connection.principal.userID), to: id)
+        }
+    }
+
+    /// Who else is on the ticket: one entry per user (their most active state across tabs), never oneself.
+    private func presenceMessage(_ ticketID: UUID, for viewer: UUID) -> String {
+        var byUser: [UUID: PresenceEntry] = [:]
+        for entry in (presence[ticketID] ?? [:]).values where entry.userID != viewer {
+            if byUser[entry.userID]?.state != "replying" { byUser[entry.userID] = entry }
+        }
+        let users: [JSONValue] = byUser.values.sorted { $0.name < $1.name }.map {
+            .object(["id": .string($0.userID.lowercased), "name": .string($0.name), "state": .string($0.state)])
+        }
+        return RealtimeMessage.encode(["type": .string("presence"), "ticket_id": .string(ticketID.lowercased),
+                                       "users": .array(users)])
+    }
+
+    // MARK: - Events
+
+    /// The bus subscription feeding the hub. It does not read history: a page only cares about what happens
+    /// while it is open.
+    static func subscription(_ hub: RealtimeHub) -> EventSubscription {
+        EventSubscription(consumer: "realtime", eventTypes: ["ticket.created", "ticket.updated", "ticket.status_changed",
+                                                             "ticket.assigned", "ticket.merged", "ticket.deleted",
+                                                             "comment.added"],
+                          readsHistory: false) { event in
+            await hub.publish(event)
+        }
+    }
+
+    /// Ticket events a customer hears about (on their own tickets): nothing internal.
+    static let customerEventTypes: Set<String> = ["ticket.created", "ticket.updated", "ticket.status_changed",
+                                                  "ticket.merged", "comment.added"]
+
+    /// Tells every connection allowed to see the ticket that it changed. The message names the ticket and the
+    /// comment only: pages reload through the API, which applies the permissions to the content.
+    func publish(_ event: EventEnvelope) async {
+        guard event.subject.type == "ticket" else { return }
+        let audience = connections.filter { $0.value.principal.workspaceID == event.workspaceID }
+        guard !audience.isEmpty else { return }
+        let isPublic: Bool = if case .bool(false)? = event.data["public"] { false } else { true }
+        var message: [String: JSONValue] = [
+            "type": .string(event.type), "ticket_id": .string(event.subject.id.lowercased),
+            "occurred_at": .string(RFC3339.string(from: event.occurredAt)),
+        ]
+        if case .number(let n)? = event.data["number"] { message["ticket_number"] = .number(n) }
+        if let comment = event.data["comment_id"] { message["comment_id"] = comment }
+        if event.type == "comment.added" { message["public"] = .bool(isPublic) }
+        let text = RealtimeMessage.encode(["type": .string("event"), "event": .object(message)])
+
+        var customerSnapshot: TicketSnapshot??
+        for (id, connection) in audience {
+            if connection.principal.role.isStaff {
+                send(text, to: id)
+                continue
+            }
+            guard isPublic, Self.customerEventTypes.contains(event.type) else { continue }
+            if customerSnapshot == nil {
+                customerSnapshot = .some(try? await tickets.ticket(workspaceID: event.workspaceID, id: event.subject.id))
+            }
+            guard let ticket = customerSnapshot ?? nil else { continue }
+            let userID = connection.principal.userID
+            if ticket.requesterID == userID || ticket.followerIDs.contains(userID) {
+                // The connection may have closed while the snapshot loaded.
+                if connections[id] != nil { send(text, to: id) }
+            }
+        }
+    }
+
+    /// Sends the new unread count to every open page of these users.
+    func inboxChanged(workspaceID: UUID, counts: [UUID: Int]) {
+        for (id, connection) in connections where connection.principal.workspaceID == workspaceID {
+            guard let count = counts[connection.principal.userID] else { continue }
+            send(RealtimeMessage.encode(["type": .string("notification"), "unread_count": .number(Double(count))]), to: id)
+        }
+    }
+
+    func send(_ text: String, to id: UUID) {
+        connections[id]?.outbox.yield(text)
+    }
+}
+
+/// JSON text frames of the realtime protocol.
+enum RealtimeMessage {
+    static func encode(_ object: [String: JSONValue]) -> String {
+        let data = (try? JSONEncoder().encode(JSONValue.object(object))) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode(_ text: String) -> [String: JSONValue]? {
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
+        return object
+    }
+}

@@ -30,7 +30,7 @@ public struct HelpdeskSystem: Sendable {
     public let bus: any EventBus
     public let redis: RedisClient?
     /// The open WebSocket connections of the web UI and who is on which ticket.
-    let realtime: RealtimeHub
+    public let realtime: RealtimeHub
     public let logger: Logger
 
     /// Every module, whether this process serves its routes or not: in-process clients need them all until

@@ -5,11 +5,18 @@ import Platform
 /// The open realtime connections of this process: who may hear about which ticket, and who is looking at
 /// which ticket (presence). Messages are queued per connection and written by that connection's own task,
 /// so one slow client never holds up the others.
-actor RealtimeHub {
-    struct Connection {
+public actor RealtimeHub {
+    /// One open connection: who it is, and where its outgoing frames queue.
+    public struct Connection: Sendable {
         let principal: Principal
         let name: String
         let outbox: AsyncStream<String>.Continuation
+
+        public init(principal: Principal, name: String, outbox: AsyncStream<String>.Continuation) {
+            self.principal = principal
+            self.name = name
+            self.outbox = outbox
+        }
     }
 
     struct PresenceEntry: Equatable {
@@ -27,13 +34,13 @@ actor RealtimeHub {
         self.tickets = tickets
     }
 
-    var connectionCount: Int { connections.count }
+    public var connectionCount: Int { connections.count }
 
-    func register(_ id: UUID, _ connection: Connection) {
+    public func register(_ id: UUID, _ connection: Connection) {
         connections[id] = connection
     }
 
-    func unregister(_ id: UUID) {
+    public func unregister(_ id: UUID) {
         connections[id]?.outbox.finish()
         connections[id] = nil
         for ticketID in presence.keys where presence[ticketID]?[id] != nil {
@@ -49,7 +56,7 @@ actor RealtimeHub {
 
     /// Records what a connection's user does on a ticket and tells the others watching it. Only staff share
     /// presence (it exists so two agents do not answer the same customer twice); customers never see it.
-    func setPresence(_ id: UUID, ticketID: UUID, state: String) {
+    public func setPresence(_ id: UUID, ticketID: UUID, state: String) {
         guard let connection = connections[id], connection.principal.role.isStaff else { return }
         let previous = presence[ticketID]?[id]
         if state == "left" {
@@ -106,7 +113,7 @@ actor RealtimeHub {
 
     /// Tells every connection allowed to see the ticket that it changed. The message names the ticket and the
     /// comment only: pages reload through the API, which applies the permissions to the content.
-    func publish(_ event: EventEnvelope) async {
+    public func publish(_ event: EventEnvelope) async {
         guard event.subject.type == "ticket" else { return }
         let audience = connections.filter { $0.value.principal.workspaceID == event.workspaceID }
         guard !audience.isEmpty else { return }
@@ -140,7 +147,7 @@ actor RealtimeHub {
     }
 
     /// Sends the new unread count to every open page of these users.
-    func inboxChanged(workspaceID: UUID, counts: [UUID: Int]) {
+    public func inboxChanged(workspaceID: UUID, counts: [UUID: Int]) {
         for (id, connection) in connections where connection.principal.workspaceID == workspaceID {
             guard let count = counts[connection.principal.userID] else { continue }
             send(RealtimeMessage.encode(["type": .string("notification"), "unread_count": .number(Double(count))]), to: id)

@@ -1,4 +1,4 @@
-// Builds DOM without innerHTML, so user data can never become markup.
+// Builds DOM from elements and text nodes only, so user data can never become markup.
 
 /**
  * h('button.primary', {onclick, type: 'submit', 'aria-label': t('x')}, 'text', child)

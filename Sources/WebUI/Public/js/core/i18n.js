@@ -45,7 +45,7 @@ export function locale() { return current; }
 export function onLocaleChange(fn) { listeners.add(fn); return () => listeners.delete(fn); }
 
 /**
- * t('agent.reply_count', {count: 3}) — `{name}` placeholders are replaced; a value that is an
+ * t('common.notifications_unread', {count: 3}) — `{name}` placeholders are replaced; a value that is an
  * object `{one, other}` is chosen by `params.count` (plural rules of the current locale).
  */
 export function t(key, params = {}) {

@@ -16,6 +16,7 @@ export function h(tag, attrs, ...children) {
     if (part.startsWith('.')) el.classList.add(part.slice(1));
     else if (part.startsWith('#')) el.id = part.slice(1);
   }
+  const props = [];
   for (const [key, value] of Object.entries(attrs)) {
     if (value == null || value === false) continue;
     if (key.startsWith('on') && typeof value === 'function') {
@@ -27,7 +28,7 @@ export function h(tag, attrs, ...children) {
     } else if (key === 'style' && typeof value === 'object') {
       for (const [p, v] of Object.entries(value)) el.style.setProperty(p, v);
     } else if (key === 'value' || key === 'checked' || key === 'selected' || key === 'indeterminate') {
-      el[key] = value;
+      props.push([key, value]); // after the children: a <select>'s value needs its options
     } else if (value === true) {
       el.setAttribute(key, '');
     } else {
@@ -35,6 +36,7 @@ export function h(tag, attrs, ...children) {
     }
   }
   append(el, children);
+  for (const [key, value] of props) el[key] = value;
   return el;
 }
 

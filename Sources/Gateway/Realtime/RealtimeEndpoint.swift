@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOWebSocket
 import Platform
+import ServiceLifecycle
 
 /// `GET /api/v1/realtime`: the WebSocket of the web UI. The first frame must be `{"type":"auth","token":…}`
 /// (browsers cannot set headers on a WebSocket, and a token in the URL would end up in access logs); since no
@@ -24,7 +25,12 @@ struct RealtimeEndpoint {
 
     func add(to router: Router<BasicWebSocketRequestContext>) {
         router.ws(RouterPath(stringLiteral: Self.path)) { inbound, outbound, _ in
-            try await serve(inbound, outbound)
+            // Open pages must not hold a stopping server: tell them to reconnect (to another replica, or later).
+            try await withGracefulShutdownHandler {
+                try await serve(inbound, outbound)
+            } onGracefulShutdown: {
+                Task { try? await outbound.close(.goingAway, reason: "server shutting down") }
+            }
         }
     }
 

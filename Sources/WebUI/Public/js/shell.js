@@ -162,7 +162,7 @@ function localeSwitch() {
 
 function themeSwitch() {
   return h('div.seg', { role: 'group', 'aria-label': t('common.theme') },
-    ['system', 'light', 'dark'].map((mode) => h('button.seg-btn', { type: 'button', dataset: { theme: mode },
+    ['system', 'light', 'dark'].map((mode) => h('button.seg-btn', { type: 'button', dataset: { mode },
       'aria-pressed': String(themePreference() === mode), onclick: () => { setTheme(mode); rebuild(); } },
     t(`common.theme_${mode}`))));
 }

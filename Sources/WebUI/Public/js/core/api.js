@@ -3,13 +3,15 @@ import { session } from './session.js';
 
 /** An API error: `status`, `code` (stable machine string), `detail`, and `errors` [{field, message}]. */
 export class ApiError extends Error {
-  constructor(status, problem = {}) {
+  constructor(status, problem = {}, retryAfter = null) {
     super(problem.detail || problem.title || `HTTP ${status}`);
     this.status = status;
     this.code = problem.code || (status === 0 ? 'network_error' : 'http_error');
     this.title = problem.title;
     this.detail = problem.detail;
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
+    /** Seconds to wait before retrying (429), from the Retry-After header. */
+    this.retryAfter = retryAfter;
   }
   /** The message for one field, if the server named it. */
   fieldMessage(field) { return this.errors.find((e) => e.field === field)?.message; }
@@ -66,7 +68,8 @@ function buildURL(path, query) {
  */
 export async function request(method, path, options = {}) {
   const { query, body, headers = {}, raw = false, retry = true } = options;
-  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  // The channel header marks what the UI writes as `web` (scripts and integrations are `api`).
+  const init = { method, headers: { Accept: 'application/json', 'X-Helpdesk-Client': 'web', ...headers } };
   const token = await accessToken();
   if (token) init.headers.Authorization = `Bearer ${token}`;
   if (body instanceof Blob || body instanceof FormData) init.body = body;
@@ -82,7 +85,8 @@ export async function request(method, path, options = {}) {
   if (!res.ok) {
     let problem = {};
     try { problem = await res.json(); } catch { /* not JSON */ }
-    throw new ApiError(res.status, problem);
+    const retryAfter = Number(res.headers.get('Retry-After')) || null;
+    throw new ApiError(res.status, problem, retryAfter);
   }
   if (raw) return res;
   if (res.status === 204) return null;
@@ -112,6 +116,7 @@ export const api = {
       if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
       xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
       xhr.setRequestHeader('Accept', 'application/json');
+      xhr.setRequestHeader('X-Helpdesk-Client', 'web');
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress?.(e.loaded / e.total);
       xhr.onerror = () => reject(new ApiError(0, {}));
       xhr.onload = () => {

@@ -20,7 +20,7 @@ export function render(ctx) {
       h('div.au-success-icon', icon('x')),
       h('p.au-success-title', t('auth.reset_invalid_title')),
       h('p.muted', t('auth.reset_invalid')),
-      h('a.btn.btn-primary.btn-block', { href: '/forgot' }, t('auth.request_new_link')));
+      h('a.btn.btn-primary.btn-block.au-submit', { href: '/forgot' }, t('auth.request_new_link')));
   }
 
   async function onSubmit(event) {
@@ -44,7 +44,7 @@ export function render(ctx) {
         h('div.au-success-icon', icon('check')),
         h('p.au-success-title', t('auth.reset_done_title')),
         h('p.muted', t('auth.reset_done')),
-        h('a.btn.btn-primary.btn-block#reset-login', { href: '/login' }, t('auth.sign_in'))));
+        h('a.btn.btn-primary.btn-block.au-submit#reset-login', { href: '/login' }, t('auth.sign_in'))));
     });
   }
   return authCard({

@@ -4,7 +4,7 @@ import { t } from '../../core/i18n.js';
 import { api } from '../../core/api.js';
 import { field, showFieldErrors, errorMessage, toast } from '../../core/ui.js';
 import { attachmentPicker } from './components/attachments.js';
-import { customFields } from './components/fields.js';
+import { customFields, translateFieldErrors } from './components/fields.js';
 
 export async function render(ctx) {
   // Customers receive only the active fields they may fill; a failure leaves just the basic form.
@@ -57,11 +57,11 @@ export async function render(ctx) {
       if (Object.keys(custom).length) body.custom_fields = custom;
       const ids = files.ids();
       if (ids.length) body.attachment_ids = ids;
-      const ticket = await api.post('tickets', body, { headers: { 'Idempotency-Key': idempotencyKey } });
+      const ticket = await api.post('tickets', body, { headers: { 'Idempotency-Key': idempotencyKey, 'X-Helpdesk-Client': 'web' } });
       toast(t('portal.request_created', { number: ticket.number }), 'success');
       ctx.navigate(`/requests/${ticket.number}`);
     } catch (error) {
-      if (!showFieldErrors(form, error)) { box.textContent = errorMessage(error); box.hidden = false; box.focus?.(); }
+      if (!showFieldErrors(form, translateFieldErrors(error))) { box.textContent = errorMessage(error); box.hidden = false; box.focus?.(); }
       else form.querySelector('[aria-invalid="true"]')?.focus();
     } finally {
       submit.disabled = false;

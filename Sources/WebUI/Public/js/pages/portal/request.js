@@ -18,6 +18,7 @@ export function render(ctx) {
   const parts = {};
 
   async function load() {
+    if (disposed) return;
     try {
       const [tk, comments] = await Promise.all([
         api.get(`tickets/${encodeURIComponent(ctx.params.number)}`),
@@ -50,7 +51,7 @@ export function render(ctx) {
         parts.status, parts.meta),
       h('div.pt-req-layout',
         h('section.pt-conversation', { 'aria-label': t('portal.conversation') }, parts.thread, parts.composer),
-        h('aside.pt-side.card', { 'aria-label': t('portal.details') }, h('h2', t('portal.details')), parts.details))));
+        h('aside.pt-side.card', { 'aria-label': t('portal.details') }, h('h2', t('portal.details')), parts.details)));
   }
 
   function update(comments, firstRender) {
@@ -129,7 +130,7 @@ export function render(ctx) {
         const payload = { body: text, public: true };
         const ids = files.ids();
         if (ids.length) payload.attachment_ids = ids;
-        await api.post(`tickets/${ticket.id}/comments`, payload, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
+        await api.post(`tickets/${ticket.id}/comments`, payload, { headers: { 'Idempotency-Key': crypto.randomUUID(), 'X-Helpdesk-Client': 'web' } });
         body.value = '';
         files.reset();
         toast(t('portal.reply_sent'), 'success');

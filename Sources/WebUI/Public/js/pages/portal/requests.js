@@ -17,6 +17,7 @@ export function render(ctx) {
   let q = ctx.query.get('q') || '';
   let cursor = null;
   let generation = 0;
+  let alive = true;
 
   const list = h('ul.pt-list#requests-list', { 'aria-label': t('portal.my_requests'), 'aria-busy': 'true' });
   const status = h('div.pt-list-state');
@@ -38,6 +39,7 @@ export function render(ctx) {
     oninput: debounce(() => { q = search.value.trim(); setQuery({ q: q || null }); load(true); }, 300) });
 
   async function load(reset) {
+    if (!alive) return;
     const mine = ++generation;
     if (reset) {
       cursor = null;
@@ -85,7 +87,7 @@ export function render(ctx) {
     h('div.pt-list-head', { 'aria-hidden': 'true' },
       h('span', t('portal.col_subject')), h('span', t('portal.col_status')), h('span', t('portal.col_updated'))),
     list, status, h('div.pt-more-wrap', more));
-  return { el, dispose: () => { unsubscribe(); generation++; } };
+  return { el, dispose: () => { alive = false; unsubscribe(); generation++; } };
 }
 
 function row(ticket) {

@@ -15,12 +15,13 @@ import { passwordForm } from './components/password.js';
 
 export function render() {
   const user = session.user || {};
+  const sessions = activeSessions();
   const sections = [
     ['account', 'user', t('profile.account_title'), t('profile.account_hint'), accountForm(user)],
     ['appearance', 'sun', t('profile.appearance_title'), t('profile.appearance_hint'), appearance()],
-    ['password', 'lock', t('profile.password_title'), t('profile.password_hint'), passwordForm()],
+    ['password', 'lock', t('profile.password_title'), t('profile.password_hint'), passwordForm({ onChanged: () => sessions.reload() })],
     ['notifications', 'bell', t('profile.notifications_title'), t('profile.notifications_hint'), notificationPreferences()],
-    ['sessions', 'shield', t('profile.sessions_title'), t('profile.sessions_hint'), activeSessions()],
+    ['sessions', 'shield', t('profile.sessions_title'), t('profile.sessions_hint'), sessions],
   ];
   return h('div.page.pf-page',
     h('header.pf-hero',

@@ -67,3 +67,19 @@ export function customFields(fields) {
     },
   };
 }
+
+/** Server messages about custom fields, in the user's language (others pass through). */
+export function translateFieldErrors(error) {
+  if (!error?.errors?.length) return error;
+  const rules = [
+    [/does not match the pattern/, 'portal.error_pattern'],
+    [/must (be one of|contain only)/, 'portal.error_option'],
+    [/must be an integer|must be a number/, 'portal.error_number'],
+    [/must be a date/, 'portal.error_date'],
+    [/at most \d+ characters/, 'portal.error_too_long'],
+  ];
+  return { ...error, status: error.status, code: error.code, errors: error.errors.map((e) => {
+    const rule = rules.find(([re]) => re.test(e.message || ''));
+    return rule ? { ...e, message: t(rule[1]) } : e;
+  }) };
+}

@@ -2,9 +2,12 @@
 import { h } from '../../../core/dom.js';
 import { t } from '../../../core/i18n.js';
 import { api } from '../../../core/api.js';
+import { session } from '../../../core/session.js';
+import { publicPost } from '../../auth/components/form.js';
 import { field, showFieldErrors, toast, errorMessage } from '../../../core/ui.js';
 
-export function passwordForm() {
+/** `onChanged()` runs after a change (every session was revoked; this device signs in again). */
+export function passwordForm({ onChanged } = {}) {
   const current = h('input#password-current', { name: 'current_password', type: 'password', autocomplete: 'current-password' });
   const next = h('input#password-new', { name: 'new_password', type: 'password', autocomplete: 'new-password' });
   const again = h('input#password-confirm', { name: 'confirm', type: 'password', autocomplete: 'new-password' });
@@ -21,8 +24,13 @@ export function passwordForm() {
     submit.disabled = true;
     try {
       await api.post('auth/password/change', { current_password: current.value, new_password: next.value });
+      // The server ends every session on a password change: keep this device signed in with the new password.
+      try {
+        session.signIn(await publicPost('auth/login', { email: session.user.email, password: next.value }));
+      } catch { /* the next request will send the user to the login page */ }
       form.reset();
       toast(t('profile.password_changed'), 'success');
+      onChanged?.();
     } catch (error) {
       if (error.code === 'invalid_credentials') {
         showFieldErrors(form, { errors: [{ field: 'current_password', message: t('profile.error_current_wrong') }] });

@@ -52,6 +52,7 @@ export function activeSessions() {
         h('div.pf-session-meta.faint', { title: s.user_agent || '' }, t('profile.signed_in_at', { time: dateTime(s.created_at) }))),
       action);
   }
+  body.reload = reload;
   return body;
 }
 

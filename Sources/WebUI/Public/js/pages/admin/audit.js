@@ -101,14 +101,14 @@ export function render(ctx) {
       }, { 'aria-expanded': 'false', 'data-testid': 'audit-expand', class: 'ad-expand' });
       const actor = actorCell(r.actor);
       out.push(h('tr', { 'data-testid': 'audit-row', dataset: { id: r.id, action: r.action } },
-        cell(t('admin.col_time'), h('time.ad-time', { datetime: r.occurred_at, title: r.occurred_at }, h('span', dateTime(r.occurred_at)),
+        cell({ label: t('admin.col_time'), className: 'ad-cell-primary' }, h('time.ad-time', { datetime: r.occurred_at, title: r.occurred_at }, h('span', dateTime(r.occurred_at)),
           h('span.faint.small', relative(r.occurred_at)))),
         cell(t('admin.col_actor'), actor),
         cell(t('admin.col_action'), h('code.ad-action', { class: `ad-action-${actionTone(r.action)}` }, r.action)),
         cell(t('admin.col_subject'), r.subject?.type ? h('span.ad-subject', h('span', r.subject.type), r.subject.id && shortId(r.subject.id)) : h('span.faint', '—')),
-        cell(t('admin.col_via'), r.via ? h('span.tag', r.via) : h('span.faint', '—')),
+        cell({ label: t('admin.col_via'), className: 'ad-hide-sm' }, r.via ? h('span.tag', r.via) : h('span.faint', '—')),
         cell(t('admin.col_ip'), r.ip ? h('code.ad-ip', r.ip) : h('span.faint', '—')),
-        cell({ className: 'ad-col-actions' }, toggle)), detail);
+        cell({ className: 'ad-col-actions ad-actions-compact' }, toggle)), detail);
       resolveActor(r.actor, actor);
     }
     actionList.replaceChildren(...[...seenActions].sort().map((a) => h('option', { value: a })));

@@ -29,11 +29,11 @@ export function render() {
       cell(t('admin.col_type'), h('span.ad-type', typeIcon(f.type), t(`admin.type_${f.type}`))),
       cell(t('admin.col_rules'), rules.length ? h('div.chip-list', rules) : h('span.faint', '—')),
       cell(t('admin.col_status'), f.active ? statusDot('on', t('admin.status_active')) : statusDot('off', t('admin.status_inactive'))),
-      cell({ className: 'ad-col-actions' }, h('div.ad-row-actions',
+      cell({ className: 'ad-col-actions ad-actions-compact' }, h('div.ad-row-actions',
         iconButton(icon('edit'), t('admin.edit_item', { name: f.title }), () => edit(f), { 'data-testid': 'field-edit' }),
         f.active
-          ? iconButton(adIcon('pause'), t('admin.deactivate_item', { name: f.title }), () => deactivate(f), { 'data-testid': 'field-deactivate', class: 'ad-danger-hover' })
-          : iconButton(adIcon('play'), t('admin.activate_item', { name: f.title }), () => activate(f), { 'data-testid': 'field-activate' }))));
+          ? iconButton(adIcon('ban'), t('admin.deactivate_item', { name: f.title }), () => deactivate(f), { 'data-testid': 'field-deactivate', class: 'ad-danger-hover' })
+          : iconButton(adIcon('undo'), t('admin.activate_item', { name: f.title }), () => activate(f), { 'data-testid': 'field-activate' }))));
   }
 
   const reload = () => loadInto(listEl, () => api.get('ticket-fields'), (page) => {

@@ -22,8 +22,8 @@ export function render() {
         ? h('div.chip-list', org.domains.map((d) => h('span.tag.ad-domain', adIcon('at'), d)))
         : h('span.faint', '—')),
       cell(t('admin.col_sharing'), org.shared_tickets ? statusDot('on', t('admin.shared')) : statusDot('off', t('admin.private'))),
-      cell(t('admin.col_created'), h('span.muted', date(org.created_at))),
-      cell({ className: 'ad-col-actions' }, h('div.ad-row-actions',
+      cell({ label: t('admin.col_created'), className: 'ad-hide-sm' }, h('span.muted', date(org.created_at))),
+      cell({ className: 'ad-col-actions ad-actions-compact' }, h('div.ad-row-actions',
         iconButton(icon('edit'), t('admin.edit_item', { name: org.name }), () => edit(org), { 'data-testid': 'org-edit' }),
         iconButton(adIcon('trash'), t('admin.delete_item', { name: org.name }), () => remove(org), { 'data-testid': 'org-delete', class: 'ad-danger-hover' }))));
   }

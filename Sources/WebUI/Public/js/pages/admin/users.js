@@ -46,9 +46,9 @@ export function render(ctx) {
     const actions = h('div.ad-row-actions',
       iconButton(icon('edit'), t('admin.edit_user', { name: user.name }), () => edit(user), { 'data-testid': 'user-edit' }),
       self ? null : user.active
-        ? iconButton(adIcon('pause'), t('admin.deactivate_user', { name: user.name }), () => deactivate(user),
+        ? iconButton(adIcon('ban'), t('admin.deactivate_user', { name: user.name }), () => deactivate(user),
           { 'data-testid': 'user-deactivate', class: 'ad-danger-hover' })
-        : iconButton(adIcon('play'), t('admin.reactivate_user', { name: user.name }), () => reactivate(user),
+        : iconButton(adIcon('undo'), t('admin.reactivate_user', { name: user.name }), () => reactivate(user),
           { 'data-testid': 'user-reactivate' }));
     return h(`tr${user.active ? '' : '.ad-inactive'}`, { 'data-testid': 'user-row', dataset: { email: user.email, id: user.id } },
       cell({ className: 'ad-cell-primary' }, h('div.ad-person', avatar(user.name || user.email),
@@ -57,8 +57,8 @@ export function render(ctx) {
       cell(t('admin.col_role'), h(`span.badge.ad-role.ad-role-${user.role}`, { 'data-testid': 'user-role' }, t(`common.role_${user.role}`))),
       cell(t('admin.col_organization'), org ? org.name : h('span.faint', '—')),
       cell(t('admin.col_status'), user.active ? statusDot('on', t('admin.status_active')) : statusDot('off', t('admin.status_inactive'))),
-      cell(t('admin.col_created'), h('span.muted', date(user.created_at))),
-      cell({ className: 'ad-col-actions' }, actions));
+      cell({ label: t('admin.col_created'), className: 'ad-hide-sm' }, h('span.muted', date(user.created_at))),
+      cell({ className: 'ad-col-actions ad-actions-compact' }, actions));
   }
 
   const reload = () => pagedList(listEl, {

@@ -22,6 +22,8 @@ const EXTRA_ICONS = {
   activity: 'M3 12h4l3-8 4 16 3-8h4',
   at: 'M16 12a4 4 0 1 1-8 0 4 4 0 0 1 8 0zM16 12v1.5a2.5 2.5 0 0 0 5 0V12a9 9 0 1 0-3.5 7.1',
   more: 'M5 12h.01M12 12h.01M19 12h.01',
+  ban: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM5.6 5.6l12.8 12.8',
+  undo: 'M9 14 4 9l5-5M4 9h10a6 6 0 0 1 0 12h-3',
 };
 
 /** An icon from dom.js's set, or one of the admin extras. */
@@ -97,7 +99,6 @@ export function formDialog(title, { build, submit, submitLabel, submitId, wide =
       try {
         close(await submit(form));
       } catch (error) {
-        console.warn(error);
         showErrors(form, errorBox, error);
       } finally {
         button.disabled = false;
@@ -117,8 +118,19 @@ export function showErrors(form, errorBox, error) {
     const control = form.querySelector(`[name="${CSS.escape(field)}"]`);
     if (control) return false;
     // Grouped controls (options[3].value …) may have a slot for the group.
-    const group = form.querySelector(`[data-error-for="${CSS.escape(field.replace(/\[.*$/, ''))}"]`);
-    if (group) { group.textContent = `${field}: ${error.fieldMessage(field)}`; group.hidden = false; return false; }
+    const name = field.replace(/[[.].*$/, '');
+    const group = form.querySelector(`[data-error-for="${CSS.escape(name)}"]`);
+    if (group) {
+      const message = error.fieldMessage(field);
+      // A list item (domains[2]) names the item itself when a chip shows it.
+      const index = /^[^[]+\[(\d+)\]/.exec(field)?.[1];
+      const chip = index != null && form.querySelector(`[data-chip-for="${CSS.escape(name)}"][data-index="${index}"]`);
+      if (chip) chip.classList.add('ad-chip-invalid');
+      const label = chip ? `“${chip.dataset.value}”` : field;
+      group.textContent = [group.hidden ? '' : group.textContent, field === name ? message : `${label}: ${message}`].filter(Boolean).join(' · ');
+      group.hidden = false;
+      return false;
+    }
     return true;
   });
   const lines = unmatched.map((e) => `${e.field}: ${e.message}`);
@@ -137,7 +149,7 @@ export function chipsInput({ name, id, values = [], placeholder, label, normaliz
   const input = h('input.ad-chips-input', { type: 'text', id, name, placeholder, autocomplete: 'off', 'aria-label': label });
   const wrap = h('div.ad-chips', { onclick: (e) => { if (e.target === wrap || e.target === list) input.focus(); } }, list, input);
   const draw = () => {
-    replace(list, items.map((v, i) => h('span.ad-chip', v,
+    replace(list, items.map((v, i) => h('span.ad-chip', { dataset: { chipFor: name, index: String(i), value: v } }, v,
       h('button.ad-chip-x', { type: 'button', 'aria-label': t('admin.remove_item', { item: v }),
         onclick: () => { items.splice(i, 1); draw(); input.focus(); } }, '×'))));
   };

@@ -91,10 +91,10 @@ export function templateEditor({ event, locale, navigate }) {
       } catch (error) {
         if (disposed || seq !== previewSeq) return;
         previewState.textContent = '';
-        replace(previewError, h('strong', t('admin.template_errors')),
+        replace(previewError, adIcon('alert'), h('div', h('strong', t('admin.template_errors')),
           error instanceof ApiError && error.errors.length
-            ? h('ul.ad-error-list', error.errors.map((e) => h('li', h('code', partName(e.field)), ' ', e.message)))
-            : h('p', errorMessage(error)));
+            ? h('ul.ad-error-list', error.errors.map((e) => h('li', h('strong', partName(e.field)), ' — ', e.message)))
+            : h('p', errorMessage(error))));
         previewError.hidden = false;
       }
     }

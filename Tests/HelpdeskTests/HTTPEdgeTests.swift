@@ -66,7 +66,7 @@ struct HTTPEdgeTests {
             #expect((made.header("X-Request-Id") ?? "").count == 36)
             let hostile = try await h.request(.get, "/healthz", headers: ["X-Request-Id": "a b\tc"])
             #expect(hostile.header("X-Request-Id") != "a b\tc")
-            let problem = try await h.request(.get, "/missing", headers: ["X-Request-Id": "trace-me"])
+            let problem = try await h.request(.get, "/api/v1/missing", headers: ["X-Request-Id": "trace-me"])
             #expect(problem["request_id"] == "trace-me")
         }
     }

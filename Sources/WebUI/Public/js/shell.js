@@ -32,6 +32,9 @@ export async function mount(el, meta) {
   await setRail(meta);
   replace(frame.main, el);
   frame.root.classList.remove('rail-open');
+  // The search box shows the query of the list being looked at.
+  const search = document.getElementById('global-search');
+  if (search) search.value = location.pathname === '/tickets' ? (new URLSearchParams(location.search).get('q') || '') : '';
   for (const a of frame.bar.querySelectorAll('[data-section]')) {
     a.toggleAttribute('aria-current', a.dataset.section === meta.section);
   }

@@ -55,6 +55,8 @@ export async function resolve() {
   current = result instanceof Node ? null : result;
   await outlet(el, found.route.meta, ctx);
   window.scrollTo(0, 0);
+  // Rails and other long-lived parts follow navigation through this event.
+  window.dispatchEvent(new CustomEvent('routechange', { detail: { path: url.pathname, query: url.search } }));
 }
 
 /** Starts routing: `render(el, meta)` puts a page on screen (the shell decides the layout). */

@@ -68,8 +68,7 @@ export async function render(ctx) {
   const root = h('div.tk-list-page', { dataset: { testid: 'tickets-page' } },
     h('header.tk-list-header',
       h('div.tk-list-heading', title, subtitle),
-      h('div.tk-list-actions', filtersToggle,
-        h('a.btn.btn-primary.btn-sm', { href: '/tickets/new', dataset: { testid: 'list-new-ticket' } }, icon('plus'), t('common.new_ticket')))),
+      h('div.tk-list-actions', filtersToggle)),
     filtersSlot, bulk.el, body, more);
 
   function heading() {
@@ -83,8 +82,14 @@ export async function render(ctx) {
       ? [t('agent.search_results_for'), ' ', h('q.tk-query', { dataset: { testid: 'search-query' } }, q()), ' ',
         h('a.tk-clear-search', { href: urlWithout(['q']), dataset: { testid: 'search-clear' } }, t('agent.search_clear'))]
       : (savedView?.shared ? t('agent.view_shared') : ''));
-    const search = document.getElementById('global-search');
-    if (search && document.activeElement !== search) search.value = q();
+    // Show the query in the top bar's search box (the shell may mount it just after this page renders).
+    const fill = () => {
+      const search = document.getElementById('global-search');
+      if (search && document.activeElement !== search) search.value = q();
+    };
+    fill();
+    setTimeout(fill, 50);
+    setTimeout(fill, 400);
   }
 
   function urlWithout(keys) {
@@ -190,7 +195,7 @@ export async function render(ctx) {
       if (fresh.has(ticket.id)) tr.classList.add('tk-row-new');
       return tr;
     }));
-    replace(table, ticketHead({ sort: request()[1].sort || '', onSort: (s) => setParams({ sort: s }), selectAll }), tbody);
+    replace(table, ticketHead({ sort: request()[1].sort || '', onSort: isSaved() ? null : (s) => setParams({ sort: s }), selectAll }), tbody);
     if (!body.contains(table)) replace(body, h('div.tk-table-wrap', table));
     replace(more, cursor ? h('button.btn.tk-load-more#load-more', { type: 'button', onclick: (e) => loadMore(e.currentTarget) }, t('common.load_more'))
       : h('p.faint.small.tk-end', t('agent.list_count', { count: rows.length })));

@@ -16,32 +16,32 @@ export function filterBar(query, { searching = false, onChange }) {
   const select = (key, label, options, testid) => {
     const current = get(key);
     const known = options.some(([v]) => v === current);
-    return h('label.tk-filter', h('span.tk-filter-label', label),
+    return h(`label.tk-filter${current ? '.tk-filter-on' : ''}`, h('span.visually-hidden', label),
       h('select', { name: key, dataset: { testid }, onchange: (e) => onChange({ [key]: e.target.value }) },
         options.map(([value, text]) => h('option', { value, selected: value === current }, text)),
         !known && current && h('option', { value: current, selected: true }, current)));
   };
 
   const status = select('status', t('agent.filter_status'), [
-    ['', t('agent.filter_any')], ...STATUSES.map((s) => [s, t(`common.status_${s}`)]),
+    ['', t('agent.filter_any_status')], ...STATUSES.map((s) => [s, t(`common.status_${s}`)]),
     ['new,open', t('agent.filter_status_open_group')], ['pending,on_hold', t('agent.filter_status_waiting')],
   ], 'filter-status');
   const priority = select('priority', t('agent.filter_priority'), [
-    ['', t('agent.filter_any')], ...PRIORITIES.map((p) => [p, t(`common.priority_${p}`)]),
+    ['', t('agent.filter_any_priority')], ...PRIORITIES.map((p) => [p, t(`common.priority_${p}`)]),
     ['high,urgent', t('agent.filter_priority_high_up')],
   ], 'filter-priority');
   const assignee = select('assignee_id', t('agent.filter_assignee'), [
-    ['', t('agent.filter_any')], ['me', t('agent.assignee_me')], ['none', t('common.unassigned')],
+    ['', t('agent.filter_any_assignee')], ['me', t('agent.assignee_me')], ['none', t('common.unassigned')],
   ], 'filter-assignee');
-  const team = select('team_id', t('agent.filter_team'), [['', t('agent.filter_any')]], 'filter-team');
-  const tagInput = h('input', { type: 'text', name: 'tag', value: get('tag'), placeholder: t('agent.filter_tag_placeholder'),
+  const team = select('team_id', t('agent.filter_team'), [['', t('agent.filter_any_team')]], 'filter-team');
+  const tagInput = h('input', { type: 'search', name: 'tag', value: get('tag'), placeholder: t('agent.filter_tag_placeholder'),
     autocomplete: 'off', dataset: { testid: 'filter-tag' }, oninput: debounce((e) => onChange({ tag: e.target.value.trim() }), 400) });
-  const tag = h('label.tk-filter.tk-filter-tag', h('span.tk-filter-label', t('agent.filter_tag')), tagInput);
+  const tag = h(`label.tk-filter.tk-filter-tag${get('tag') ? '.tk-filter-on' : ''}`, h('span.visually-hidden', t('agent.filter_tag')), icon('tag'), tagInput);
 
   const sortOptions = [...(searching ? [['', t('agent.sort_relevance')]] : []), ...SORTS.map((s) => [s, t(`agent.sort_${s.replace('-', 'desc_')}`)])];
   const sortSelect = h('select', { name: 'sort', dataset: { testid: 'sort' }, onchange: (e) => onChange({ sort: e.target.value }) },
     sortOptions.map(([value, text]) => h('option', { value, selected: value === (get('sort') || (searching ? '' : '-updated_at')) }, text)));
-  const sort = h('label.tk-filter.tk-filter-sort', h('span.tk-filter-label', t('agent.sort_label')), sortSelect);
+  const sort = h('label.tk-filter.tk-filter-sort', h('span.visually-hidden', t('agent.sort_label')), sortSelect);
 
   const active = FILTER_KEYS.some((k) => query.get(k));
   const clear = active && h('button.btn.btn-ghost.btn-sm.tk-filter-clear', { type: 'button', dataset: { testid: 'filters-clear' },
@@ -63,5 +63,5 @@ export function filterBar(query, { searching = false, onChange }) {
     sel.value = current;
   }).catch(() => {});
 
-  return h('div.tk-filters', { role: 'group', 'aria-label': t('agent.filters') }, status, priority, assignee, team, tag, sort, clear);
+  return h('div.tk-filters', { role: 'group', 'aria-label': t('agent.filters') }, status, priority, assignee, team, tag, clear, sort);
 }

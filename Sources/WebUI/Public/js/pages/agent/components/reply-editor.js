@@ -99,7 +99,11 @@ export function createReplyEditor({ getTicket, onSent, onPresence, onConflict })
       statusSelect.value = '';
       let statusError = null;
       if (nextStatus) {
-        try { await api.patch(`tickets/${ticket.id}`, { status: nextStatus }, { version: getTicket().version }); } catch (err) { statusError = err; }
+        // The comment moved the ticket's version: read it again so the status change is not refused as stale.
+        try {
+          const fresh = await api.get(`tickets/${ticket.id}`);
+          if (fresh.status !== nextStatus) await api.patch(`tickets/${ticket.id}`, { status: nextStatus }, { version: fresh.version });
+        } catch (err) { statusError = err; }
       }
       toast(isPublic ? t('agent.reply_sent') : t('agent.note_added'), 'success');
       if (statusError) {

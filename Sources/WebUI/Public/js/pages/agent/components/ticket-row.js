@@ -34,7 +34,7 @@ const SORTABLE = { number: 'number', status: 'status', priority: 'priority', upd
 export function ticketHead({ sort, onSort, selectAll }) {
   const col = (key, label, cls) => {
     const field = SORTABLE[key];
-    if (!field) return h(`th.${cls}`, { scope: 'col' }, label);
+    if (!field || !onSort) return h(`th.${cls}`, { scope: 'col' }, label);
     const dir = sort === field ? 'ascending' : sort === `-${field}` ? 'descending' : null;
     const next = dir === 'descending' ? field : `-${field}`;
     return h(`th.${cls}`, { scope: 'col', 'aria-sort': dir || 'none' },

@@ -56,6 +56,16 @@ struct AuthStore: Sendable {
             """).run()
     }
 
+    /// Seeding: one hash for many users at once.
+    func insertSeededHashes(_ hash: String, userIDs: [UUID], workspaceID: UUID, at now: Date,
+                            on db: any SQLDatabase) async throws {
+        let rows: [[any Encodable & Sendable]] = userIDs.map {
+            [$0.lowercased, workspaceID.lowercased, hash, now.epochMilliseconds]
+        }
+        try await BulkInsert.run(into: "credentials", columns: ["user_id", "workspace_id", "password_hash", "updated_at"],
+                                 rows: rows, suffix: "ON CONFLICT (user_id) DO NOTHING", on: db)
+    }
+
     // MARK: - Sessions and refresh tokens
 
     func insert(_ session: Session, on db: any SQLDatabase) async throws {

@@ -33,6 +33,16 @@ public struct Credentials: CredentialRegistry {
         }
     }
 
+    /// Seeding: gives every user the same password, hashed once (hashing a million times would take days).
+    public func seed(workspaceID: UUID, userIDs: [UUID], password: String) async throws {
+        let hash = try await hasher.hash(password)
+        let now = clock.now
+        let store = self.store
+        try await database.transaction { db in
+            try await store.insertSeededHashes(hash, userIDs: userIDs, workspaceID: workspaceID, at: now, on: db)
+        }
+    }
+
     /// Whether `password` matches the user's stored hash (false when the user has none).
     func verify(password: String, userID: UUID, workspaceID: UUID) async throws -> Bool {
         guard let hash = try await store.passwordHash(userID: userID, workspaceID: workspaceID, on: database.sql) else {

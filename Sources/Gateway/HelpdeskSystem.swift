@@ -31,6 +31,8 @@ public struct HelpdeskSystem: Sendable {
     public let redis: RedisClient?
     /// The open WebSocket connections of the web UI and who is on which ticket.
     public let realtime: RealtimeHub
+    /// Password storage (the seeder gives seeded users one password).
+    let credentials: Credentials
     public let logger: Logger
 
     /// Every module, whether this process serves its routes or not: in-process clients need them all until
@@ -120,6 +122,7 @@ public struct HelpdeskSystem: Sendable {
                                     workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
             return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
                                   auth: auth, tickets: tickets, files: files, audit: audit, notifications: notifications, channels: channels, relay: relay, bus: bus, redis: redis, realtime: realtime,
+                                  credentials: credentials,
                                   logger: logger)
         } catch {
             await database.shutdown()

@@ -163,5 +163,9 @@ enum TicketMigrations {
             "ALTER TABLE comments ADD COLUMN source_message_id TEXT",
             "ALTER TABLE comments ADD COLUMN quoted_text TEXT",
         ] },
+        // Every ticket read asks for the tickets merged into it; without this it scanned the workspace.
+        Migration(version: 7, name: "index merged tickets") { _ in [
+            "CREATE INDEX tickets_by_merged_into ON tickets (workspace_id, merged_into) WHERE merged_into IS NOT NULL",
+        ] },
     ])
 }

@@ -22,11 +22,14 @@ extension TicketStore {
         let workspaceID = try row.decode(column: "workspace_id", as: String.self)
         let subject = try row.decode(column: "subject", as: String.self)
         let deleted = try row.decode(column: "deleted_at", as: Int64?.self) != nil
-        // A merged ticket's comments are part of its target's conversation, so also of its text.
+        // A merged ticket's comments are part of its target's conversation, so also of its text. Both conditions
+        // name the workspace and no OR defeats the (workspace, ticket) index: a lookup, not a scan.
         let comments = try await db.raw("""
             SELECT body, is_public FROM comments
-            WHERE ticket_id = \(bind: ticketID.lowercased)
-               OR ticket_id IN (SELECT id FROM tickets WHERE merged_into = \(bind: ticketID.lowercased))
+            WHERE workspace_id = \(bind: workspaceID)
+              AND ticket_id IN (SELECT \(bind: ticketID.lowercased) UNION ALL
+                                SELECT id FROM tickets WHERE workspace_id = \(bind: workspaceID)
+                                AND merged_into = \(bind: ticketID.lowercased))
             ORDER BY id
             """).all().map { (try $0.decode(column: "body", as: String.self), try $0.decode(column: "is_public", as: Bool.self)) }
         let publicText = ([subject] + comments.filter(\.1).map(\.0)).joined(separator: "\n")

@@ -133,3 +133,31 @@ struct UserFilter: Sendable {
     var organizationID: UUID?
     var query: String?
 }
+
+extension UserStore {
+    /// Seeding: many users and organizations at once (rows in column order); existing emails are skipped.
+    func insertSeeded(users: [[any Encodable & Sendable]], organizations: [[any Encodable & Sendable]],
+                      on db: any SQLDatabase) async throws {
+        try await BulkInsert.run(into: "organizations",
+                                 columns: ["id", "workspace_id", "name", "name_normalized", "domains", "shared_tickets",
+                                           "created_at", "updated_at"],
+                                 rows: organizations, suffix: "ON CONFLICT DO NOTHING", on: db)
+        try await BulkInsert.run(into: "users",
+                                 columns: ["id", "workspace_id", "email", "email_normalized", "name", "role",
+                                           "organization_id", "locale", "time_zone", "active", "created_at", "updated_at"],
+                                 rows: users, suffix: "ON CONFLICT DO NOTHING", on: db)
+    }
+
+    /// The seeded users (emails at bench.example) of a workspace: id, role, organization.
+    func seededUsers(workspaceID: UUID, on db: any SQLDatabase) async throws -> [(UUID, Role, UUID?)] {
+        try await db.raw("""
+            SELECT id, role, organization_id FROM users
+            WHERE workspace_id = \(bind: workspaceID.lowercased) AND email_normalized LIKE '%@bench.example'
+            ORDER BY id
+            """).all().compactMap { row in
+            guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)),
+                  let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
+            return (id, role, try row.decode(column: "organization_id", as: String?.self).flatMap(UUID.init(uuidString:)))
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import HelpdeskCore
+import TicketService
+
+/// What `helpdesk seed` wrote.
+public struct SeedSummary: Sendable {
+    public let agents: Int
+    public let customers: Int
+    public let tickets: Int
+    public let seconds: Double
+}
+
+extension HelpdeskSystem {
+    /// Fills the workspace with realistic agents, customers (`agent<n>@bench.example`, `customer<n>@bench.example`,
+    /// all with `password`) and tickets with conversations, fast enough for a million tickets: rows go in large
+    /// statements, one password hash serves everyone, and no events are published.
+    public func seed(tickets: Int, customers: Int, agents: Int, password: String, randomSeed: UInt64 = 42,
+                     progress: @Sendable (String) -> Void = { _ in }) async throws -> SeedSummary {
+        let started = ContinuousClock.now
+        let workspaceID = configuration.workspaceID
+        let users = try await self.users.accounts.seed(workspaceID: workspaceID, agents: agents, customers: customers,
+                                                       at: Date())
+        try await credentials.seed(workspaceID: workspaceID, userIDs: users.agentIDs + users.customers.map(\.id),
+                                   password: password)
+        progress("users: \(users.agentIDs.count) agents, \(users.customers.count) customers")
+        var plan = TicketSeedPlan(count: tickets, requesters: users.customers, agents: users.agentIDs)
+        plan.randomSeed = randomSeed
+        let clock = ContinuousClock()
+        try await self.tickets.tickets.seed(workspaceID: workspaceID, plan: plan) { done in
+            if done % 50_000 == 0 || done == tickets {
+                let seconds = Double((clock.now - started).components.seconds)
+                progress("tickets: \(done) (\(Int(Double(done) / max(seconds, 1)))/s)")
+            }
+        }
+        let elapsed = clock.now - started
+        return SeedSummary(agents: users.agentIDs.count, customers: users.customers.count, tickets: tickets,
+                           seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Gateway
+import Testing
+
+@Suite("helpdesk seed: a realistic workspace for benchmarks")
+struct SeedTests {
+    @Test("seeded users log in, tickets are numbered, listed, searchable and private as usual; a second run adds tickets")
+    func seed() async throws {
+        try await Harness.run { h in
+            let summary = try await h.system.seed(tickets: 600, customers: 40, agents: 4, password: "bench-password")
+            #expect(summary.tickets == 600 && summary.agents == 4 && summary.customers == 40)
+
+            let agent = try await h.login("agent1@bench.example", "bench-password")
+            // Every third seeded customer belongs to no organization.
+            let customer = try await h.login("customer3@bench.example", "bench-password")
+            let first = try await h.request(.get, "/api/v1/tickets?sort=number&limit=1", token: agent.accessToken)
+            #expect(first.items.first?["number"] as? Int == 1)
+            let last = try await h.request(.get, "/api/v1/tickets?sort=-number&limit=1", token: agent.accessToken)
+            #expect(last.items.first?["number"] as? Int == 600)
+            let counts = try await h.request(.get, "/api/v1/tickets/counts", token: agent.accessToken).json
+            let open = counts["all_open"] as? Int ?? 0
+            #expect(open > 60 && open < 300, "a realistic share is open: \(counts)")
+
+            // The conversation is there, descriptions first, and search finds seeded text.
+            let ticket = try #require(last.items.first?["id"] as? String)
+            let comments = try await h.request(.get, "/api/v1/tickets/\(ticket)/comments", token: agent.accessToken).items
+            #expect(!comments.isEmpty && (comments.first?["public"] as? Bool) == true)
+            let found = try await h.request(.get, "/api/v1/tickets?q=printer", token: agent.accessToken).items
+            #expect(!found.isEmpty)
+            // Internal notes are searchable for agents only.
+            let notesForAgent = try await h.request(.get, "/api/v1/tickets?q=enterprise%20plan", token: agent.accessToken).items
+            #expect(!notesForAgent.isEmpty)
+
+            // A customer without an organization sees exactly the tickets they requested.
+            let mine = try await h.request(.get, "/api/v1/tickets?limit=100", token: customer.accessToken)
+            #expect(mine.status == 200 && !mine.items.isEmpty && mine.items.count < 100)
+            #expect(mine.items.allSatisfy { $0["requester_id"] as? String == customer.userID })
+
+            // Running again keeps the users and continues the numbering.
+            let again = try await h.system.seed(tickets: 50, customers: 40, agents: 4, password: "bench-password")
+            #expect(again.agents == 4 && again.customers == 40)
+            let newest = try await h.request(.get, "/api/v1/tickets?sort=-number&limit=1", token: agent.accessToken)
+            #expect(newest.items.first?["number"] as? Int == 650)
+            // And ordinary creation continues after the seeded numbers.
+            let created = try await h.request(.post, "/api/v1/tickets", json: ["subject": "After seeding", "description": "x"],
+                                              token: customer.accessToken)
+            #expect(created.status == 201 && created.json["number"] as? Int == 651)
+        }
+    }
+}

@@ -11,11 +11,15 @@ import os
 import sys
 import tempfile
 
-if "websockets" not in sys.modules and os.environ.get("HELPDESK_TOOLS_PYTHON") and \
-        os.path.realpath(sys.executable) != os.path.realpath(os.environ["HELPDESK_TOOLS_PYTHON"]):
-    os.execv(os.environ["HELPDESK_TOOLS_PYTHON"], [os.environ["HELPDESK_TOOLS_PYTHON"]] + sys.argv)
-
-import websockets  # noqa: E402
+try:
+    import websockets
+except ImportError:
+    # The venv's python may be a symlink to this very interpreter: compare sys.prefix, not paths, and re-run once.
+    tools = os.environ.get("HELPDESK_TOOLS_PYTHON")
+    if not tools or os.environ.get("HELPDESK_REEXEC") == "1":
+        raise
+    os.environ["HELPDESK_REEXEC"] = "1"
+    os.execv(tools, [tools] + sys.argv)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenario  # noqa: E402

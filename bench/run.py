@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Runs the benchmark scenarios against one server mode and appends the results to bench/RESULTS.md.
+
+Called by bench/run (which builds the release binary and provides PostgreSQL + Redis for the distributed mode);
+see bench/README.md. Every scenario runs twice with wrk: once flat out (the maximum throughput) and once at
+half that rate (BENCH_DELAY_MS paces each connection), where latency is judged.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SCENARIOS = ["health", "ticket_get", "ticket_list", "search", "comment_create", "ticket_create", "mix", "login"]
+MIB = 1024 * 1024
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def rss_kib(pid, field="VmRSS"):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+class Server:
+    def __init__(self, binary, data_dir, database_url=None, redis_url=None):
+        self.binary, self.data_dir = binary, data_dir
+        self.port = free_port()
+        self.common = ["--data-dir", data_dir, "--log-level", "warning"]
+        if database_url:
+            self.common += ["--database-url", database_url]
+        if redis_url:
+            self.common += ["--redis-url", redis_url]
+        self.proc = None
+
+    def seed(self, tickets, customers, agents):
+        started = time.time()
+        out = subprocess.run([self.binary, "seed", "--tickets", str(tickets), "--customers", str(customers),
+                              "--agents", str(agents)] + self.common, capture_output=True, text=True, check=True)
+        print(out.stdout.strip().splitlines()[-1], flush=True)
+        return time.time() - started
+
+    def start(self):
+        self.log = open(os.path.join(self.data_dir, "server.log"), "a")
+        started = time.time()
+        self.proc = subprocess.Popen([self.binary, "serve", "--port", str(self.port)] + self.common,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        while True:
+            if self.proc.poll() is not None:
+                raise SystemExit("server exited early; see " + self.log.name)
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return time.time() - started
+            except OSError:
+                time.sleep(0.01)
+
+    def call(self, method, path, body=None, token=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read() or b"null")
+
+    def token(self, email):
+        return self.call("POST", "/api/v1/auth/login", {"email": email, "password": "bench-password"})["access_token"]
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def wrk(server, scenario, connections, duration, env):
+    lua = os.path.join(HERE, "wrk", scenario + ".lua")
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", lua,
+           f"http://127.0.0.1:{server.port}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, BENCH_LUA_DIR=os.path.join(HERE, "wrk"),
+                                                                      **env))
+    for line in reversed(out.stdout.splitlines()):
+        if line.startswith("{"):
+            result = json.loads(line)
+            result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+            result["command"] = " ".join(cmd)
+            return result
+    raise SystemExit(f"wrk failed for {scenario}:\n{out.stdout}\n{out.stderr}")
+
+
+def ticket_count(server, token):
+    # The newest number is the count: seeded and created tickets are numbered without gaps.
+    page = server.call("GET", "/api/v1/tickets?sort=-number&limit=1", token=token)
+    return page["items"][0]["number"] if page["items"] else 0
+
+
+def run_mode(args, mode, database_url, redis_url):
+    data_dir = tempfile.mkdtemp(prefix=f"helpdesk-bench-{mode}-")
+    server = Server(args.binary, data_dir, database_url, redis_url)
+    rows, notes = [], []
+    try:
+        customers = max(1, args.tickets // 10)
+        seed_seconds = server.seed(args.tickets, customers, args.agents)
+        notes.append(f"seeded {args.tickets:,} tickets in {seed_seconds:.1f} s ({args.tickets / seed_seconds:,.0f}/s)")
+        start_seconds = server.start()
+        time.sleep(2)
+        idle_rss = rss_kib(server.proc.pid) / 1024
+        notes.append(f"start to ready: {start_seconds * 1000:.0f} ms; idle RSS {idle_rss:.1f} MiB")
+        agent = server.token("agent1@bench.example")
+        customer = server.token("customer3@bench.example")
+        # Comments go to tickets that accept them (closed ones answer 422).
+        numbers, cursor = [], None
+        while len(numbers) < 500:
+            page = server.call("GET", "/api/v1/tickets?status=new,open,pending&limit=100"
+                               + (f"&cursor={cursor}" if cursor else ""), token=agent)
+            numbers += [str(t["number"]) for t in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        open_tickets = ",".join(numbers)
+        # Warm-up: caches, connection pools, the JIT-free but page-cache-hungry first reads.
+        wrk(server, "mix", 16, 5, {"BENCH_TOKEN": agent, "BENCH_TICKETS": str(args.tickets)})
+        for scenario in args.scenarios:
+            token = customer if scenario == "ticket_create" else agent
+            env = {"BENCH_TOKEN": token, "BENCH_TICKETS": str(args.tickets), "BENCH_AGENTS": str(args.agents),
+                   "BENCH_OPEN_TICKETS": open_tickets}
+            before = ticket_count(server, agent) if scenario == "ticket_create" else None
+            connections = 8 if scenario == "login" else args.connections
+            peak = wrk(server, scenario, connections, args.duration, env)
+            peak.update(scenario=scenario, load="max", connections=connections)
+            rows.append(peak)
+            if scenario == "ticket_create":
+                created = ticket_count(server, agent) - before
+                accepted = peak["requests"] - peak["non2xx"]
+                notes.append(f"ticket_create ({mode}): {created:,} tickets present afterwards for {accepted:,} "
+                             f"accepted requests ({'all present' if created >= accepted else 'MISSING'})")
+            if scenario != "login":
+                # Half the maximum rate, spread over fewer connections, each pacing itself.
+                paced_connections = 16
+                rate = max(1.0, peak["rps"] / 2)
+                delay_ms = max(0, int(1000 * paced_connections / rate))
+                half = wrk(server, scenario, paced_connections, args.duration, dict(env, BENCH_DELAY_MS=str(delay_ms)))
+                half.update(scenario=scenario, load="50%", connections=paced_connections)
+                rows.append(half)
+            for row in rows[-2:]:
+                row.setdefault("rss_mib", rss_kib(server.proc.pid, "VmHWM") / 1024)
+            print(f"{mode:12} {scenario:15} max {peak['rps']:9.0f} req/s  p99 {peak['p99_us'] / 1000:7.2f} ms"
+                  + (f"   50%: p99 {rows[-1]['p99_us'] / 1000:6.2f} ms" if scenario != "login" else ""), flush=True)
+        if args.realtime_connections:
+            python = os.environ.get("HELPDESK_TOOLS_PYTHON", sys.executable)
+            out = subprocess.run([python, os.path.join(HERE, "realtime.py"), str(server.port), str(server.proc.pid),
+                                  agent, "--connections", str(args.realtime_connections)],
+                                 capture_output=True, text=True, timeout=1200)
+            lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
+            if out.returncode != 0 or not lines:
+                notes.append(f"realtime ({mode}): FAILED: {(out.stderr or out.stdout).strip().splitlines()[-1:]} ")
+            else:
+                r = json.loads(lines[-1])
+                notes.append(
+                    f"realtime ({mode}): {r['connections']:,} WebSocket connections held (connected in "
+                    f"{r['connect_seconds']} s); server RSS {r['rss_before_mib']} → {r['rss_held_mib']} MiB "
+                    f"(≈ {r['per_connection_kib']} KiB per connection), {r['rss_after_events_mib']} MiB after events; "
+                    f"{r['events']} ticket events fanned out: {r['deliveries']:,}/{r['expected_deliveries']:,} deliveries, "
+                    f"latency p50 {r['fanout_p50_ms']:.1f} ms, p99 {r['fanout_p99_ms']:.1f} ms, max {r['fanout_max_ms']:.1f} ms")
+            print(notes[-1], flush=True)
+    finally:
+        server.stop()
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    return rows, notes
+
+
+def machine():
+    model = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem = int(f.readline().split()[1]) / 1024 / 1024
+    return f"{os.cpu_count()} cores, {model}, {mem:.0f} GiB, {platform.system()} {platform.release()}"
+
+
+def write(args, mode, rows, notes):
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "Sources"], capture_output=True,
+                           text=True).stdout.strip()
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    by = {(r["scenario"], r["load"]): r for r in rows}
+    lines = [f"\n### {date} · {commit}{' (modified)' if dirty else ''} · {mode} · {args.tickets:,} tickets\n",
+             f"Machine: {machine()}. Command: `{' '.join(args.argv)}`; wrk 2 threads, {args.duration} s per run.\n",
+             "| scenario | load | conns | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | peak RSS MiB |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['scenario']} | {r['load']} | {r['connections']} | {r['rps']:,.0f} | {r['p50_us'] / 1000:.2f} | "
+                     f"{r['p90_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} | {r['max_us'] / 1000:.1f} | "
+                     f"{r['errors']} | {r['rss_mib']:.0f} |")
+    health = by.get(("health", "max"))
+    if health:
+        ratios = [f"{name} ÷ health = {by[(name, 'max')]['rps'] / health['rps']:.2f}"
+                  for name in ("ticket_get", "ticket_list", "mix") if (name, "max") in by]
+        notes.append("ratios (max req/s): " + "; ".join(ratios))
+    lines += [""] + [f"- {n}" for n in notes]
+    with open(args.output, "a") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--mode", choices=["embedded", "distributed"], required=True)
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--agents", type=int, default=20)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--output", default=os.path.join(HERE, "RESULTS.md"))
+    parser.add_argument("--keep", action="store_true", help="keep the data directory")
+    parser.add_argument("--realtime-connections", type=int, default=0,
+                        help="after the HTTP scenarios, hold this many WebSockets and measure fan-out (0: skip)")
+    args = parser.parse_args()
+    args.scenarios = [s for s in args.scenarios.split(",") if s]
+    args.argv = ["bench/run"] + [a for a in sys.argv[1:] if not a.startswith("--binary") and "/" not in a]
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing (apt-get install wrk)")
+    database_url = os.environ.get("HELPDESK_TEST_DATABASE_URL") if args.mode == "distributed" else None
+    redis_url = os.environ.get("HELPDESK_TEST_REDIS_URL") if args.mode == "distributed" else None
+    if args.mode == "distributed" and not (database_url and redis_url):
+        raise SystemExit("distributed mode needs HELPDESK_TEST_DATABASE_URL and HELPDESK_TEST_REDIS_URL (bench/run sets them)")
+    rows, notes = run_mode(args, args.mode, database_url, redis_url)
+    write(args, args.mode + (" (PostgreSQL + Redis)" if args.mode == "distributed" else " (SQLite, in-process bus)"),
+          rows, notes)
+
+
+if __name__ == "__main__":
+    main()

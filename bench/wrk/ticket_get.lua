@@ -1,0 +1,6 @@
+package.path = package.path .. ";" .. (os.getenv("BENCH_LUA_DIR") or ".") .. "/?.lua"
+local c = require("common")
+setup, init, delay, done = c.setup, c.init, c.delay, c.done
+request = function()
+  return wrk.format("GET", "/api/v1/tickets/" .. c.random_ticket(), c.headers())
+end

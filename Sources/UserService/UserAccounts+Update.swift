@@ -44,6 +44,11 @@ extension UserAccounts {
                     throw Self.emailTaken()
                 }
                 let losesAdmin = current.role == .admin && current.active && (result.role != .admin || !result.active)
+                // Two admins demoting each other at once must not both pass the count (then the first-run setup
+                // would open again to anyone): on PostgreSQL they queue on the setup lock; SQLite has one writer.
+                if losesAdmin, db.dialect.name == "postgresql" {
+                    try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Self.setupLockKey))").run()
+                }
                 if losesAdmin, try await store.activeAdminCount(workspaceID: workspaceID, on: db) <= 1 {
                     throw HelpdeskError.conflict(code: "last_admin", "The workspace must keep at least one active admin.")
                 }

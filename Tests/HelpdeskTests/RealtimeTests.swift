@@ -29,6 +29,7 @@ actor FrameCollector {
         guard let event = frames.first(where: { $0["type"] as? String == "event" })?["event"] as? [String: Any] else { return nil }
         return (event["ticket_id"] as? String, event["ticket_number"] as? Int)
     }
+    func errors() -> [String] { frames.compactMap { $0["type"] as? String == "error" ? $0["code"] as? String : nil } }
     func notifications() -> [Int] { frames.compactMap { $0["type"] as? String == "notification" ? $0["unread_count"] as? Int : nil } }
     func clear() { frames = [] }
 }
@@ -92,6 +93,15 @@ struct RealtimeTests {
             #expect(await bobFrames.events() == [])
             // The reply notified Alice in-app: her open pages get the new unread count.
             #expect(await aliceFrames.notifications().last ?? 0 >= 1)
+
+            // Internal changes (tags, assignee) are announced to agents only.
+            await agentFrames.clear(); await aliceFrames.clear()
+            let tagged = try await h.request(.patch, "/api/v1/tickets/\(ticketID)", json: ["tags": ["vip"]],
+                                             token: agent.accessToken)
+            #expect(tagged.status == 200)
+            try await h.settleRealtime()
+            #expect(await agentFrames.events().contains("ticket.updated"))
+            #expect(await aliceFrames.events() == [])
         }
     }
 
@@ -114,6 +124,11 @@ struct RealtimeTests {
             #expect(await oneFrames.presence().last == ["Agent Two:replying"])
             #expect(await twoFrames.presence().last == ["Agent One:viewing"], "the customer is not listed")
             #expect(await customerFrames.presence().isEmpty)
+
+            // One connection cannot pin presence on unlimited tickets.
+            for _ in 0..<60 { await h.system.realtime.setPresence(oneID, ticketID: UUID(), state: "viewing") }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(await oneFrames.errors().contains("too_many_presences"))
 
             // Closing a tab clears its presence for the others.
             await h.system.realtime.unregister(twoID)

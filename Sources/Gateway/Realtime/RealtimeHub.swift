@@ -27,8 +27,16 @@ public actor RealtimeHub {
 
     private let tickets: any TicketDirectory
     private var connections: [UUID: Connection] = [:]
-    /// ticket id → connection id → what that connection's user is doing there.
-    private var presence: [UUID: [UUID: PresenceEntry]] = [:]
+    /// Where presence is kept: a ticket of a workspace.
+    struct PresenceKey: Hashable {
+        let workspaceID: UUID
+        let ticketID: UUID
+    }
+
+    /// ticket → connection id → what that connection's user is doing there.
+    private var presence: [PresenceKey: [UUID: PresenceEntry]] = [:]
+    /// How many tickets one connection may announce presence on (a tab shows one; a few tabs share a socket).
+    static let maxPresencePerConnection = 50
 
     init(tickets: any TicketDirectory) {
         self.tickets = tickets
@@ -43,9 +51,10 @@ public actor RealtimeHub {
     public func unregister(_ id: UUID) {
         connections[id]?.outbox.finish()
         connections[id] = nil
-        for ticketID in presence.keys where presence[ticketID]?[id] != nil {
-            presence[ticketID]?[id] = nil
-            broadcastPresence(ticketID)
+        for key in presence.keys where presence[key]?[id] != nil {
+            presence[key]?[id] = nil
+            if presence[key]?.isEmpty == true { presence[key] = nil }
+            broadcastPresence(key)
         }
     }
 
@@ -58,33 +67,39 @@ public actor RealtimeHub {
     /// presence (it exists so two agents do not answer the same customer twice); customers never see it.
     public func setPresence(_ id: UUID, ticketID: UUID, state: String) {
         guard let connection = connections[id], connection.principal.role.isStaff else { return }
-        let previous = presence[ticketID]?[id]
+        let key = PresenceKey(workspaceID: connection.principal.workspaceID, ticketID: ticketID)
+        let previous = presence[key]?[id]
         if state == "left" {
             guard previous != nil else { return }
-            presence[ticketID]?[id] = nil
-            if presence[ticketID]?.isEmpty == true { presence[ticketID] = nil }
+            presence[key]?[id] = nil
+            if presence[key]?.isEmpty == true { presence[key] = nil }
         } else {
+            if previous == nil, presence.values.count(where: { $0[id] != nil }) >= Self.maxPresencePerConnection {
+                send(RealtimeMessage.encode(["type": .string("error"), "code": .string("too_many_presences")]), to: id)
+                return
+            }
             let entry = PresenceEntry(userID: connection.principal.userID, name: connection.name, state: state)
             guard previous != entry else { return }
-            presence[ticketID, default: [:]][id] = entry
+            presence[key, default: [:]][id] = entry
             // The newcomer learns who is already there.
-            send(presenceMessage(ticketID, for: connection.principal.userID), to: id)
+            send(presenceMessage(key, for: connection.principal.userID), to: id)
         }
-        broadcastPresence(ticketID)
+        broadcastPresence(key)
     }
 
-    private func broadcastPresence(_ ticketID: UUID) {
-        guard let watchers = presence[ticketID] else { return }
+    private func broadcastPresence(_ key: PresenceKey) {
+        guard let watchers = presence[key] else { return }
         for (id, _) in watchers {
             guard let connection = connections[id] else { continue }
-            send(presenceMessage(ticketID, for: connection.principal.userID), to: id)
+            send(presenceMessage(key, for: connection.principal.userID), to: id)
         }
     }
 
     /// Who else is on the ticket: one entry per user (their most active state across tabs), never oneself.
-    private func presenceMessage(_ ticketID: UUID, for viewer: UUID) -> String {
+    private func presenceMessage(_ key: PresenceKey, for viewer: UUID) -> String {
+        let ticketID = key.ticketID
         var byUser: [UUID: PresenceEntry] = [:]
-        for entry in (presence[ticketID] ?? [:]).values where entry.userID != viewer {
+        for entry in (presence[key] ?? [:]).values where entry.userID != viewer {
             if byUser[entry.userID]?.state != "replying" { byUser[entry.userID] = entry }
         }
         let users: [JSONValue] = byUser.values.sorted { $0.name < $1.name }.map {
@@ -107,9 +122,9 @@ public actor RealtimeHub {
         }
     }
 
-    /// Ticket events a customer hears about (on their own tickets): nothing internal.
-    static let customerEventTypes: Set<String> = ["ticket.created", "ticket.updated", "ticket.status_changed",
-                                                  "ticket.merged", "comment.added"]
+    /// Ticket events a customer hears about (on their own tickets). Kept to those that are always public news:
+    /// an update or merge may be internal (tags, assignee, another requester's ticket), so they are not sent.
+    static let customerEventTypes: Set<String> = ["ticket.created", "ticket.status_changed", "comment.added"]
 
     /// Tells every connection allowed to see the ticket that it changed. The message names the ticket and the
     /// comment only: pages reload through the API, which applies the permissions to the content.
@@ -117,7 +132,8 @@ public actor RealtimeHub {
         guard event.subject.type == "ticket" else { return }
         let audience = connections.filter { $0.value.principal.workspaceID == event.workspaceID }
         guard !audience.isEmpty else { return }
-        let isPublic: Bool = if case .bool(false)? = event.data["public"] { false } else { true }
+        // Only a comment says whether it is public; anything unmarked counts as internal for customers.
+        let isPublic: Bool = if case .bool(true)? = event.data["public"] { true } else { false }
         var message: [String: JSONValue] = [
             "type": .string(event.type), "ticket_id": .string(event.subject.id.lowercased),
             "occurred_at": .string(RFC3339.string(from: event.occurredAt)),
@@ -133,7 +149,7 @@ public actor RealtimeHub {
                 send(text, to: id)
                 continue
             }
-            guard isPublic, Self.customerEventTypes.contains(event.type) else { continue }
+            guard Self.customerEventTypes.contains(event.type), event.type != "comment.added" || isPublic else { continue }
             if customerSnapshot == nil {
                 customerSnapshot = .some(try? await tickets.ticket(workspaceID: event.workspaceID, id: event.subject.id))
             }

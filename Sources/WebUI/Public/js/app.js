@@ -67,7 +67,12 @@ onSessionExpired(() => {
   router.navigate(`/login?expired=1&next=${encodeURIComponent(location.pathname + location.search)}`);
 });
 
-session.onChange((state) => { if (state) realtime.connect(); else realtime.disconnect(); });
+session.onChange((state) => {
+  if (state) { realtime.connect(); return; }
+  realtime.disconnect();
+  // Signed out here or in another tab: leave any page that needs a session.
+  if (!['/login', '/register', '/forgot', '/reset', '/setup'].includes(location.pathname)) router.navigate('/login');
+});
 
 async function boot() {
   applyTheme();

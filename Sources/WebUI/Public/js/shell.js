@@ -12,7 +12,7 @@ import { menu, avatar, errorMessage, toast } from './core/ui.js';
 import { relative } from './core/format.js';
 
 const app = () => document.getElementById('app');
-let frame = null; // {root, rail, main, bar, railKind}
+let frame = null; // {root, rail, main, bar, railKind, railDispose, abort}
 let lastMeta = null;
 
 /** Puts a page on screen in the layout its route asks for. */
@@ -20,7 +20,7 @@ export async function mount(el, meta) {
   lastMeta = meta;
   document.title = meta.title || t('common.app_name');
   if (meta.layout === 'auth' || !session.current) {
-    frame = null;
+    dropFrame();
     replace(app(), h('main.auth-layout#main', { tabindex: '-1' },
       h('div.auth-brand', h('img', { src: '/img/logo.svg', alt: '', width: 32, height: 32 }), h('span', t('common.app_name'))),
       el,
@@ -53,7 +53,17 @@ async function setRail(meta) {
   replace(frame.rail, result.el || result);
 }
 
+/** Forgets the frame and everything it listens to (document listeners, the rail's timers and subscriptions). */
+function dropFrame() {
+  if (!frame) return;
+  frame.railDispose?.();
+  frame.abort.abort();
+  frame = null;
+}
+
 function buildFrame() {
+  const abort = new AbortController();
+  const { signal } = abort;
   const user = session.user;
   const isStaff = session.isStaff;
   const rail = h('nav.rail#rail', { 'aria-label': t('common.navigation') });
@@ -85,24 +95,25 @@ function buildFrame() {
     h('div.topbar-actions',
       h('a.btn.btn-primary.btn-new', { href: isStaff ? '/tickets/new' : '/requests/new' },
         icon('plus'), h('span.btn-label', isStaff ? t('common.new_ticket') : t('common.new_request'))),
-      bell(),
-      userMenu(user)));
+      bell(signal),
+      userMenu(user, signal)));
 
   const root = h('div.app-frame', bar, h('div.app-body', rail, h('div.rail-scrim', { onclick: () => root.classList.remove('rail-open') }), main));
   replace(app(), root);
-  frame = { root, rail, main, bar, railKind: undefined };
+  frame = { root, rail, main, bar, railKind: undefined, abort };
 }
 
-function bell() {
+function bell(signal) {
   const count = h('span.bell-count', { hidden: true });
   const panel = h('div.bell-panel', { hidden: true, role: 'dialog', 'aria-label': t('common.notifications') });
   const button = h('button.icon-btn.bell#bell', { type: 'button', 'aria-label': t('common.notifications'),
     'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('bell'), count);
-  store.subscribe(({ unread }) => {
+  const unsubscribe = store.subscribe(({ unread }) => {
     count.hidden = !unread;
     count.textContent = unread > 99 ? '99+' : String(unread);
     button.setAttribute('aria-label', t('common.notifications_unread', { count: unread }));
   });
+  signal.addEventListener('abort', unsubscribe);
   api.get('notifications', { limit: 1 }).then((r) => store.set({ unread: r.unread_count ?? 0 })).catch(() => {});
 
   async function open() {
@@ -130,12 +141,12 @@ function bell() {
   }
   function close() { panel.hidden = true; button.setAttribute('aria-expanded', 'false'); }
   button.addEventListener('click', (e) => { e.stopPropagation(); if (panel.hidden) open(); else close(); });
-  document.addEventListener('click', (e) => { if (!panel.contains(e.target)) close(); });
-  document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !panel.hidden) { close(); button.focus(); } });
+  document.addEventListener('click', (e) => { if (!panel.contains(e.target)) close(); }, { signal });
+  document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !panel.hidden) { close(); button.focus(); } }, { signal });
   return h('div.bell-wrap', button, panel);
 }
 
-function userMenu(user) {
+function userMenu(user, signal) {
   const button = h('button.user-btn#user-menu', { type: 'button', 'aria-label': t('common.account_menu') },
     avatar(user?.name || user?.email || '?', 'sm'), h('span.user-name', user?.name || ''));
   return menu(button, [
@@ -146,7 +157,7 @@ function userMenu(user) {
     { label: locale() === 'fr' ? 'English' : 'Français', icon: 'list', onSelect: () => switchLocale(locale() === 'fr' ? 'en' : 'fr') },
     '-',
     { label: t('common.logout'), icon: 'logout', danger: true, onSelect: logout },
-  ]);
+  ], { signal });
 }
 
 /** Changes the language everywhere (and in the user's profile, so emails follow). */
@@ -172,7 +183,7 @@ function themeSwitch() {
 
 /** Rebuilds the frame and the page (after a language or theme change). */
 export function rebuild() {
-  frame = null;
+  dropFrame();
   return router.resolve();
 }
 
@@ -182,7 +193,7 @@ export async function logout() {
   const token = session.refreshToken;
   realtime.disconnect();
   session.clear();
-  frame = null;
+  dropFrame();
   if (token) api.post('auth/logout', { refresh_token: token }).catch(() => {});
   await router.navigate('/login');
 }

@@ -22,26 +22,36 @@ const expiryListeners = new Set();
 /** Called when the session cannot be refreshed any more (the UI sends the user to login). */
 export function onSessionExpired(fn) { expiryListeners.add(fn); }
 
+/** Runs `fn` while holding a lock shared by every tab of this origin (so only one tab rotates the token). */
+function withTabLock(fn) {
+  return navigator.locks?.request ? navigator.locks.request('helpdesk-refresh', fn) : fn();
+}
+
 async function refresh() {
-  const token = session.refreshToken;
-  if (!token) return false;
-  refreshing ??= (async () => {
+  if (!session.refreshToken) return false;
+  const seen = session.refreshToken;
+  refreshing ??= withTabLock(async () => {
+    // Another tab may have rotated the token while this one waited for the lock: use its pair.
+    const stored = session.reload();
+    if (!stored?.refresh_token) return false;
+    if (stored.refresh_token !== seen && stored.expires_at - Date.now() > 30_000) return true;
     try {
       const res = await fetch('/api/v1/auth/refresh', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ refresh_token: token }),
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Helpdesk-Client': 'web' },
+        body: JSON.stringify({ refresh_token: stored.refresh_token }),
       });
       if (!res.ok) {
-        // Another tab may have rotated the token meanwhile: use its pair if it did.
-        if (session.refreshToken && session.refreshToken !== token) return true;
-        session.clear();
-        for (const fn of expiryListeners) fn();
+        // Only a refused token ends the session; a proxy error or a restart is worth another try later.
+        if (res.status === 400 || res.status === 401) {
+          session.clear();
+          for (const fn of expiryListeners) fn();
+        }
         return false;
       }
       session.signIn(await res.json());
       return true;
-    } catch { return false; } finally { refreshing = null; }
-  })();
+    } catch { return false; }
+  }).finally(() => { refreshing = null; });
   return refreshing;
 }
 

@@ -12,6 +12,7 @@ import { store } from './store.js';
 
 const listeners = new Set();
 let socket = null;
+let opening = false;
 let retry = 0;
 let timer = null;
 let stopped = true;
@@ -37,9 +38,12 @@ export function presence(ticketID, state) {
 
 async function open() {
   clearTimeout(timer);
-  if (stopped || !session.current) return;
-  const token = await accessToken();
-  if (!token || stopped) return;
+  timer = null;
+  if (stopped || !session.current || opening || socket) return;
+  opening = true;
+  let token;
+  try { token = await accessToken(); } finally { opening = false; }
+  if (!token || stopped || socket) return;
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/realtime`;
   const ws = new WebSocket(url);
   socket = ws;
@@ -63,15 +67,21 @@ async function open() {
     if (stopped) return;
     // Backoff 1 s, 2 s, 4 s … 30 s; a fresh token is fetched on each attempt (it may have expired).
     retry = Math.min(retry + 1, 5);
-    timer = setTimeout(open, Math.min(30_000, 1000 * 2 ** (retry - 1)));
+    // Jitter spreads the tabs (and the clients of a restarted server) that lost their sockets together.
+    timer = setTimeout(open, Math.min(30_000, 1000 * 2 ** (retry - 1)) * (0.5 + Math.random()));
   };
 }
 
-export function connect() { if (!stopped && socket) return; stopped = false; open(); }
+export function connect() {
+  stopped = false;
+  if (socket || opening || timer) return;
+  open();
+}
 
 export function disconnect() {
   stopped = true;
   clearTimeout(timer);
+  timer = null;
   presenceWanted.clear();
   socket?.close(1000);
   socket = null;

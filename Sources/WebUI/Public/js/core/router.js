@@ -26,7 +26,9 @@ function match(pathname) {
     const m = route.regex.exec(pathname);
     if (m) {
       const params = {};
-      route.keys.forEach((k, i) => { params[k] = decodeURIComponent(m[i + 1]); });
+      try {
+        route.keys.forEach((k, i) => { params[k] = decodeURIComponent(m[i + 1]); });
+      } catch { return null; } // a malformed escape: no such page
       return { route, params };
     }
   }
@@ -55,6 +57,9 @@ export async function resolve() {
   current = result instanceof Node ? null : result;
   await outlet(el, found.route.meta, ctx);
   window.scrollTo(0, 0);
+  // Screen readers start at the new page, not where the old one was.
+  if (resolve.started) document.getElementById('main')?.focus({ preventScroll: true });
+  resolve.started = true;
   // Rails and other long-lived parts follow navigation through this event.
   window.dispatchEvent(new CustomEvent('routechange', { detail: { path: url.pathname, query: url.search } }));
 }

@@ -34,6 +34,8 @@ export const session = {
     };
     save();
   },
+  /** Reads the stored session again (another tab may have refreshed it) and returns it. */
+  reload() { state = load(); return state; },
   setUser(user) { if (state) { state = { ...state, user }; save(); } },
   clear() { state = null; save(); },
   onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); },

@@ -135,7 +135,7 @@ export function priorityBadge(priority) {
 }
 
 /** A menu button with a popup of items [{label, onSelect, danger}], keyboard navigable. */
-export function menu(button, items) {
+export function menu(button, items, { signal } = {}) {
   const list = h('ul.menu', { role: 'menu', hidden: true });
   const close = () => { list.hidden = true; button.setAttribute('aria-expanded', 'false'); };
   for (const item of items) {
@@ -162,6 +162,6 @@ export function menu(button, items) {
     if (e.key === 'ArrowUp') { e.preventDefault(); entries[(i - 1 + entries.length) % entries.length]?.focus(); }
     if (e.key === 'Escape') { close(); button.focus(); }
   });
-  document.addEventListener('click', (e) => { if (!list.contains(e.target)) close(); });
+  document.addEventListener('click', (e) => { if (!list.contains(e.target)) close(); }, { signal });
   return h('div.menu-wrap', button, list);
 }

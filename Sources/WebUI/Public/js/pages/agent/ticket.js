@@ -102,7 +102,8 @@ export async function render(ctx) {
     onSent: async () => { await Promise.all([conversation.reload(), reloadTicket()]); if (!historyPanel.hidden) history.load(); },
     onConflict: () => reloadTicket(true),
     onPresence: (on) => {
-      if (on === replying) return;
+      // The editor's timer may fire after the page was left: never announce presence on a ticket we left.
+      if (disposed || on === replying) return;
       replying = on;
       presence(ticket.id, on ? 'replying' : 'viewing');
     },

@@ -57,6 +57,7 @@ export function createReplyEditor({ getTicket, onSent, onPresence, onConflict })
     textarea.placeholder = toPublic ? t('agent.reply_placeholder') : t('agent.note_placeholder');
     form.querySelector('.tk-reply-audience').textContent = toPublic ? t('agent.audience_public') : t('agent.audience_internal');
     submit.textContent = toPublic ? t('agent.send_reply') : t('agent.add_note');
+    if (textarea.value) saveDraft();
   }
 
   function updateSubmit() { submit.disabled = uploader.busy(); }
@@ -72,7 +73,7 @@ export function createReplyEditor({ getTicket, onSent, onPresence, onConflict })
     presenceNow();
     idempotencyKey = null;
     error.hidden = true;
-    try { if (textarea.value) sessionStorage.setItem(draftKey(), textarea.value); else sessionStorage.removeItem(draftKey()); } catch { /* private mode */ }
+    saveDraft();
   });
   form.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
@@ -122,8 +123,17 @@ export function createReplyEditor({ getTicket, onSent, onPresence, onConflict })
     }
   }
 
-  try { textarea.value = sessionStorage.getItem(draftKey()) || ''; } catch { /* ignore */ }
-  setMode(true);
+  // A draft keeps its mode: a note restored as a public reply would go to the customer.
+  function saveDraft() {
+    try {
+      if (textarea.value) sessionStorage.setItem(draftKey(), JSON.stringify({ body: textarea.value, public: isPublic }));
+      else sessionStorage.removeItem(draftKey());
+    } catch { /* private mode */ }
+  }
+  let draft = null;
+  try { draft = JSON.parse(sessionStorage.getItem(draftKey()) || 'null'); } catch { /* ignore */ }
+  textarea.value = typeof draft?.body === 'string' ? draft.body : '';
+  setMode(draft ? draft.public !== false : true);
   fillStatuses();
   return {
     el: form,

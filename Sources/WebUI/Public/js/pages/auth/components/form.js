@@ -164,7 +164,11 @@ export async function publicPost(path, body) {
 
 /** A same-origin path from `?next=`, or null (no open redirects). */
 export function safeNext(value) {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return null;
-  if (/^\/(login|register|setup|forgot|reset)(\/|\?|$)/.test(value)) return null;
-  return value;
+  if (!value || !value.startsWith('/')) return null;
+  // Parse as the browser will (it drops tabs and newlines, turns \\ into /): only this origin's paths pass.
+  let url;
+  try { url = new URL(value, location.origin); } catch { return null; }
+  if (url.origin !== location.origin) return null;
+  if (/^\/(login|register|setup|forgot|reset)(\/|$)/.test(url.pathname)) return null;
+  return url.pathname + url.search + url.hash;
 }

@@ -80,6 +80,9 @@ struct TicketFilter: Sendable {
 enum TicketOrder: Sendable {
     case keyset(TicketSort, after: TicketSort.Key?)
     case relevance(offset: Int)
+    /// Matches of a broad search, newest first: the index yields them in that order, so a page costs its own
+    /// rows instead of ranking every match.
+    case newestMatches(offset: Int)
 }
 
 /// The order of `GET /tickets`: `?sort=field` or `?sort=-field`; default newest first.

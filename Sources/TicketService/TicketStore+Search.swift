@@ -67,7 +67,7 @@ extension TicketStore {
             var match = text.fts5Positive
             if !text.excluded.isEmpty { match += " NOT (\(text.fts5Excluded))" }
             return """
-                 JOIN (SELECT ticket_id, bm25(ticket_search) AS rank FROM ticket_search
+                 JOIN (SELECT rowid AS doc, ticket_id, bm25(ticket_search) AS rank FROM ticket_search
                        WHERE ticket_search MATCH \(bind: match) AND workspace_id = \(bind: workspaceID.lowercased)
                          AND scope = \(bind: scope.rawValue)) search ON search.ticket_id = tickets.id
                 """
@@ -93,4 +93,25 @@ extension TicketStore {
     }
 
     var rankOrder: String { kind == .sqlite ? "search.rank ASC" : "search.rank DESC" }
+
+    /// How many search documents match the positive terms, counting no further than `cap` (cheap: no ranking,
+    /// no ticket rows). Decides between relevance order and newest first.
+    func searchMatches(_ text: SearchText, workspaceID: UUID, scope: SearchScope, cap: Int,
+                       on db: any SQLDatabase) async throws -> Int {
+        guard text.hasPositive else { return 0 }
+        let inner: SQLQueryString = switch kind {
+        case .sqlite: """
+            SELECT 1 FROM ticket_search WHERE ticket_search MATCH \(bind: text.fts5Positive)
+              AND workspace_id = \(bind: workspaceID.lowercased) AND scope = \(bind: scope.rawValue) LIMIT \(unsafeRaw: String(cap))
+            """
+        case .postgres: """
+            SELECT 1 FROM ticket_search WHERE tsv @@ websearch_to_tsquery('simple', \(bind: text.websearchPositive))
+              AND workspace_id = \(bind: workspaceID.lowercased) AND scope = \(bind: scope.rawValue) LIMIT \(unsafeRaw: String(cap))
+            """
+        }
+        var q = SQLQueryString("SELECT COUNT(*) AS n FROM (")
+        q.appendInterpolation(inner)
+        q.appendInterpolation(unsafeRaw: ") AS matches")
+        return try await db.raw(q).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
 }

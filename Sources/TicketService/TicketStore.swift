@@ -116,6 +116,11 @@ struct TicketStore: Sendable {
         case .relevance(let offset):
             let rank = searching ? "\(rankOrder), " : ""
             q.appendInterpolation(unsafeRaw: " ORDER BY \(rank)tickets.created_at DESC, tickets.id DESC LIMIT \(limit) OFFSET \(offset)")
+        case .newestMatches(let offset):
+            // SQLite: the search document's rowid follows the ticket's (insertion order), and FTS5 walks it
+            // backwards without sorting. PostgreSQL walks the creation index and probes the search rows.
+            let order = searching && kind == .sqlite ? "search.doc DESC" : "tickets.created_at DESC, tickets.id DESC"
+            q.appendInterpolation(unsafeRaw: " ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)")
         case .keyset(let sort, let after):
             if let after {
                 // Keyset pagination: strictly after the last row in (sort column, id) order, so rows added while

@@ -201,7 +201,10 @@ public struct Tickets: Sendable {
                 }
                 return n
             } ?? 0
-            order = .relevance(offset: offset)
+            // Ranking costs a pass over every match: past `relevanceLimit` matches, newest first instead.
+            let matches = try await store.searchMatches(filter.text, workspaceID: p.workspaceID, scope: filter.scope,
+                                                        cap: Self.relevanceLimit + 1, on: database.sql)
+            order = matches > Self.relevanceLimit ? .newestMatches(offset: offset) : .relevance(offset: offset)
         } else {
             let sort = try TicketSort.parse(query("sort"))
             order = .keyset(sort, after: try sort.decode(page.after))
@@ -213,7 +216,7 @@ public struct Tickets: Sendable {
         var next: String?
         if rows.count > page.limit {
             switch order {
-            case .relevance(let offset): next = Cursor.encode("rel:\(offset + page.limit)")
+            case .relevance(let offset), .newestMatches(let offset): next = Cursor.encode("rel:\(offset + page.limit)")
             case .keyset(let sort, _): next = items.last.map(sort.cursor(for:))
             }
         }
@@ -263,6 +266,9 @@ public struct Tickets: Sendable {
         ("pending", ["status": "pending,on_hold"]),
         ("solved", ["status": "solved"]),
     ]
+
+    /// Searches matching more documents than this come newest first rather than by relevance.
+    public static let relevanceLimit = 1000
 
     /// Where view counts stop counting (the UI shows "999+").
     public static let countCap = 1000

@@ -47,4 +47,30 @@ struct SeedTests {
             #expect(created.status == 201 && created.json["number"] as? Int == 651)
         }
     }
+
+    @Test("a search matching more than the relevance limit comes newest first, and its pages never repeat a ticket")
+    func broadSearch() async throws {
+        try await Harness.run { h in
+            _ = try await h.system.seed(tickets: 1500, customers: 50, agents: 2, password: "bench-password")
+            let agent = try await h.login("agent1@bench.example", "bench-password")
+            // Every seeded description opens with a greeting; "hello" or "bonjour" alone matches hundreds.
+            var seen: [Int] = []
+            var cursor: String?
+            for _ in 0..<3 {
+                let page = try await h.request(.get, "/api/v1/tickets?q=the&limit=50" + (cursor.map { "&cursor=\($0)" } ?? ""),
+                                               token: agent.accessToken)
+                #expect(page.status == 200)
+                seen += page.items.compactMap { $0["number"] as? Int }
+                cursor = page.json["next_cursor"] as? String
+            }
+            #expect(seen.count == 150)
+            #expect(Set(seen).count == seen.count, "pages never repeat a ticket")
+            #expect(seen == seen.sorted(by: >), "broad matches come newest first")
+            #expect(seen.first == 1500)
+            // A narrow search is still ranked by relevance: the best match first, whatever its age.
+            let narrow = try await h.request(.get, "/api/v1/tickets?q=webhook%20deliveries%20failing", token: agent.accessToken)
+            #expect(narrow.status == 200 && !narrow.items.isEmpty)
+            #expect(narrow.items.allSatisfy { ($0["subject"] as? String ?? "").contains("Webhook") })
+        }
+    }
 }

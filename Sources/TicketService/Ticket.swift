@@ -135,3 +135,35 @@ public struct TicketEvent: Sendable, Encodable {
         try c.encode(data, forKey: .data)
     }
 }
+
+extension Ticket: JSONWritable {
+    /// The same JSON as `encode(to:)` through `EventJSON.encoder()`, keys in sorted order.
+    public func writeJSON(to out: inout JSONOutput) {
+        out.beginObject()
+        out.key("assignee_id"); out.uuid(assigneeID)
+        out.key("channel"); out.string(channel)
+        out.key("created_at"); out.date(createdAt)
+        out.key("custom_fields"); JSONValue.object(customFields).writeJSON(to: &out)
+        out.key("follower_ids")
+        out.beginArray()
+        for id in followerIDs { out.uuid(id) }
+        out.endArray()
+        out.key("id"); out.uuid(id)
+        out.key("number"); out.int(number)
+        out.key("organization_id"); out.uuid(organizationID)
+        out.key("priority"); out.string(priority.rawValue)
+        out.key("requester_id"); out.uuid(requesterID)
+        out.key("solved_at"); out.date(solvedAt)
+        out.key("status"); out.string(status.rawValue)
+        out.key("subject"); out.string(subject)
+        out.key("tags")
+        out.beginArray()
+        for tag in tags { out.string(tag) }
+        out.endArray()
+        out.key("team_id"); out.uuid(teamID)
+        out.key("type"); out.string(type?.rawValue)
+        out.key("updated_at"); out.date(updatedAt)
+        out.key("version"); out.int(version)
+        out.endObject()
+    }
+}

@@ -325,7 +325,8 @@ struct TicketStore: Sendable {
     }
 
     static func fields(_ json: String) -> [String: JSONValue] {
-        (try? JSONDecoder().decode([String: JSONValue].self, from: Data(json.utf8))) ?? [:]
+        if json == "{}" { return [:] }   // most tickets: skip the decoder
+        return (try? JSONDecoder().decode([String: JSONValue].self, from: Data(json.utf8))) ?? [:]
     }
 
     static func json(_ values: [String: JSONValue]) -> String {
@@ -337,7 +338,23 @@ struct TicketStore: Sendable {
         String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
+    /// A stored JSON array of strings (tags, follower ids). These are written by `json(_:)`; plain ones (no
+    /// escapes) are split directly, the decoder handles the rest.
     static func strings(_ json: String) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+        if json == "[]" { return [] }
+        let utf8 = json.utf8
+        if utf8.first == UInt8(ascii: "["), utf8.last == UInt8(ascii: "]"), !utf8.contains(UInt8(ascii: "\\")) {
+            let inner = json.dropFirst().dropLast()
+            var result: [String] = []
+            var valid = true
+            for part in inner.split(separator: ",", omittingEmptySubsequences: false) {
+                guard part.count >= 2, part.first == "\"", part.last == "\"" else { valid = false; break }
+                let value = part.dropFirst().dropLast()
+                guard !value.contains("\"") else { valid = false; break }
+                result.append(String(value))
+            }
+            if valid { return result }
+        }
+        return (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
     }
 }

@@ -7,9 +7,14 @@ public struct APIJSONEncoder: ResponseEncoder {
     public init() {}
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        let data = try EventJSON.encoder().encode(value)
         var buffer = ByteBuffer()
-        buffer.writeBytes(data)
+        if let writable = value as? any JSONWritable {
+            var out = JSONOutput()
+            writable.writeJSON(to: &out)
+            buffer.writeBytes(out.bytes)
+        } else {
+            buffer.writeBytes(try EventJSON.encoder().encode(value))
+        }
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
     }
 }
@@ -86,9 +91,14 @@ extension Response {
     /// A JSON response with the given status, e.g. 201 for a creation.
     public static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok,
                             headers: HTTPFields = [:]) throws -> Response {
-        let data = try EventJSON.encoder().encode(value)
         var buffer = ByteBuffer()
-        buffer.writeBytes(data)
+        if let writable = value as? any JSONWritable {
+            var out = JSONOutput()
+            writable.writeJSON(to: &out)
+            buffer.writeBytes(out.bytes)
+        } else {
+            buffer.writeBytes(try EventJSON.encoder().encode(value))
+        }
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: fields, body: .init(byteBuffer: buffer))

@@ -72,6 +72,7 @@ public struct TicketFields: Sendable {
                 }
                 try await store.insert(created, on: db)
             }
+            FieldDefinitionCache.shared.invalidate(workspaceID: p.workspaceID)
         } catch where Database.isUniqueViolation(error) {
             throw Self.keyTaken()
         }
@@ -94,6 +95,7 @@ public struct TicketFields: Sendable {
         field.updatedAt = clock.now
         let updated = field
         try await database.transaction { [store] db in try await store.update(updated, on: db) }
+        FieldDefinitionCache.shared.invalidate(workspaceID: p.workspaceID)
         return updated
     }
 

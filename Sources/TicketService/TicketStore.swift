@@ -11,6 +11,10 @@ struct TicketStore: Sendable {
         tags, followers, created_at, updated_at, solved_at, version, custom_fields, channel
         """
 
+    /// `columns`, each prefixed with `tickets.` (for joins), computed once.
+    static let qualifiedColumns = columns.split(separator: ",")
+        .map { "tickets." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+
     // MARK: - Numbers
 
     /// The next ticket number of the workspace. Called inside the creating transaction, so a rollback gives the
@@ -109,8 +113,7 @@ struct TicketStore: Sendable {
 
     func tickets(workspaceID: UUID, filter: TicketFilter, order: TicketOrder, limit: Int,
                  on db: any SQLDatabase) async throws -> [Ticket] {
-        let columns = Self.columns.split(separator: ",").map { "tickets." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        var q = filtered(select: columns.joined(separator: ", "), workspaceID: workspaceID, filter: filter)
+        var q = filtered(select: Self.qualifiedColumns, workspaceID: workspaceID, filter: filter)
         let searching = !filter.text.isEmpty && searchJoin(filter.text, workspaceID: workspaceID, scope: filter.scope) != nil
         switch order {
         case .relevance(let offset):

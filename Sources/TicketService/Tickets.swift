@@ -161,7 +161,7 @@ public struct Tickets: Sendable {
     /// The ticket if the caller may see it; otherwise 404, so a customer cannot learn it exists.
     public func get(_ p: Principal, reference: String) async throws -> Ticket {
         let ticket = try await visibleTicket(p, reference: reference)
-        return presented(ticket, to: p, fields: try await store.fields(workspaceID: p.workspaceID, on: database.sql))
+        return presented(ticket, to: p, fields: try await store.presentationFields(workspaceID: p.workspaceID, on: database.sql))
     }
 
     /// The stored ticket, all values included, if `p` may see it.
@@ -212,7 +212,7 @@ public struct Tickets: Sendable {
         let rows = try await store.tickets(workspaceID: p.workspaceID, filter: filter, order: order,
                                            limit: page.limit + 1, on: database.sql)
         let items = Array(rows.prefix(page.limit))
-        let definitions = try await store.fields(workspaceID: p.workspaceID, on: database.sql)
+        let definitions = try await store.presentationFields(workspaceID: p.workspaceID, on: database.sql)
         var next: String?
         if rows.count > page.limit {
             switch order {

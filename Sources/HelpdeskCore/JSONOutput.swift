@@ -64,7 +64,12 @@ public struct JSONOutput {
     }
 
     /// A UUID in lowercase, as every API id.
-    public mutating func uuid(_ value: UUID) { beginValue(); writeString(value.lowercased) }
+    public mutating func uuid(_ value: UUID) {
+        beginValue()
+        bytes.append(UInt8(ascii: "\""))
+        value.appendLowercased(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
     public mutating func uuid(_ value: UUID?) { if let value { uuid(value) } else { null() } }
 
     /// `2026-01-31T09:15:00.123Z`.
@@ -80,6 +85,12 @@ public struct JSONOutput {
 
     private mutating func writeString(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copy them whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])

@@ -47,5 +47,49 @@ public enum UUIDv7 {
 
 extension UUID {
     /// The lowercase string form used in the API and in storage.
-    public var lowercased: String { uuidString.lowercased() }
+    public var lowercased: String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(36)
+        appendLowercased(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The canonical lowercase form, appended as UTF-8 (no intermediate strings: ids are written on every row).
+    public func appendLowercased(to bytes: inout [UInt8]) {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        withUnsafeBytes(of: uuid) { raw in
+            for (i, byte) in raw.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 { bytes.append(UInt8(ascii: "-")) }
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            }
+        }
+    }
+
+    /// Parses the canonical 36-character form (either case) without `sscanf`, which `UUID(uuidString:)` uses on
+    /// Linux and which showed in profiles of every list. Nil for anything else.
+    public static func parse(_ text: some StringProtocol) -> UUID? {
+        var utf8 = text.utf8.makeIterator()
+        var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                    UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: nil
+            }
+        }
+        let ok: Bool = withUnsafeMutableBytes(of: &bytes) { out in
+            for i in 0..<16 {
+                if i == 4 || i == 6 || i == 8 || i == 10 {
+                    guard utf8.next() == UInt8(ascii: "-") else { return false }
+                }
+                guard let hi = utf8.next().flatMap(nibble), let lo = utf8.next().flatMap(nibble) else { return false }
+                out[i] = hi << 4 | lo
+            }
+            return utf8.next() == nil
+        }
+        return ok ? UUID(uuid: bytes) : nil
+    }
 }

@@ -64,4 +64,21 @@ struct JSONOutputTests {
         #expect(TicketStore.fields("{}") == [:])
         #expect(TicketStore.fields(#"{"a":1}"#) == ["a": .number(1)])
     }
+
+    @Test("UUIDs parse and print like Foundation, and refuse anything but the canonical form")
+    func uuids() {
+        for _ in 0..<2000 {
+            let id = UUID()
+            #expect(id.lowercased == id.uuidString.lowercased())
+            #expect(UUID.parse(id.uuidString) == id)
+            #expect(UUID.parse(id.lowercased) == id)
+        }
+        let good = "0190b2c4-1d2e-7f00-8a1b-0c0d0e0f1011"
+        #expect(UUID.parse(good)?.lowercased == good)
+        for bad in ["", "0190b2c4-1d2e-7f00-8a1b-0c0d0e0f101", good + "0", "{\(good)}", good.replacingOccurrences(of: "-", with: ""),
+                    "0190b2c4-1d2e-7f00-8a1b_0c0d0e0f1011", "0190b2c4-1d2e-7f00-8a1b-0c0d0e0f101g", "0190b2c41-d2e-7f00-8a1b-0c0d0e0f1011"] {
+            #expect(UUID.parse(bad) == nil, "\(bad)")
+            #expect(UUID(uuidString: bad) == nil, "Foundation agrees on \(bad)")
+        }
+    }
 }

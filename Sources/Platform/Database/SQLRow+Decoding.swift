@@ -6,7 +6,7 @@ extension SQLRow {
     /// A UUID stored as text; a malformed one is a decoding error rather than a crash.
     public func uuid(_ column: String) throws -> UUID {
         let text = try decode(column: column, as: String.self)
-        guard let id = UUID(uuidString: text) else {
+        guard let id = UUID.parse(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(column) is not a UUID: \(text)"))
         }
         return id

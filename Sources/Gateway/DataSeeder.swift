@@ -32,6 +32,8 @@ extension HelpdeskSystem {
                 progress("tickets: \(done) (\(Int(Double(done) / max(seconds, 1)))/s)")
             }
         }
+        try await database.refreshStatistics()
+        progress("statistics refreshed")
         let elapsed = clock.now - started
         return SeedSummary(agents: users.agentIDs.count, customers: users.customers.count, tickets: tickets,
                            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

@@ -64,7 +64,10 @@ struct RealtimeEndpoint {
                     }
                     authDeadline.cancel()
                     let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(256))
-                    await hub.register(connectionID, .init(principal: principal, name: user.name, outbox: continuation))
+                    // "ready" is always the first frame, even while events are being fanned out.
+                    await hub.register(connectionID, .init(principal: principal, name: user.name, outbox: continuation),
+                                       greeting: RealtimeMessage.encode(["type": .string("ready"),
+                                                                         "user_id": .string(principal.userID.lowercased)]))
                     registered = true
                     tasks.append(Task {
                         for await text in stream {
@@ -76,8 +79,6 @@ struct RealtimeEndpoint {
                         try? await Task.sleep(for: .milliseconds(max(0, Int(remaining * 1000))))
                         if !Task.isCancelled { try? await outbound.close(Self.unauthorized, reason: "token expired") }
                     })
-                    await hub.send(RealtimeMessage.encode(["type": .string("ready"),
-                                                           "user_id": .string(principal.userID.lowercased)]), to: connectionID)
                     continue
                 }
                 switch type {

@@ -44,7 +44,9 @@ public actor RealtimeHub {
 
     public var connectionCount: Int { connections.count }
 
-    public func register(_ id: UUID, _ connection: Connection) {
+    /// Adds a connection; `greeting` is queued first, before any event published meanwhile can reach it.
+    public func register(_ id: UUID, _ connection: Connection, greeting: String? = nil) {
+        if let greeting { connection.outbox.yield(greeting) }
         connections[id] = connection
     }
 

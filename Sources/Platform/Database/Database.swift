@@ -109,6 +109,15 @@ public final class Database: Sendable {
     }
 
     /// True when a trivial query succeeds: what `/readyz` reports.
+    /// Refreshes the planner's statistics after a bulk load (the seeder): PostgreSQL plans lists and searches
+    /// from them, and without them picked sequential scans over freshly loaded tables.
+    public func refreshStatistics() async throws {
+        switch kind {
+        case .postgres: try await sql.raw("ANALYZE").run()
+        case .sqlite: try await sql.raw("PRAGMA optimize").run()
+        }
+    }
+
     public func isReachable() async -> Bool {
         do {
             try await sql.raw("SELECT 1").run()

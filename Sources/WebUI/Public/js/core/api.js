@@ -77,10 +77,11 @@ function buildURL(path, query) {
  * `path` without a leading slash is relative to /api/v1/.
  */
 export async function request(method, path, options = {}) {
-  const { query, body, headers = {}, raw = false, retry = true } = options;
+  // anonymous: no bearer token and no refresh (sign-in pages, and a login right after the sessions ended).
+  const { query, body, headers = {}, raw = false, retry = true, anonymous = false } = options;
   // The channel header marks what the UI writes as `web` (scripts and integrations are `api`).
   const init = { method, headers: { Accept: 'application/json', 'X-Helpdesk-Client': 'web', ...headers } };
-  const token = await accessToken();
+  const token = anonymous ? null : await accessToken();
   if (token) init.headers.Authorization = `Bearer ${token}`;
   if (body instanceof Blob || body instanceof FormData) init.body = body;
   else if (body !== undefined) {
@@ -89,7 +90,7 @@ export async function request(method, path, options = {}) {
   }
   let res;
   try { res = await fetch(buildURL(path, query), init); } catch { throw new ApiError(0, {}); }
-  if (res.status === 401 && retry && session.refreshToken && await refresh()) {
+  if (res.status === 401 && retry && !anonymous && session.refreshToken && await refresh()) {
     return request(method, path, { ...options, retry: false });
   }
   if (!res.ok) {

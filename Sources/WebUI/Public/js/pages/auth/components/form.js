@@ -2,7 +2,7 @@
 // input with a show/hide toggle, the busy submit button, and error handling (field errors, rate limits).
 import { h, icon } from '../../../core/dom.js';
 import { t } from '../../../core/i18n.js';
-import { ApiError } from '../../../core/api.js';
+import { ApiError, request } from '../../../core/api.js';
 import { field, showFieldErrors, errorMessage } from '../../../core/ui.js';
 
 /** The centered card every auth page renders. */
@@ -142,24 +142,9 @@ export async function busy(form, work) {
   }
 }
 
-/**
- * POST to a public auth route without the session machinery; errors carry `retryAfter` (seconds) from the
- * Retry-After header, which the shared client does not expose.
- */
-export async function publicPost(path, body) {
-  let res;
-  try {
-    res = await fetch(`/api/v1/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(body) });
-  } catch { throw new ApiError(0, {}); }
-  let data = null;
-  try { data = await res.json(); } catch { /* empty body */ }
-  if (!res.ok) {
-    const error = new ApiError(res.status, data || {});
-    error.retryAfter = Number(res.headers.get('Retry-After')) || null;
-    throw error;
-  }
-  return data;
+/** POST to a public auth route: no bearer token, no refresh; a 429's `retryAfter` (seconds) says how long to wait. */
+export function publicPost(path, body) {
+  return request('POST', path, { body, anonymous: true });
 }
 
 /** A same-origin path from `?next=`, or null (no open redirects). */

@@ -30,7 +30,7 @@ import RedisClient
 ///   taken over by a live one.
 /// - audit-retention-days (int ≥ 1, unset): prune audit records older than this, daily; unset keeps them all.
 /// - bcrypt-cost (4…31, 12): password hashing cost.
-/// - web-root (directory, unset): serve the web UI from this folder, re-read on change (UI development);
+/// - web-root (directory, unset): serve the web UI from this folder, read again on every request (UI development);
 ///   unset serves the copy built into the binary's resources.
 /// - allow-registration (bool, true): whether customers may sign up themselves.
 /// - public-url (URL, http://<host>:<port>): base of links in emails.

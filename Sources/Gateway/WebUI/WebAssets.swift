@@ -1,9 +1,11 @@
 import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// The web UI's files, held in memory with their content type and ETag. Built from the module's resources once;
-/// with `live` (the `--web-root` development mode) the folder is read again when a file changes.
+/// with `live` (the `--web-root` development mode) the folder is read again for every request, so edits show on
+/// reload (slow, and meant only for working on the UI).
 final class WebAssets: Sendable {
     struct Asset: Sendable {
         let body: ByteBuffer
@@ -13,18 +15,18 @@ final class WebAssets: Sendable {
 
     let root: URL
     let live: Bool
-    private let cache: NIOLockedCache
+    private let cache: NIOLockedValueBox<[String: Asset]>
 
     init(root: URL, live: Bool) throws {
         self.root = root.standardizedFileURL
         self.live = live
-        self.cache = NIOLockedCache(try Self.load(root: self.root))
+        self.cache = NIOLockedValueBox(try Self.load(root: self.root))
     }
 
     /// The asset at a URL path such as `/js/app.js`, or nil.
     func asset(at path: String) -> Asset? {
-        if live, let fresh = try? Self.load(root: root) { cache.replace(fresh) }
-        return cache.get()[path]
+        if live, let fresh = try? Self.load(root: root) { cache.withLockedValue { $0 = fresh } }
+        return cache.withLockedValue { $0[path] }
     }
 
     /// Every regular file under `root`, keyed by its URL path. Enumerating (rather than joining the request path
@@ -61,15 +63,4 @@ final class WebAssets: Sendable {
         default: "application/octet-stream"
         }
     }
-}
-
-/// A value behind a lock (the asset table, swapped whole in live mode).
-final class NIOLockedCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: [String: WebAssets.Asset]
-
-    init(_ value: [String: WebAssets.Asset]) { self.value = value }
-
-    func get() -> [String: WebAssets.Asset] { lock.withLock { value } }
-    func replace(_ next: [String: WebAssets.Asset]) { lock.withLock { value = next } }
 }

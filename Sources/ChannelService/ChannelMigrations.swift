@@ -42,5 +42,9 @@ enum ChannelMigrations {
             "CREATE INDEX inbound_by_sender ON inbound_messages (workspace_id, from_address, action, received_at)",
             "CREATE INDEX inbound_failed ON inbound_messages (workspace_id, mailbox_id, status, id)",
         ] },
+        // Every notified ticket event asks which mailbox a ticket's mail came through; this was a scan.
+        Migration(version: 2, name: "index inbound mail by ticket") { _ in [
+            "CREATE INDEX inbound_by_ticket ON inbound_messages (workspace_id, ticket_id)",
+        ] },
     ])
 }

@@ -60,10 +60,9 @@ public struct MailIngestion: Sendable {
                                        raw: status == "failed" ? Data(raw).base64EncodedString() : nil, at: now, on: db)
             }
         }
+        let outcome: (IngestResult, String?)
         do {
-            let (result, quoted) = try await process(message, mailbox: mailbox, now: now)
-            try await record(result.action == .ignored ? "ignored" : "processed", result, quoted: quoted)
-            return result
+            outcome = try await process(message, mailbox: mailbox, now: now)
         } catch {
             let reason = (error as? HelpdeskError).map { e in
                 ([e.detail ?? e.title] + e.errors.map { "\($0.field) \($0.message)" }).joined(separator: "; ")
@@ -75,6 +74,10 @@ public struct MailIngestion: Sendable {
             throw HelpdeskError(status: 422, code: "message_failed", title: "Message not processed",
                                 detail: "The message was kept as a failed message: \(reason)")
         }
+        // Outside the catch: the ticket or reply exists now, so a failure to note it must not file the message as
+        // failed (a retry would post it twice); the claim then expires and the next pass finds it already applied.
+        try await record(outcome.0.action == .ignored ? "ignored" : "processed", outcome.0, quoted: outcome.1)
+        return outcome.0
     }
 
     private func process(_ m: MIMEMessage, mailbox: Mailbox, now: Date) async throws -> (IngestResult, String?) {

@@ -54,9 +54,11 @@ extension UUID {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     /// The canonical lowercase form, appended as UTF-8 (no intermediate strings: ids are written on every row).
     public func appendLowercased(to bytes: inout [UInt8]) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        let hex = UUID.hexDigits
         withUnsafeBytes(of: uuid) { raw in
             for (i, byte) in raw.enumerated() {
                 if i == 4 || i == 6 || i == 8 || i == 10 { bytes.append(UInt8(ascii: "-")) }

@@ -155,9 +155,19 @@ extension UserStore {
             WHERE workspace_id = \(bind: workspaceID.lowercased) AND email_normalized LIKE '%@bench.example'
             ORDER BY id
             """).all().compactMap { row in
-            guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)),
-                  let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
-            return (id, role, try row.decode(column: "organization_id", as: String?.self).flatMap(UUID.init(uuidString:)))
+            guard let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
+            return (try row.uuid("id"), role, try row.optionalUUID("organization_id"))
         }
+    }
+
+    /// The ids of the organizations with these normalized names, in the order of `names` (missing ones skipped).
+    func organizationIDs(workspaceID: UUID, names: [String], on db: any SQLDatabase) async throws -> [UUID] {
+        var byName: [String: UUID] = [:]
+        for row in try await db.raw("""
+            SELECT id, name_normalized FROM organizations WHERE workspace_id = \(bind: workspaceID.lowercased)
+            """).all() {
+            byName[try row.decode(column: "name_normalized", as: String.self)] = try row.uuid("id")
+        }
+        return names.compactMap { byName[$0] }
     }
 }

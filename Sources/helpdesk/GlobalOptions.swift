@@ -11,7 +11,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Data directory (HELPDESK_DATA_DIR, default ./data).") var dataDir: String?
     @Option(name: .customLong("database-url"),
             help: "sqlite:///path or postgres://user:pass@host:port/db (HELPDESK_DATABASE_URL).") var databaseURL: String?
-    @Option(help: "Services to run: all, or a comma list of users,auth,tickets,files,audit,notifications (HELPDESK_SERVICES).") var services: String?
+    @Option(help: "Services to run: all, or a comma list of users,auth,tickets,files,audit,notifications,channels (HELPDESK_SERVICES).") var services: String?
     @Option(name: .customLong("log-level"), help: "trace|debug|info|notice|warning|error|critical (HELPDESK_LOG_LEVEL).")
     var logLevel: String?
     @Option(name: .customLong("log-format"), help: "text|json (HELPDESK_LOG_FORMAT).") var logFormat: String?

@@ -52,9 +52,13 @@ class Socket:
         except websockets.ConnectionClosed:
             pass
 
+    def mark(self):
+        """Frames from here on are the answer to what happens next."""
+        self.since = len(self.frames)
+
     async def wait(self, what, predicate, timeout=10):
         for _ in range(int(timeout / 0.05)):
-            found = [f for f in self.frames if predicate(f)]
+            found = [f for f in self.frames[getattr(self, "since", 0):] if predicate(f)]
             if found:
                 return found[-1]
             await asyncio.sleep(0.05)
@@ -129,9 +133,11 @@ async def run(server):
     # Presence: agent two sees agent one replying, then leaving.
     await agent1.send({"type": "presence", "ticket_id": ticket["id"], "state": "viewing"})
     await agent2.send({"type": "presence", "ticket_id": ticket["id"], "state": "viewing"})
+    agent2.mark()
     await agent1.send({"type": "presence", "ticket_id": ticket["id"], "state": "replying"})
     await agent2.wait("One is replying", lambda f: f["type"] == "presence" and
                       [(u["name"], u["state"]) for u in f["users"]] == [("One", "replying")])
+    agent2.mark()
     await agent1.close()
     await agent2.wait("One left", lambda f: f["type"] == "presence" and f["users"] == [])
 

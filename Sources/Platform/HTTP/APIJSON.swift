@@ -6,7 +6,8 @@ import Hummingbird
 public struct APIJSONEncoder: ResponseEncoder {
     public init() {}
 
-    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+    /// The JSON bytes of a response: written directly by `JSONWritable` values (the hot ones), else encoded.
+    static func body(_ value: some Encodable) throws -> ByteBuffer {
         var buffer = ByteBuffer()
         if let writable = value as? any JSONWritable {
             var out = JSONOutput()
@@ -15,6 +16,11 @@ public struct APIJSONEncoder: ResponseEncoder {
         } else {
             buffer.writeBytes(try EventJSON.encoder().encode(value))
         }
+        return buffer
+    }
+
+    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+        let buffer = try Self.body(value)
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
     }
 }
@@ -91,14 +97,7 @@ extension Response {
     /// A JSON response with the given status, e.g. 201 for a creation.
     public static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok,
                             headers: HTTPFields = [:]) throws -> Response {
-        var buffer = ByteBuffer()
-        if let writable = value as? any JSONWritable {
-            var out = JSONOutput()
-            writable.writeJSON(to: &out)
-            buffer.writeBytes(out.bytes)
-        } else {
-            buffer.writeBytes(try EventJSON.encoder().encode(value))
-        }
+        let buffer = try APIJSONEncoder.body(value)
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: fields, body: .init(byteBuffer: buffer))

@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "WebUI",
             dependencies: [],
-            resources: [.copy("Public")],
+            resources: [.copy("Public"), .copy("OpenAPI")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -166,6 +166,10 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

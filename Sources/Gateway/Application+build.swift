@@ -7,25 +7,65 @@ import Platform
 import WebUI
 
 extension HelpdeskSystem {
-    /// The router with the edge middleware (request id, access log, problem mapping, body limit, token check)
-    /// and the routes of every served module.
-    public func buildRouter() -> Router<AppRequestContext> {
+    /// The router: edge middleware (request id, trace context, metrics, access log, problem mapping, body limit,
+    /// token check), then for a gateway the rate limits, request validation and the proxy to services served
+    /// elsewhere, and the routes of every module served here.
+    public func buildRouter(table: RouteTable = RouteTable()) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-        let table = RouteTable()
+        let gateway = configuration.isGateway
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: TraceContextMiddleware())
+        router.add(middleware: MetricsMiddleware(metrics: requestMetrics))
         router.add(middleware: AccessLogMiddleware())
-        if let assets = webAssets() { router.add(middleware: WebUIMiddleware(assets: assets)) }
+        if gateway, configuration.rateLimits.isEnabled { router.add(middleware: RateLimitHeadersMiddleware()) }
+        if gateway, let assets = webAssets() { router.add(middleware: WebUIMiddleware(assets: assets)) }
         router.add(middleware: ProblemMiddleware(routes: table))
-        let overrides = servedModules.reduce(into: [String: Int]()) { $0.merge($1.bodyLimits) { max($0, $1) } }
+        // A gateway enforces the body limits of the services it forwards to as well as its own.
+        let limited = gateway ? allModules : servedModules
+        let overrides = limited.reduce(into: [String: Int]()) { $0.merge($1.bodyLimits) { max($0, $1) } }
         router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes, overrides: overrides))
         router.add(middleware: AuthenticationMiddleware(tokens: tokens))
+        if gateway, configuration.rateLimits.isEnabled {
+            router.add(middleware: RateLimitMiddleware(limiter: rateLimiter, settings: configuration.rateLimits))
+        }
         router.add(middleware: EventContextMiddleware())
+        let document = gateway ? openAPIDocument() : nil
+        if let document { router.add(middleware: RequestValidationMiddleware(document: document)) }
+        if let httpClient, !upstreams.isEmpty {
+            router.add(middleware: ServiceProxy(remotes: remoteRoutes(), local: table, client: httpClient,
+                                                retryBufferBytes: configuration.maxBodyBytes))
+        }
         let routes = Routes(router: router, table: table)
-        SystemRoutes(database: database, redis: redis).add(to: routes)
+        SystemRoutes(database: database, redis: redis, upstreams: upstreams.values.sorted { $0.service < $1.service },
+                     client: httpClient).add(to: routes)
         DeadLetterRoutes(bus: bus).add(to: routes)
-        MetricsRoutes(database: database, bus: bus, notifications: notifications.inbox).add(to: routes)
+        MetricsRoutes(database: database, bus: bus, notifications: notifications.inbox, requests: requestMetrics,
+                      upstreams: upstreams.values.sorted { $0.service < $1.service }).add(to: routes)
+        if let document { OpenAPIRoutes(document: document).add(to: routes) }
         for module in servedModules { module.addRoutes(to: routes) }
         return router
+    }
+
+    /// The routes of each service this gateway forwards, recorded from the module itself (never a hand-kept
+    /// prefix list), with the replicas to send them to.
+    func remoteRoutes() -> [ServiceProxy.Remote] {
+        allModules.compactMap { module in
+            guard let pool = upstreams[module.name] else { return nil }
+            let table = RouteTable()
+            module.addRoutes(to: Routes(router: Router(context: AppRequestContext.self), table: table))
+            return ServiceProxy.Remote(routes: table, pool: pool)
+        }
+    }
+
+    /// The API document from the resources; a gateway without it still runs, without validation or docs.
+    func openAPIDocument() -> OpenAPIDocument? {
+        do {
+            return try OpenAPIDocument(data: Data(contentsOf: WebUIResources.openAPIDocument))
+        } catch {
+            logger.error("OpenAPI document unusable: no /api/v1/openapi.json and no request validation",
+                         metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     /// The web UI's files: the `--web-root` folder (re-read on change) or the built-in resources.
@@ -40,10 +80,12 @@ extension HelpdeskSystem {
     }
 
     /// The HTTP application, with the relay and the database closer as its services; it stops gracefully on
-    /// SIGINT and SIGTERM, letting in-flight requests finish.
+    /// SIGINT and SIGTERM, letting in-flight requests finish. Only a gateway accepts WebSockets.
     public func buildApplication() -> some ApplicationProtocol {
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
-        RealtimeEndpoint(hub: realtime, tokens: tokens, users: users.directory, logger: logger).add(to: webSocketRouter)
+        if configuration.isGateway {
+            RealtimeEndpoint(hub: realtime, tokens: tokens, users: users.directory, logger: logger).add(to: webSocketRouter)
+        }
         return Application(
             router: buildRouter(),
             server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter,

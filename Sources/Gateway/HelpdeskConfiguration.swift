@@ -34,6 +34,10 @@ import RedisClient
 ///   unset serves the copy built into the binary's resources.
 /// - allow-registration (bool, true): whether customers may sign up themselves.
 /// - public-url (URL, http://<host>:<port>): base of links in emails.
+/// - upstream (repeatable `service=url[,url…]`, HELPDESK_UPSTREAMS whitespace-separated): where a gateway that
+///   does not serve a service itself forwards its routes; several URLs are replicas, balanced round-robin.
+/// - rate-limits (`off` or `user=N/S anonymous=N/S auth=N/S`, defaults 1200/60, 300/60, 30/60): token buckets
+///   of the gateway, in memory or in Redis with `--redis-url`.
 /// - HELPDESK_JWT_PRIVATE_KEY (base64 Ed25519 seed, generated into the data dir).
 /// - HELPDESK_BOOTSTRAP_ADMIN_EMAIL / _PASSWORD / _NAME: the first admin, created on start when none exists.
 public struct HelpdeskConfiguration: Sendable {
@@ -41,7 +45,7 @@ public struct HelpdeskConfiguration: Sendable {
     public var port = 8080
     public var dataDirectory = "./data"
     public var databaseURL: DatabaseURL?
-    public var services: Set<String> = Set(ServiceRegistry.names)
+    public var services: Set<String> = Set(ServiceRegistry.allRoles)
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .text
     public var maxBodyBytes = 1 << 20
@@ -69,6 +73,9 @@ public struct HelpdeskConfiguration: Sendable {
     public var webRoot: String?
     public var allowRegistration = true
     public var publicURL: String?
+    /// Replicas of each service a gateway forwards to, by service name.
+    public var upstreams: [String: [String]] = [:]
+    public var rateLimits = RateLimitSettings.defaults
     public var jwtPrivateKey: String?
     public var accessTokenLifetime: TimeInterval = 15 * 60
     public var bootstrapAdmin: (email: String, password: String, name: String)?
@@ -87,6 +94,29 @@ public struct HelpdeskConfiguration: Sendable {
     }
 
     public var effectivePublicURL: String { publicURL ?? "http://\(host):\(port)" }
+
+    /// Whether this process is the edge (`--services` includes `gateway`, as `all` does).
+    public var isGateway: Bool { services.contains(ServiceRegistry.gateway) }
+
+    /// Services a gateway forwards instead of serving; each must have an upstream.
+    public var proxiedServices: [String] {
+        isGateway ? ServiceRegistry.names.filter { !services.contains($0) } : []
+    }
+
+    /// Checks that upstreams and services fit together: a gateway needs an upstream for every service it does
+    /// not serve, and no upstream may name a service served here.
+    public func checkUpstreams() throws {
+        for service in upstreams.keys.sorted() where services.contains(service) {
+            throw ConfigurationError("upstream: \(service) is served by this process; drop its --upstream or its --services entry")
+        }
+        if !isGateway, !upstreams.isEmpty {
+            throw ConfigurationError("upstream: only a gateway forwards; add gateway to --services")
+        }
+        let missing = proxiedServices.filter { upstreams[$0]?.isEmpty ?? true }
+        if !missing.isEmpty {
+            throw ConfigurationError("upstream: the gateway serves no \(missing.joined(separator: ", ")); give --upstream <service>=<url> for each, or serve it here with --services")
+        }
+    }
 
     /// Resolves settings from flag values (by long name, without dashes) over `HELPDESK_*` variables over
     /// defaults; an unusable value throws an error naming the setting.
@@ -195,6 +225,13 @@ public struct HelpdeskConfiguration: Sendable {
             default: throw ConfigurationError("allow-registration: expected true or false")
             }
         }
+        var upstreamItems = (flags["upstream"] ?? "").split(separator: "\u{1F}").map(String.init)
+        if upstreamItems.isEmpty, let env = environment["HELPDESK_UPSTREAMS"] {
+            upstreamItems = env.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == ";" }).map(String.init)
+        }
+        config.upstreams = try UpstreamList.parse(upstreamItems, known: ServiceRegistry.names)
+        if let limits = value("rate-limits") { config.rateLimits = try RateLimitSettings.parse(limits) }
+        try config.checkUpstreams()
         if let url = value("public-url") { config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url }
         config.jwtPrivateKey = environment["HELPDESK_JWT_PRIVATE_KEY"]
         if let email = environment["HELPDESK_BOOTSTRAP_ADMIN_EMAIL"], !email.isEmpty {

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import AuditService
 import AuthService
 import ChannelService
@@ -33,6 +34,12 @@ public struct HelpdeskSystem: Sendable {
     public let realtime: RealtimeHub
     /// Password storage (the seeder gives seeded users one password).
     let credentials: Credentials
+    /// The replicas of each service a gateway forwards to, and the client it forwards with.
+    let upstreams: [String: UpstreamPool]
+    let httpClient: HTTPClient?
+    /// The gateway's token buckets: in memory, or in Redis with `--redis-url`.
+    let rateLimiter: any RateLimiter
+    public let requestMetrics = RequestMetrics()
     public let logger: Logger
 
     /// Every module, whether this process serves its routes or not: in-process clients need them all until
@@ -51,6 +58,7 @@ public struct HelpdeskSystem: Sendable {
     public static func make(configuration: HelpdeskConfiguration, logger: Logger, mailer: (any Mailer)? = nil,
                             mailTransport: (any MailTransport)? = nil,
                             clock: TimeSource = .system, signingKey: SigningKey? = nil) async throws -> HelpdeskSystem {
+        try configuration.checkUpstreams()
         let database = try Database(url: configuration.effectiveDatabaseURL, logger: logger)
         do {
             let key = try signingKey ?? SigningKey.load(environmentValue: configuration.jwtPrivateKey,
@@ -103,7 +111,9 @@ public struct HelpdeskSystem: Sendable {
             let modules: [any ServiceModule] = [users, auth, tickets, files, audit, notifications, channels]
             let served = modules.filter { configuration.services.contains($0.name) }
             let realtime = RealtimeHub(tickets: tickets.directory)
-            let subscriptions = served.flatMap(\.subscriptions) + [RealtimeHub.subscription(realtime)]
+            // Only the edge holds WebSockets, so only a gateway listens for what to push to them.
+            let subscriptions = served.flatMap(\.subscriptions)
+                + (configuration.isGateway ? [RealtimeHub.subscription(realtime)] : [])
             notifications.inboxSignal.setHandler { [inbox = notifications.inbox] workspaceID, userIDs in
                 Task {
                     var counts: [UUID: Int] = [:]
@@ -120,10 +130,28 @@ public struct HelpdeskSystem: Sendable {
             }
             let relay = OutboxRelay(database: database, bus: bus, logger: logger,
                                     workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
+            let pools = Dictionary(uniqueKeysWithValues: configuration.proxiedServices.map {
+                ($0, UpstreamPool(service: $0, urls: configuration.upstreams[$0] ?? []))
+            })
+            let httpClient: HTTPClient? = pools.isEmpty ? nil : {
+                var settings = HTTPClient.Configuration(redirectConfiguration: .disallow,
+                                                        timeout: .init(connect: .seconds(1), read: .seconds(60)),
+                                                        decompression: .disabled)
+                // A refused connection fails at once, so the proxy moves to another replica instead of
+                // retrying the dead one until the connect timeout.
+                settings.connectionPool.retryConnectionEstablishment = false
+                settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+                return HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
+            }()
+            let rateLimiter: any RateLimiter = if let redis {
+                RedisRateLimiter(redis: redis, prefix: configuration.rateLimits.keyPrefix)
+            } else {
+                InMemoryRateLimiter()
+            }
             return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
                                   auth: auth, tickets: tickets, files: files, audit: audit, notifications: notifications, channels: channels, relay: relay, bus: bus, redis: redis, realtime: realtime,
-                                  credentials: credentials,
-                                  logger: logger)
+                                  credentials: credentials, upstreams: pools, httpClient: httpClient,
+                                  rateLimiter: rateLimiter, logger: logger)
         } catch {
             await database.shutdown()
             throw error
@@ -172,6 +200,7 @@ public struct HelpdeskSystem: Sendable {
     }
 
     public func shutdown() async {
+        try? await httpClient?.shutdown()
         await redis?.shutdown()
         await database.shutdown()
     }

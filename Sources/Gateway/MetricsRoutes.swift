@@ -6,16 +6,29 @@ import Platform
 import RedisClient
 import SQLKit
 
-/// `GET /metrics` in the Prometheus text format: the event backlog, consumer lag on Redis and notification
-/// deliveries by status. (Request counts and latency histograms come with the gateway work.)
+/// `GET /metrics` in the Prometheus text format: requests by route, method and status with latency histograms,
+/// requests in flight, database connections, the event backlog, consumer lag on Redis, notification deliveries
+/// by status, and for a gateway the state of each upstream's circuit breaker.
 struct MetricsRoutes {
     let database: Database
     let bus: any EventBus
     let notifications: NotificationInbox
+    let requests: RequestMetrics
+    let upstreams: [UpstreamPool]
 
     func add(to routes: Routes) {
         routes.get("metrics") { _, _ in
-            var lines: [String] = []
+            var lines = requests.render()
+            if !upstreams.isEmpty {
+                lines += ["# HELP helpdesk_upstream_circuit_open Whether the gateway stopped sending to a replica (1 open, 0.5 half-open).",
+                          "# TYPE helpdesk_upstream_circuit_open gauge"]
+                for pool in upstreams {
+                    for upstream in pool.upstreams {
+                        let value = switch upstream.breaker.state() { case .closed: "0"; case .open: "1"; case .halfOpen: "0.5" }
+                        lines.append("helpdesk_upstream_circuit_open{service=\"\(pool.service)\",upstream=\"\(RequestMetrics.escape(upstream.baseURL))\"} \(value)")
+                    }
+                }
+            }
             let backlog = try await database.sql.raw("SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL").first()?
                 .decode(column: "n", as: Int.self) ?? 0
             lines += ["# HELP helpdesk_outbox_unpublished Events committed but not yet published to the bus.",

@@ -9,19 +9,25 @@ public enum ServiceRegistry {
     public static let audit = "audit"
     public static let notifications = "notifications"
     public static let channels = "channels"
+    /// The edge: rate limits, request validation, the web UI, the realtime WebSocket, API docs, and the proxy to
+    /// services this process does not serve itself.
+    public static let gateway = "gateway"
 
-    /// Every service, in start order.
+    /// Every service module, in start order.
     public static let names = [users, auth, tickets, files, audit, notifications, channels]
+
+    /// Everything `--services` accepts by name; `all` is every one of them.
+    public static let allRoles = [gateway] + names
 
     /// Parses `--services`: `all` or a comma list of known names.
     public static func parse(_ list: String) throws -> Set<String> {
         let items = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             .filter { !$0.isEmpty }
-        if items.isEmpty { throw ConfigurationError("services: expected all or a comma list of \(names.joined(separator: ", "))") }
-        if items == ["all"] { return Set(names) }
-        let unknown = items.filter { !names.contains($0) }
+        if items.isEmpty { throw ConfigurationError("services: expected all or a comma list of \(allRoles.joined(separator: ", "))") }
+        if items == ["all"] { return Set(allRoles) }
+        let unknown = items.filter { !allRoles.contains($0) }
         if !unknown.isEmpty {
-            throw ConfigurationError("services: unknown \(unknown.joined(separator: ", ")); known: \(names.joined(separator: ", "))")
+            throw ConfigurationError("services: unknown \(unknown.joined(separator: ", ")); known: \(allRoles.joined(separator: ", "))")
         }
         return Set(items)
     }

@@ -110,6 +110,16 @@ extension HelpdeskError {
         .init(status: 500, code: "internal_error", title: "Internal server error",
               detail: "Something went wrong on our side; the request id identifies it in the logs.")
     }
+    /// The gateway reached no replica of `service` (all refused, failed, or their circuit breakers are open).
+    public static func upstreamUnavailable(_ service: String) -> Self {
+        .init(status: 502, code: "upstream_unavailable", title: "Bad gateway",
+              detail: "The \(service) service did not answer; try again shortly.")
+    }
+    /// The gateway's request to `service` ran out of time.
+    public static func upstreamTimeout(_ service: String) -> Self {
+        .init(status: 504, code: "upstream_timeout", title: "Gateway timeout",
+              detail: "The \(service) service did not answer in time.")
+    }
     public static func unavailable(_ detail: String) -> Self {
         .init(status: 503, code: "unavailable", title: "Service unavailable", detail: detail)
     }

@@ -7,3 +7,11 @@ public enum WebUIResources {
         Bundle.module.bundleURL.appendingPathComponent("Public", isDirectory: true)
     }
 }
+
+extension WebUIResources {
+    /// The OpenAPI 3.1 document of the public API (`GET /api/v1/openapi.json`), also the source of request
+    /// validation.
+    public static var openAPIDocument: URL {
+        Bundle.module.bundleURL.appendingPathComponent("OpenAPI/openapi.json", isDirectory: false)
+    }
+}

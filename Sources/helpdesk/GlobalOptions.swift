@@ -11,7 +11,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Data directory (HELPDESK_DATA_DIR, default ./data).") var dataDir: String?
     @Option(name: .customLong("database-url"),
             help: "sqlite:///path or postgres://user:pass@host:port/db (HELPDESK_DATABASE_URL).") var databaseURL: String?
-    @Option(help: "Services to run: all, or a comma list of users,auth,tickets,files,audit,notifications,channels (HELPDESK_SERVICES).") var services: String?
+    @Option(help: "Services to run: all, or a comma list of gateway,users,auth,tickets,files,audit,notifications,channels (HELPDESK_SERVICES).") var services: String?
     @Option(name: .customLong("log-level"), help: "trace|debug|info|notice|warning|error|critical (HELPDESK_LOG_LEVEL).")
     var logLevel: String?
     @Option(name: .customLong("log-format"), help: "text|json (HELPDESK_LOG_FORMAT).") var logFormat: String?
@@ -47,6 +47,12 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("allow-registration"), help: "true|false (HELPDESK_ALLOW_REGISTRATION, default true).")
     var allowRegistration: String?
     @Option(name: .customLong("public-url"), help: "Base URL used in emails (HELPDESK_PUBLIC_URL).") var publicURL: String?
+    @Option(name: .customLong("upstream"),
+            help: "service=url[,url…]: where the gateway forwards a service it does not serve; repeatable (HELPDESK_UPSTREAMS, whitespace-separated).")
+    var upstream: [String] = []
+    @Option(name: .customLong("rate-limits"),
+            help: "off, or user=N/S anonymous=N/S auth=N/S token buckets (HELPDESK_RATE_LIMITS, default user=1200/60 anonymous=300/60 auth=30/60).")
+    var rateLimits: String?
 
     var flags: [String: String] {
         var out: [String: String] = [:]
@@ -73,6 +79,9 @@ struct GlobalOptions: ParsableArguments {
         out["web-root"] = webRoot
         out["allow-registration"] = allowRegistration
         out["public-url"] = publicURL
+        // Joined with a separator no URL contains; the configuration splits it again.
+        if !upstream.isEmpty { out["upstream"] = upstream.joined(separator: "\u{1F}") }
+        out["rate-limits"] = rateLimits
         return out
     }
 

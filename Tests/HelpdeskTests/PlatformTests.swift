@@ -44,7 +44,8 @@ struct PlatformTests {
         #expect(defaults.host == "127.0.0.1")
         #expect(defaults.port == 8080)
         #expect(defaults.effectiveDatabaseURL == .sqlite(path: "./data/helpdesk.sqlite"))
-        #expect(defaults.services == ["auth", "users", "tickets", "files", "audit", "notifications", "channels"])
+        #expect(defaults.services == ["gateway", "auth", "users", "tickets", "files", "audit", "notifications", "channels"])
+        #expect(defaults.rateLimits == .defaults)
         let env = ["HELPDESK_PORT": "9000", "HELPDESK_HOST": "0.0.0.0", "HELPDESK_SERVICES": "auth",
                    "HELPDESK_DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db", "HELPDESK_LOG_FORMAT": "json"]
         let resolved = try HelpdeskConfiguration.resolve(flags: ["port": "9001"], environment: env)
@@ -61,7 +62,12 @@ struct PlatformTests {
                                  (["redis-url": "localhost:6379"], "redis-url"), (["event-claim-timeout": "0"], "event-claim-timeout"),
                                  (["audit-retention-days": "-1"], "audit-retention-days"), (["smtp-url": "mail.example.com"], "smtp-url"),
                                  (["mail-from": "nobody"], "mail-from"), (["delivery-max-attempts": "0"], "delivery-max-attempts"),
-                                 (["delivery-retry-seconds": "-5"], "delivery-retry-seconds")] {
+                                 (["delivery-retry-seconds": "-5"], "delivery-retry-seconds"),
+                                 (["rate-limits": "user=0/60"], "rate-limits"), (["rate-limits": "admins=5/60"], "rate-limits"),
+                                 (["services": "gateway", "upstream": "tickets=ftp://x"], "upstream"),
+                                 (["services": "gateway,users,auth,files,audit,notifications"], "upstream"),
+                                 (["services": "tickets", "upstream": "users=http://127.0.0.1:1"], "upstream"),
+                                 (["upstream": "tickets=http://127.0.0.1:1"], "upstream")] {
             do {
                 _ = try HelpdeskConfiguration.resolve(flags: flags, environment: [:])
                 Issue.record("\(flags) was accepted")

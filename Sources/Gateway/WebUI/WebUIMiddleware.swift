@@ -16,7 +16,7 @@ struct WebUIMiddleware: RouterMiddleware {
     ].joined(separator: "; ")
 
     /// Paths that belong to the API and system routes, never to the UI.
-    static let reservedPrefixes = ["/api/", "/.well-known/", "/healthz", "/readyz", "/metrics", "/docs"]
+    static let reservedPrefixes = ["/api/", "/.well-known/", "/healthz", "/readyz", "/metrics"]
 
     func handle(_ request: Request, context: AppRequestContext,
                 next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
@@ -25,12 +25,22 @@ struct WebUIMiddleware: RouterMiddleware {
         if Self.reservedPrefixes.contains(where: { path.hasPrefix($0) }) || path == "/api" {
             return try await next(request, context)
         }
+        // The interactive API documentation is a page of its own, not a route of the application shell.
+        if path == "/docs" || path == "/docs/" || path.hasPrefix("/docs/") {
+            context.facts.route = "/docs"
+            if let asset = assets.asset(at: path.hasSuffix("/") || path == "/docs" ? "/docs/index.html" : path) {
+                return respond(asset, to: request)
+            }
+            return try await next(request, context)
+        }
         if let asset = assets.asset(at: path == "/" ? "/index.html" : path) {
+            context.facts.route = "/ (web UI)"
             return respond(asset, to: request)
         }
         // A client-side route (no file extension): the application shell handles it.
         let last = path.split(separator: "/").last ?? ""
         if !last.contains("."), let index = assets.asset(at: "/index.html") {
+            context.facts.route = "/ (web UI)"
             return respond(index, to: request)
         }
         return try await next(request, context)

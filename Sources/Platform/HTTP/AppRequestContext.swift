@@ -3,9 +3,17 @@ import HelpdeskCore
 import Hummingbird
 import NIOConcurrencyHelpers
 
-/// Facts about a request that outer middleware (the access log) needs after inner middleware learned them.
+/// Facts about a request that outer middleware (the access log, metrics, rate-limit headers) needs after inner
+/// middleware learned them. A class, so every copy of the context shares it.
 public final class RequestFacts: Sendable {
-    private let box = NIOLockedValueBox<(userID: UUID?, code: String?)>((nil, nil))
+    struct State {
+        var userID: UUID?
+        var code: String?
+        var rateLimit: RateLimitDecision?
+        var route: String?
+    }
+
+    private let box = NIOLockedValueBox(State())
 
     init() {}
 
@@ -19,6 +27,19 @@ public final class RequestFacts: Sendable {
         get { box.withLockedValue { $0.code } }
         set { box.withLockedValue { $0.code = newValue } }
     }
+
+    /// What the rate limiter decided, for the `RateLimit-*` headers.
+    public var rateLimit: RateLimitDecision? {
+        get { box.withLockedValue { $0.rateLimit } }
+        set { box.withLockedValue { $0.rateLimit = newValue } }
+    }
+
+    /// The route pattern that handled the request (`/api/v1/tickets/{id}`), for metrics; set by the proxy for
+    /// requests it forwards.
+    public var route: String? {
+        get { box.withLockedValue { $0.route } }
+        set { box.withLockedValue { $0.route = newValue } }
+    }
 }
 
 /// The one request context of the whole application.
@@ -29,6 +50,8 @@ public struct AppRequestContext: RequestContext {
     /// Why a presented token was refused, reported by routes that require authentication.
     public var authenticationError: HelpdeskError?
     public var requestID: String = ""
+    /// The W3C trace this request belongs to (set by `TraceContextMiddleware`).
+    public var trace: TraceContext?
     public let facts = RequestFacts()
     /// Largest body a route will decode; set from configuration by `BodyLimitMiddleware`.
     public var maxUploadSize: Int = 1 << 20

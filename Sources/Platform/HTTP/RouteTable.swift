@@ -24,6 +24,33 @@ public final class RouteTable: Sendable {
         return all.sorted()
     }
 
+    /// The registered pattern that `path` matches, spelled the OpenAPI way (`/api/v1/tickets/{id}`): literal
+    /// segments win over parameters, as in the router.
+    public func pattern(matching path: String) -> String? {
+        let target = Self.segments(path)
+        let candidates = routes.withLockedValue { routes in routes.filter { Self.matches($0.segments, target) }.map(\.segments) }
+        let best = candidates.max { a, b in
+            zip(a, b).map { Self.isParameter($0.0) ? 0 : 1 }.lexicographicallyPrecedes(zip(a, b).map { Self.isParameter($0.1) ? 0 : 1 })
+        }
+        return best.map { "/" + $0.map { Self.isParameter($0) ? Self.openAPIParameter($0) : $0 }.joined(separator: "/") }
+    }
+
+    /// Every registered route as (method, OpenAPI-style path), for the document's completeness test.
+    public var all: [(method: String, path: String)] {
+        routes.withLockedValue { $0 }.map { route in
+            (route.method, "/" + route.segments.map {
+                Self.isParameter($0) ? Self.openAPIParameter($0) : $0
+            }.joined(separator: "/"))
+        }
+    }
+
+    /// `:id` or `{id}` → `{id}`.
+    static func openAPIParameter(_ segment: String) -> String {
+        "{" + segment.filter { $0 != ":" && $0 != "{" && $0 != "}" } + "}"
+    }
+
+    static func isParameter(_ segment: String) -> Bool { segment.hasPrefix(":") || segment.hasPrefix("{") }
+
     static func segments(_ path: String) -> [String] {
         path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
     }

@@ -37,6 +37,12 @@ enum TestBackend {
         ProcessInfo.processInfo.environment["HELPDESK_TEST_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// With `HELPDESK_TEST_THROUGH_GATEWAY=1` every request of a test goes through a gateway process's proxy to
+    /// the services, running live on a loopback port (the second suite run of `./scripts/test`).
+    static var throughGateway: Bool {
+        ProcessInfo.processInfo.environment["HELPDESK_TEST_THROUGH_GATEWAY"] == "1"
+    }
+
     /// A fresh database URL; every test also gets its own workspace, so tests sharing one PostgreSQL
     /// database never see each other's rows.
     static func makeURL() throws -> (DatabaseURL, String) {
@@ -55,6 +61,8 @@ struct Harness: Sendable {
     let outbox: MemoryMailTransport
     let clock: TestClock
     let client: any TestClientProtocol
+    /// The key tokens are signed with, for a second system (a gateway) that must accept them.
+    let signingKey: SigningKey
 
     var workspaceID: UUID { system.configuration.workspaceID }
 
@@ -74,19 +82,32 @@ struct Harness: Sendable {
         config.streamSettings.stream = "test:\(config.workspaceID.lowercased)"
         config.streamSettings.blockTime = .milliseconds(50)
         config.relayWorkspaceOnly = true
+        // The limiter runs on every test request but only the rate-limit tests make it bite; its Redis keys are
+        // the test's own.
+        config.rateLimits = RateLimitSettings(policies: [
+            .user: .init(capacity: 1_000_000, period: 60), .anonymous: .init(capacity: 1_000_000, period: 60),
+            .auth: .init(capacity: 1_000_000, period: 60),
+        ])
+        config.rateLimits.keyPrefix = "test:\(config.workspaceID.lowercased):ratelimit:"
         configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let mailer = MemoryMailer()
         let outbox = MemoryMailTransport()
         let clock = TestClock()
+        let key = SigningKey.generate()
+        if TestBackend.throughGateway, config.isGateway, config.proxiedServices.isEmpty {
+            return try await runThroughGateway(config: config, logger: logger, key: key, dir: dir, mailer: mailer,
+                                               outbox: outbox, clock: clock, body)
+        }
         let system = try await HelpdeskSystem.make(configuration: config, logger: logger, mailer: mailer,
-                                                   mailTransport: outbox, clock: clock.source, signingKey: .generate())
+                                                   mailTransport: outbox, clock: clock.source, signingKey: key)
         do {
             try await system.migrate()
             let app = Application(router: system.buildRouter(), logger: logger)
             let result = try await app.test(.router) { client in
-                try await body(Harness(system: system, mailer: mailer, outbox: outbox, clock: clock, client: client))
+                try await body(Harness(system: system, mailer: mailer, outbox: outbox, clock: clock, client: client,
+                                       signingKey: key))
             }
             await system.shutdown()
             try? FileManager.default.removeItem(atPath: dir)
@@ -97,4 +118,64 @@ struct Harness: Sendable {
             throw error
         }
     }
+}
+
+extension Harness {
+    /// Runs every service in one system served live on a loopback port, and sends the test's requests to a
+    /// second system that is only a gateway forwarding to it. `system` is the services' one, so tests that
+    /// look at the database or settle events see what the services did.
+    static func runThroughGateway<T: Sendable>(config: HelpdeskConfiguration, logger: Logger, key: SigningKey, dir: String,
+                                               mailer: MemoryMailer, outbox: MemoryMailTransport, clock: TestClock,
+                                               _ body: @Sendable (Harness) async throws -> T) async throws -> T {
+        var servicesConfig = config
+        servicesConfig.services = Set(ServiceRegistry.names)
+        servicesConfig.upstreams = [:]
+        let services = try await HelpdeskSystem.make(configuration: servicesConfig, logger: logger, mailer: mailer,
+                                                     mailTransport: outbox, clock: clock.source, signingKey: key)
+        var gateway: HelpdeskSystem?
+        let (port, running) = await serveLive(services.buildRouter(), logger: logger)
+        defer { running.cancel() }
+        do {
+            try await services.migrate()
+            var gatewayConfig = config
+            gatewayConfig.services = [ServiceRegistry.gateway]
+            gatewayConfig.upstreams = Dictionary(uniqueKeysWithValues: ServiceRegistry.names.map { ($0, ["http://127.0.0.1:\(port)"]) })
+            let edge = try await HelpdeskSystem.make(configuration: gatewayConfig, logger: logger, mailer: MemoryMailer(),
+                                                     mailTransport: MemoryMailTransport(), clock: clock.source, signingKey: key)
+            gateway = edge
+            let app = Application(router: edge.buildRouter(), logger: logger)
+            let result = try await app.test(.router) { client in
+                try await body(Harness(system: services, mailer: mailer, outbox: outbox, clock: clock, client: client,
+                                       signingKey: key))
+            }
+            running.cancel()
+            _ = try? await running.value
+            await edge.shutdown()
+            await services.shutdown()
+            try? FileManager.default.removeItem(atPath: dir)
+            return result
+        } catch {
+            running.cancel()
+            _ = try? await running.value
+            await gateway?.shutdown()
+            await services.shutdown()
+            try? FileManager.default.removeItem(atPath: dir)
+            throw error
+        }
+    }
+}
+
+/// Serves `router` on a free loopback port until the returned task is cancelled.
+func serveLive<Context: RequestContext>(_ router: Router<Context>, logger: Logger) async -> (port: Int, task: Task<Void, any Error>)
+where Context.Source == ApplicationRequestContextSource {
+    let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                          onServerRunning: { channel in
+                              portContinuation.yield(channel.localAddress?.port ?? 0)
+                              portContinuation.finish()
+                          }, logger: logger)
+    let task = Task { try await app.run() }
+    var port = 0
+    for await value in portStream { port = value }
+    return (port, task)
 }

@@ -1,0 +1,151 @@
+import AsyncHTTPClient
+import Foundation
+import HelpdeskCore
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import Platform
+
+/// The gateway's forwarding: a request whose path belongs to a service this process does not serve goes to one
+/// of that service's replicas. Bodies stream through in both directions without being buffered, except small
+/// bodies of requests that are safe to send twice (GET, HEAD, PUT, DELETE, or any request with an
+/// `Idempotency-Key`), which are kept so a failed attempt can be retried on another replica.
+struct ServiceProxy: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    struct Remote: Sendable {
+        let routes: RouteTable
+        let pool: UpstreamPool
+    }
+
+    let remotes: [Remote]
+    /// Routes served in this process win over forwarding.
+    let local: RouteTable
+    let client: HTTPClient
+    /// Bodies up to this size of retryable requests are buffered for a retry.
+    let retryBufferBytes: Int
+    let maxAttempts = 3
+
+    static let idempotentMethods: Set<HTTPRequest.Method> = [.get, .head, .put, .delete, .options]
+    /// Connection-scoped headers a proxy must not forward (RFC 9110 §7.6.1), plus the ones it sets itself.
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
+        "trailer", "transfer-encoding", "upgrade", "host", "traceparent", "tracestate", "x-request-id",
+        "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "content-length",
+    ]
+
+    func handle(_ request: Request, context: AppRequestContext,
+                next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard local.methods(matching: path).isEmpty,
+              let remote = remotes.first(where: { !$0.routes.methods(matching: path).isEmpty }) else {
+            return try await next(request, context)
+        }
+        context.facts.route = remote.routes.pattern(matching: path)
+        return try await forward(request, context: context, to: remote.pool)
+    }
+
+    func forward(_ request: Request, context: AppRequestContext, to pool: UpstreamPool) async throws -> Response {
+        var request = request
+        let declaredLength = request.headers[.contentLength].flatMap(Int.init)
+        let safe = Self.idempotentMethods.contains(request.method) || request.headers[HTTPField.Name("Idempotency-Key")!] != nil
+        // A retryable request's body is kept (it is small); any other body streams straight to one replica.
+        var buffered: ByteBuffer?
+        if safe, let length = declaredLength ?? (request.method == .get || request.method == .head ? 0 : nil),
+           length <= retryBufferBytes {
+            buffered = try await request.body.collect(upTo: retryBufferBytes)
+        }
+        let retryable = buffered != nil
+        var lastError: HelpdeskError = .upstreamUnavailable(pool.service)
+        var attempts = 0
+        for upstream in pool.rotation() {
+            guard attempts < maxAttempts else { break }
+            guard upstream.breaker.acquire() else { continue }
+            attempts += 1
+            var outgoing = HTTPClientRequest(url: upstream.baseURL + request.uri.description)
+            outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+            outgoing.headers = headers(of: request, context: context)
+            let streamed = TrackedBody(base: request.body)
+            if let buffered {
+                outgoing.body = .bytes(buffered)
+            } else {
+                outgoing.body = .stream(streamed, length: declaredLength.map { .known(Int64($0)) } ?? .unknown)
+            }
+            do {
+                let response = try await client.execute(outgoing, timeout: .minutes(10), logger: nil)
+                if retryable, [502, 503, 504].contains(response.status.code), attempts < maxAttempts {
+                    upstream.breaker.failed()
+                    lastError = .upstreamUnavailable(pool.service)
+                    continue
+                }
+                upstream.breaker.succeeded()
+                return Self.response(from: response)
+            } catch {
+                upstream.breaker.failed()
+                context.logger.warning("upstream request failed", metadata: [
+                    "service": "\(pool.service)", "upstream": "\(upstream.baseURL)", "error": "\(error)",
+                    "retryable": "\(retryable)",
+                ])
+                lastError = Self.isTimeout(error) ? .upstreamTimeout(pool.service) : .upstreamUnavailable(pool.service)
+                // A streamed body that was (partly) read cannot be sent again. One never read, with a length, was
+                // never acted on: the service cannot handle a request whose body it did not get.
+                if !retryable, streamed.started || (declaredLength ?? 1) == 0 { throw lastError }
+            }
+        }
+        throw lastError
+    }
+
+    func headers(of request: Request, context: AppRequestContext) -> HTTPHeaders {
+        var out = HTTPHeaders()
+        // The HTTP/1 server has already dropped `Connection` and what it names; the rest of the list goes here.
+        for field in request.headers {
+            if Self.hopByHop.contains(field.name.canonicalName) { continue }
+            out.add(name: field.name.rawName, value: field.value)
+        }
+        out.add(name: "X-Request-Id", value: context.requestID)
+        if let trace = context.trace { out.add(name: "traceparent", value: trace.headerValue) }
+        let forwardedFor = [request.headers[HTTPField.Name("X-Forwarded-For")!], context.clientAddress].compactMap { $0 }
+        if !forwardedFor.isEmpty { out.add(name: "X-Forwarded-For", value: forwardedFor.joined(separator: ", ")) }
+        out.add(name: "X-Forwarded-Proto", value: request.head.scheme ?? "http")
+        if let host = request.head.authority { out.add(name: "X-Forwarded-Host", value: host) }
+        return out
+    }
+
+    static func response(from upstream: HTTPClientResponse) -> Response {
+        var fields = HTTPFields()
+        for header in upstream.headers {
+            let lower = header.name.lowercased()
+            if lower == "connection" || lower == "keep-alive" || lower == "transfer-encoding" || lower == "server" { continue }
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        let status = HTTPResponse.Status(code: Int(upstream.status.code), reasonPhrase: upstream.status.reasonPhrase)
+        return Response(status: status, headers: fields, body: ResponseBody(asyncSequence: upstream.body))
+    }
+
+    static func isTimeout(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError {
+            return error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
+        }
+        return false
+    }
+}
+
+/// A request body that remembers whether anyone began reading it, so the proxy knows if a failed attempt can be
+/// made again on another replica.
+struct TrackedBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let base: RequestBody
+    private let flag = NIOLockedValueBox(false)
+
+    init(base: RequestBody) { self.base = base }
+
+    var started: Bool { flag.withLockedValue { $0 } }
+
+    func makeAsyncIterator() -> RequestBody.AsyncIterator {
+        flag.withLockedValue { $0 = true }
+        return base.makeAsyncIterator()
+    }
+}

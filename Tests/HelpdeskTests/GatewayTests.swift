@@ -1,0 +1,228 @@
+import Foundation
+@testable import Gateway
+import HelpdeskCore
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOConcurrencyHelpers
+import Platform
+import RedisClient
+import Testing
+import WebUI
+
+@Suite("Gateway: rate limits, proxy, OpenAPI, metrics, trace context")
+struct GatewayTests {
+    @Test("rate limits: RateLimit headers on API responses; 429 with Retry-After past the bucket; sign-in stricter")
+    func rateLimits() async throws {
+        try await Harness.run(configure: {
+            let prefix = $0.rateLimits.keyPrefix
+            $0.rateLimits = try! RateLimitSettings.parse("user=5/60 anonymous=3/60 auth=3/60")
+            $0.rateLimits.keyPrefix = prefix
+        }) { h in
+            // Anonymous: three calls, then refused; the headers count down.
+            var remaining: [String] = []
+            for _ in 0..<3 {
+                let setup = try await h.request(.get, "/api/v1/setup")
+                #expect(setup.status == 200)
+                #expect(setup.header("RateLimit-Limit") == "3")
+                remaining.append(setup.header("RateLimit-Remaining") ?? "")
+            }
+            #expect(remaining == ["2", "1", "0"])
+            let refused = try await h.request(.get, "/api/v1/setup")
+            #expect(refused.status == 429)
+            #expect(refused.code == "rate_limited")
+            #expect(Int(refused.header("Retry-After") ?? "") ?? 0 >= 1)
+            #expect(refused.header("RateLimit-Remaining") == "0")
+            // Health checks and the UI are not API calls: never limited, no headers.
+            let health = try await h.request(.get, "/healthz")
+            #expect(health.status == 200 && health.header("RateLimit-Limit") == nil)
+
+            // Sign-in has its own stricter bucket, refused even with the right password once it is empty.
+            let admin = try await h.admin()
+            #expect(try await h.request(.post, "/api/v1/auth/login", json: ["email": "admin@example.com", "password": "nope"]).status == 401)
+            #expect(try await h.request(.post, "/api/v1/auth/login", json: ["email": "admin@example.com", "password": "nope"]).status == 401)
+            let blocked = try await h.request(.post, "/api/v1/auth/login",
+                                              json: ["email": "admin@example.com", "password": "admin-password"])
+            #expect(blocked.status == 429 && blocked.code == "rate_limited")
+
+            // A signed-in user has a bucket of their own, unaffected by the anonymous one being empty.
+            var statuses: [Int] = []
+            for _ in 0..<6 { statuses.append(try await h.request(.get, "/api/v1/users/me", token: admin.accessToken).status) }
+            #expect(statuses == [200, 200, 200, 200, 200, 429])
+        }
+    }
+
+    @Test("token buckets refill with time: capacity, remaining, reset and retry-after are exact")
+    func bucketArithmetic() async throws {
+        let clock = NIOLockedValueBox(1000.0)
+        let limiter = InMemoryRateLimiter(now: { clock.withLockedValue { $0 } })
+        let policy = RateLimitPolicy(capacity: 10, period: 10)
+        for expected in (0..<10).reversed() {
+            let decision = try await limiter.take(key: "k", policy: policy)
+            #expect(decision.allowed && decision.remaining == expected)
+        }
+        let denied = try await limiter.take(key: "k", policy: policy)
+        #expect(!denied.allowed && denied.retryAfterSeconds == 1 && denied.resetSeconds == 10)
+        clock.withLockedValue { $0 += 2.5 }
+        #expect(try await limiter.take(key: "k", policy: policy).allowed)
+        #expect(try await limiter.take(key: "k", policy: policy).allowed)
+        #expect(try await !limiter.take(key: "k", policy: policy).allowed)
+        #expect(try await limiter.take(key: "other", policy: policy).remaining == 9)
+    }
+
+    @Test("two limiters sharing a store never accept more than the bucket holds, however the calls interleave")
+    func sharedBucketHolds() async throws {
+        let policy = RateLimitPolicy(capacity: 50, period: 3600)
+        let limiters: [any RateLimiter]
+        var clients: [RedisClient] = []
+        if let url = TestBackend.redisURL {
+            // Two gateway replicas: separate connections, one Redis, atomic Lua.
+            clients = [try RedisClient(url: url), try RedisClient(url: url)]
+            let prefix = "test:\(UUID().uuidString):"
+            limiters = clients.map { RedisRateLimiter(redis: $0, prefix: prefix) }
+        } else {
+            let shared = InMemoryRateLimiter()
+            limiters = [shared, shared]
+        }
+        let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<200 {
+                group.addTask { try await limiters[i % 2].take(key: "burst", policy: policy).allowed }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        for client in clients { await client.shutdown() }
+        #expect(accepted == 50)
+    }
+
+    @Test("the gateway forwards to replicas: a dead one is skipped, safe and unread requests retried, its breaker opened")
+    func proxyFailover() async throws {
+        try await Harness.run { h in
+            let logger = Logger(label: "test")
+            let (port, upstream) = await serveLive(h.system.buildRouter(), logger: logger)
+            defer { upstream.cancel() }
+            let dead = "http://127.0.0.1:\(try deadPort())"
+            var config = h.system.configuration
+            config.services = Set(ServiceRegistry.allRoles).subtracting([ServiceRegistry.tickets])
+            config.upstreams = [ServiceRegistry.tickets: [dead, "http://127.0.0.1:\(port)"]]
+            let gateway = try await HelpdeskSystem.make(configuration: config, logger: logger, mailer: MemoryMailer(),
+                                                        mailTransport: MemoryMailTransport(), signingKey: h.signingKey)
+            defer { Task { await gateway.shutdown() } }
+            try await Application(router: gateway.buildRouter(), logger: logger).test(.router) { client in
+                let g = Harness(system: gateway, mailer: h.mailer, outbox: h.outbox, clock: h.clock, client: client,
+                                signingKey: h.signingKey)
+                let admin = try await g.admin()
+                // A POST without an idempotency key may only be retried when no replica read its body.
+                var numbers: [Int] = []
+                for i in 0..<6 {
+                    let created = try await g.request(.post, "/api/v1/tickets", json: [
+                        "subject": "Printer \(i)", "description": "It jams.", "requester_id": admin.userID,
+                    ], token: admin.accessToken)
+                    #expect(created.status == 201, "create \(i): \(created.text)")
+                    numbers.append(created.json["number"] as? Int ?? 0)
+                }
+                for number in numbers {
+                    let read = try await g.request(.get, "/api/v1/tickets/\(number)", token: admin.accessToken)
+                    #expect(read.status == 200 && read.json["number"] as? Int == number)
+                }
+                let ready = try await g.request(.get, "/readyz")
+                #expect(ready.status == 200)
+                #expect((ready.json["checks"] as? [String: String])?["upstream:tickets"] == "1/2 ready")
+                let metrics = try await g.request(.get, "/metrics").text
+                #expect(metrics.contains("helpdesk_upstream_circuit_open{service=\"tickets\",upstream=\"\(dead)\"} 1"))
+                #expect(metrics.contains("helpdesk_http_requests_total{route=\"/api/v1/tickets/{id}\",method=\"GET\",status=\"200\"} 6"))
+            }
+            // With no replica alive the gateway says so, and is not ready.
+            var lonely = config
+            lonely.upstreams = [ServiceRegistry.tickets: [dead]]
+            let stranded = try await HelpdeskSystem.make(configuration: lonely, logger: logger, mailer: MemoryMailer(),
+                                                         mailTransport: MemoryMailTransport(), signingKey: h.signingKey)
+            defer { Task { await stranded.shutdown() } }
+            try await Application(router: stranded.buildRouter(), logger: logger).test(.router) { client in
+                let response = try await client.execute(uri: "/api/v1/tickets", method: .get)
+                #expect(response.status.code == 502)
+                #expect(String(buffer: response.body).contains("upstream_unavailable"))
+                #expect(try await client.execute(uri: "/readyz", method: .get).status.code == 503)
+            }
+        }
+    }
+
+    @Test("forwarded requests carry the trace, request id and client; hop-by-hop headers stay; bodies stream both ways")
+    func proxyHeadersAndStreaming() async throws {
+        try await Harness.run { h in
+            let logger = Logger(label: "test")
+            let seen = NIOLockedValueBox<[String: String]>([:])
+            let stub = Router()
+            // Stands in for the files service (uploads may be large): records what reached it, counts a streamed body, streams 3 MiB back.
+            stub.post("/api/v1/files") { request, _ -> Response in
+                seen.withLockedValue { box in for field in request.headers { box[field.name.canonicalName] = field.value } }
+                var bytes = 0
+                for try await chunk in request.body { bytes += chunk.readableBytes }
+                seen.withLockedValue { $0["received-bytes"] = String(bytes) }
+                let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1 << 16)
+                return Response(status: .ok, headers: [.contentType: "application/octet-stream"],
+                                body: ResponseBody { writer in
+                                    for _ in 0..<48 { try await writer.write(chunk) }
+                                    try await writer.finish(nil)
+                                })
+            }
+            let (port, upstream) = await serveLive(stub, logger: logger)
+            defer { upstream.cancel() }
+            var config = h.system.configuration
+            config.services = Set(ServiceRegistry.allRoles).subtracting([ServiceRegistry.files])
+            config.upstreams = [ServiceRegistry.files: ["http://127.0.0.1:\(port)"]]
+            let gateway = try await HelpdeskSystem.make(configuration: config, logger: logger, mailer: MemoryMailer(),
+                                                        mailTransport: MemoryMailTransport(), signingKey: h.signingKey)
+            defer { Task { await gateway.shutdown() } }
+            try await Application(router: gateway.buildRouter(), logger: logger).test(.live) { client in
+                let payload = ByteBuffer(repeating: 7, count: 5 << 20)
+                let traceID = "0af7651916cd43dd8448eb211c80319c"
+                let response = try await client.execute(uri: "/api/v1/files?filename=big.bin", method: .post, headers: [
+                    .contentType: "application/octet-stream", .contentLength: String(payload.readableBytes),
+                    HTTPField.Name("traceparent")!: "00-\(traceID)-b7ad6b7169203331-01",
+                    HTTPField.Name("X-Request-Id")!: "req-42", .proxyAuthorization: "Basic c2VjcmV0",
+                    HTTPField.Name("X-Custom")!: "kept",
+                ], body: payload)
+                #expect(response.status == .ok)
+                #expect(response.body.readableBytes == 48 << 16)
+                #expect(response.headers[HTTPField.Name("X-Request-Id")!] == "req-42")
+            }
+            let headers = seen.withLockedValue { $0 }
+            #expect(headers["received-bytes"] == String(5 << 20))
+            let parts = (headers["traceparent"] ?? "").split(separator: "-")
+            #expect(parts.count == 4 && parts[1] == "0af7651916cd43dd8448eb211c80319c" && parts[2] != "b7ad6b7169203331")
+            #expect(headers["x-request-id"] == "req-42")
+            #expect(headers["x-forwarded-for"] == "127.0.0.1")
+            #expect(headers["x-custom"] == "kept")
+            #expect(headers["proxy-authorization"] == nil)
+        }
+    }
+
+    @Test("trace context: a valid traceparent is continued, a malformed one replaced")
+    func traceContext() {
+        let continued = TraceContext(continuing: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        #expect(continued.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(continued.parentSpanID == "00f067aa0ba902b7")
+        #expect(continued.headerValue.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-") && continued.spanID != "00f067aa0ba902b7")
+        for bad in ["", "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+                    "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+                    "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01"] {
+            let fresh = TraceContext(continuing: bad)
+            #expect(fresh.parentSpanID == nil && fresh.traceID.count == 32, "\(bad)")
+        }
+    }
+}
+
+/// A loopback port nothing listens on.
+func deadPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

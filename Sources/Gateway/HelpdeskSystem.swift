@@ -194,7 +194,8 @@ public struct HelpdeskSystem: Sendable {
     /// Long-running work to run beside the HTTP server: the outbox relay, then the database closer (which
     /// must stop last, so it is started first).
     public var services: [any Service] {
-        var services: [any Service] = [DatabaseLifecycle(database: database), relay]
+        var services: [any Service] = [DatabaseLifecycle(database: database)]
+            + (httpClient.map { [HTTPClientLifecycle(client: $0)] } ?? []) + [relay]
         if let streams = bus as? RedisStreamsEventBus { services += streams.services }
         return services + servedModules.flatMap(\.backgroundServices)
     }

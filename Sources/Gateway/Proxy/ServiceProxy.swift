@@ -68,7 +68,7 @@ struct ServiceProxy: RouterMiddleware {
             var outgoing = HTTPClientRequest(url: upstream.baseURL + request.uri.description)
             outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
             outgoing.headers = headers(of: request, context: context)
-            let streamed = TrackedBody(base: request.body)
+            let streamed = ProxiedRequestBody(base: request.body)
             if let buffered {
                 outgoing.body = .bytes(buffered)
             } else {
@@ -76,6 +76,7 @@ struct ServiceProxy: RouterMiddleware {
             }
             do {
                 let response = try await client.execute(outgoing, timeout: .minutes(10), logger: nil)
+                await streamed.stop()
                 if retryable, [502, 503, 504].contains(response.status.code), attempts < maxAttempts {
                     upstream.breaker.failed()
                     lastError = .upstreamUnavailable(pool.service)
@@ -84,6 +85,7 @@ struct ServiceProxy: RouterMiddleware {
                 upstream.breaker.succeeded()
                 return Self.response(from: response)
             } catch {
+                await streamed.stop()
                 upstream.breaker.failed()
                 context.logger.warning("upstream request failed", metadata: [
                     "service": "\(pool.service)", "upstream": "\(upstream.baseURL)", "error": "\(error)",
@@ -133,19 +135,62 @@ struct ServiceProxy: RouterMiddleware {
     }
 }
 
-/// A request body that remembers whether anyone began reading it, so the proxy knows if a failed attempt can be
-/// made again on another replica.
-struct TrackedBody: AsyncSequence, Sendable {
+/// The client's request body as the HTTP client reads it, with two extras: it knows whether reading began (so a
+/// failed attempt whose body nobody read can go to another replica), and `stop()` ends a read still waiting for
+/// the client. The server reads what is left of a body after the response from the same connection, and two
+/// readers waiting at once is a crash: when a replica answers before taking the whole body (413, 401), the
+/// proxy stops its read before handing the answer back.
+final class ProxiedRequestBody: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
+
+    final class IteratorBox: @unchecked Sendable {
+        // Only one read runs at a time: `next()` awaits each before the next starts.
+        var iterator: RequestBody.AsyncIterator
+        init(_ iterator: RequestBody.AsyncIterator) { self.iterator = iterator }
+    }
+
+    struct State {
+        var box: IteratorBox?
+        var reading: Task<ByteBuffer?, any Error>?
+        var started = false
+        var stopped = false
+    }
+
     let base: RequestBody
-    private let flag = NIOLockedValueBox(false)
+    private let state = NIOLockedValueBox(State())
 
     init(base: RequestBody) { self.base = base }
 
-    var started: Bool { flag.withLockedValue { $0 } }
+    var started: Bool { state.withLockedValue { $0.started } }
 
-    func makeAsyncIterator() -> RequestBody.AsyncIterator {
-        flag.withLockedValue { $0 = true }
-        return base.makeAsyncIterator()
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let body: ProxiedRequestBody
+        func next() async throws -> ByteBuffer? { try await body.read() }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(body: self) }
+
+    func read() async throws -> ByteBuffer? {
+        let task: Task<ByteBuffer?, any Error>? = state.withLockedValue { state in
+            if state.stopped { return nil }
+            state.started = true
+            let box = state.box ?? IteratorBox(base.makeAsyncIterator())
+            state.box = box
+            let task = Task { try await box.iterator.next() }
+            state.reading = task
+            return task
+        }
+        guard let task else { return nil }
+        return try await task.value
+    }
+
+    /// Ends a read in progress and refuses further ones; returns once no read is waiting.
+    func stop() async {
+        let task = state.withLockedValue { state in
+            state.stopped = true
+            return state.reading
+        }
+        task?.cancel()
+        _ = await task?.result
     }
 }

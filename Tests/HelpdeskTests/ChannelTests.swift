@@ -50,13 +50,19 @@ struct ChannelTests {
             let duplicate = try await h.request(.post, "/api/v1/mailboxes", json: ["address": "support@example.com", "name": "Again"],
                                                 token: admin.accessToken)
             #expect(duplicate.status == 409 && duplicate.code == "mailbox_exists")
-            let bad = try await h.request(.post, "/api/v1/mailboxes", json: [
+            // Shape first (the API document: ranges, enums), then meaning (the service: addresses, hosts, the team).
+            let shape = try await h.request(.post, "/api/v1/mailboxes", json: [
                 "address": "nope", "name": "", "team_id": UUID().uuidString,
                 "imap": ["host": "x y", "port": 70000, "security": "ssl", "poll_seconds": 1],
             ], token: admin.accessToken)
+            #expect(shape.status == 422)
+            #expect(Set(shape.errorFields).isSuperset(of: ["imap.port", "imap.security", "imap.poll_seconds"]))
+            let bad = try await h.request(.post, "/api/v1/mailboxes", json: [
+                "address": "nope", "name": " ", "team_id": UUID().uuidString,
+                "imap": ["host": "x y", "port": 993, "security": "tls", "poll_seconds": 60],
+            ], token: admin.accessToken)
             #expect(bad.status == 422)
-            #expect(Set(bad.errorFields) == ["address", "name", "team_id", "imap.host", "imap.port", "imap.security",
-                                             "imap.username", "imap.password", "imap.poll_seconds"])
+            #expect(Set(bad.errorFields) == ["address", "name", "team_id", "imap.host", "imap.username", "imap.password"])
             let unknown = try await h.request(.post, "/api/v1/mailboxes", json: [
                 "address": "a@example.com", "name": "A", "imap": ["host": "h", "port": "993", "extra": true],
             ], token: admin.accessToken)

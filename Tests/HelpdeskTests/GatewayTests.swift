@@ -198,6 +198,79 @@ struct GatewayTests {
         }
     }
 
+    @Test("the OpenAPI document names every registered route and no other; it and the /docs page are served")
+    func openAPICoversRoutes() async throws {
+        try await Harness.run { h in
+            let table = RouteTable()
+            _ = h.system.buildRouter(table: table)
+            let registered = Set(table.all.map { "\($0.method) \($0.path)" })
+            let data = try Data(contentsOf: WebUIResources.openAPIDocument)
+            let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            #expect(root["openapi"] as? String == "3.1.0")
+            let paths = try #require(root["paths"] as? [String: [String: Any]])
+            var documented = Set<String>()
+            for (path, item) in paths {
+                for method in item.keys where OpenAPIDocument.methods.contains(method) { documented.insert("\(method.uppercased()) \(path)") }
+            }
+            #expect(registered.count > 80)
+            #expect(registered.subtracting(documented).sorted() == [], "registered routes missing from the document")
+            #expect(documented.subtracting(registered).sorted() == [], "documented routes that do not exist")
+            // Every operation is named, and the document compiles into validators (every $ref resolves).
+            for (path, item) in paths {
+                for (method, operation) in item where OpenAPIDocument.methods.contains(method) {
+                    #expect((operation as? [String: Any])?["operationId"] is String, "\(method) \(path) has no operationId")
+                }
+            }
+            let document = try OpenAPIDocument(data: data)
+            #expect(document.operations.count == documented.count)
+
+            let served = try await h.request(.get, "/api/v1/openapi.json")
+            #expect(served.status == 200 && served.json["openapi"] as? String == "3.1.0")
+            let docs = try await h.request(.get, "/docs")
+            #expect(docs.status == 200 && docs.header("Content-Type") == "text/html; charset=utf-8")
+            #expect(docs.header("Content-Security-Policy")?.contains("script-src 'self'") == true)
+        }
+    }
+
+    @Test("the schema subset: types, nullability, enums, lengths, ranges, items, formats, required and unknown fields")
+    func schemaValidation() throws {
+        let components: [String: JSONValue] = [
+            "Tag": .object(["type": .string("string"), "minLength": .number(1), "maxLength": .number(5)]),
+        ]
+        let schema: JSONValue = .object([
+            "type": .string("object"), "additionalProperties": .bool(false), "required": .array([.string("subject")]),
+            "properties": .object([
+                "subject": .object(["type": .string("string"), "minLength": .number(1), "maxLength": .number(10)]),
+                "priority": .object(["type": .string("string"), "enum": .array([.string("low"), .string("high")])]),
+                "assignee_id": .object(["type": .array([.string("string"), .string("null")]), "format": .string("uuid")]),
+                "limit": .object(["type": .string("integer"), "minimum": .number(1), "maximum": .number(100)]),
+                "tags": .object(["type": .string("array"), "maxItems": .number(2),
+                                 "items": .object(["$ref": .string("#/components/schemas/Tag")])]),
+                "custom_fields": .object(["type": .string("object"), "additionalProperties": .bool(true)]),
+            ]),
+        ])
+        var cache: [String: JSONSchema] = [:]
+        let compiled = try JSONSchema.compile(schema, components: components, cache: &cache)
+        func errors(_ body: String) throws -> [String] {
+            var found: [FieldError] = []
+            compiled.validate(try JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)), at: "", into: &found)
+            return found.map { "\($0.field): \($0.message)" }
+        }
+        #expect(try errors(#"{"subject":"Printer","priority":"low","assignee_id":null,"limit":5,"tags":["a"],"custom_fields":{"x":1}}"#) == [])
+        #expect(try errors(#"{"subject":"Printer","assignee_id":"0196a2b4-8a5e-7a1c-9d2e-3f4a5b6c7d8e"}"#) == [])
+        #expect(try errors(#"{"priority":"urgent","limit":1.5,"bogus":true}"#) == [
+            "subject: is required", "bogus: is not a known field", "limit: must be an integer", "priority: must be one of: low, high",
+        ])
+        #expect(try errors(#"{"subject":"","limit":0,"assignee_id":"me","tags":["","toolong","c"]}"#) == [
+            "assignee_id: must be a UUID", "limit: must be at least 1", "subject: must not be empty",
+            "tags: must have at most 2 items", "tags[0]: must not be empty", "tags[1]: must be at most 5 characters",
+        ])
+        #expect(try errors(#"{"subject":5,"tags":"a","custom_fields":[]}"#) == [
+            "custom_fields: must be an object", "subject: must be a string", "tags: must be an array",
+        ])
+        #expect(try errors(#"{"subject":"\#(String(repeating: "é", count: 10))"}"#) == [])
+    }
+
     @Test("trace context: a valid traceparent is continued, a malformed one replaced")
     func traceContext() {
         let continued = TraceContext(continuing: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")

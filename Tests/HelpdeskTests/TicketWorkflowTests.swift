@@ -33,10 +33,12 @@ struct TicketWorkflowTests {
             #expect(seen.items.compactMap { $0["title"] as? String } == ["All open"])
             #expect(try await h.request(.patch, "/api/v1/views/\(shared["id"]!)", json: ["title": "x"], token: other.accessToken).status == 403)
             #expect(try await h.request(.get, "/api/v1/views/\(shared["id"]!)/tickets", token: other.accessToken).json["count"] as? Int == 4)
-            let bad = try await h.request(.post, "/api/v1/views", json: ["title": "Bad", "filters": ["status": "lost", "color": "red",
-                                                                                                 "q": "nope:x"], "sort": "height"],
+            let shape = try await h.request(.post, "/api/v1/views", json: ["title": "Bad", "filters": ["color": "red"], "sort": "height"],
+                                            token: agent.accessToken)
+            #expect(Set(shape.errorFields) == ["filters.color", "sort"])
+            let bad = try await h.request(.post, "/api/v1/views", json: ["title": "Bad", "filters": ["status": "lost", "q": "nope:x"]],
                                           token: agent.accessToken)
-            #expect(Set(bad.errorFields) == ["filters.status", "filters.color", "filters.q", "sort"])
+            #expect(Set(bad.errorFields) == ["filters.status", "filters.q"])
             #expect(try await h.request(.get, "/api/v1/views", token: customer.accessToken).status == 403)
             let renamed = try await h.request(.patch, "/api/v1/views/\(id)", json: ["title": "Renamed", "sort": NSNull()],
                                               token: agent.accessToken)

@@ -39,8 +39,14 @@ struct TicketSearchQuery: Sendable {
     var updatedAfter: Date?
     var updatedBefore: Date?
 
-    static func parse(_ q: String) throws -> TicketSearchQuery {
-        guard q.count <= 1000 else { throw HelpdeskError.badParameter("q", "must be at most 1000 characters") }
+    static func parse(_ raw: String) throws -> TicketSearchQuery {
+        guard raw.count <= 1000 else { throw HelpdeskError.badParameter("q", "must be at most 1000 characters") }
+        // Pasted line breaks and tabs are spaces; other control characters (NUL among them) mean nothing in a search
+        // and the full-text index refuses them.
+        let q = String(String.UnicodeScalarView(raw.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }))
+        if q.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw HelpdeskError.badParameter("q", "must not contain control characters")
+        }
         var out = TicketSearchQuery()
         var unknown: [String] = []
         for token in tokenize(q) {

@@ -17,6 +17,11 @@ struct HTTPEdgeTests {
             let param = try await h.request(.post, "/api/v1/users/\(UUID().uuidString)")
             #expect(param.status == 405)
             #expect(param.header("Allow") == "DELETE, GET, HEAD, PATCH")
+            // A literal segment hides the parameter route beside it, as the router does: only what answers is allowed.
+            let token = try await h.admin().accessToken
+            let hidden = try await h.request(.delete, "/api/v1/tickets/counts", token: token)
+            #expect(hidden.status == 405 && hidden.header("Allow") == "GET, HEAD")
+            #expect(try await h.request(.delete, "/api/v1/users/me", token: token).header("Allow") == "GET, HEAD, PATCH")
         }
     }
 

@@ -70,6 +70,12 @@ struct TicketSearchTests {
             #expect(unknown.status == 400)
             #expect(unknown["detail"]?.contains("colour") == true)
             #expect(try await h.request(.get, "/api/v1/tickets?q=a:b:c", token: admin.accessToken).status == 400)
+            // Control characters are refused (the full-text index cannot take a NUL); line breaks are spaces.
+            let nul = try await h.request(.get, "/api/v1/tickets?q=paper%00", token: admin.accessToken)
+            #expect(nul.status == 400 && nul.code == "invalid_parameter")
+            #expect(Set(try await ids("paper\ntray")) == [a])
+            let view = try await h.request(.post, "/api/v1/views", json: ["title": "t", "filters": ["q": "a\u{0}"]], token: admin.accessToken)
+            #expect(view.status == 422 && view.errorFields == ["filters.q"])
             let badStatus = try await h.request(.get, "/api/v1/tickets?q=status:lost", token: admin.accessToken)
             #expect(badStatus.status == 400)
             // Relevance pages with an offset cursor.

@@ -16,9 +16,11 @@ public final class RouteTable: Sendable {
     /// The methods registered for a path that matches `path`, sorted; empty when no route has this path.
     public func methods(matching path: String) -> [String] {
         let target = Self.segments(path)
-        let found = routes.withLockedValue { routes in
-            routes.filter { Self.matches($0.segments, target) }.map(\.method)
-        }
+        let candidates = routes.withLockedValue { routes in routes.filter { Self.matches($0.segments, target) } }
+        // The router prefers a literal segment to a parameter wherever both match, whatever the method, so only the
+        // most literal patterns answer this path (`/tickets/counts` hides `/tickets/{id}`).
+        let best = candidates.map { Self.literalness($0.segments) }.max { $0.lexicographicallyPrecedes($1) }
+        let found = candidates.filter { Self.literalness($0.segments) == best }.map(\.method)
         var all = Set(found)
         if all.contains("GET") { all.insert("HEAD") }
         return all.sorted()
@@ -48,6 +50,8 @@ public final class RouteTable: Sendable {
     static func openAPIParameter(_ segment: String) -> String {
         "{" + segment.filter { $0 != ":" && $0 != "{" && $0 != "}" } + "}"
     }
+
+    static func literalness(_ segments: [String]) -> [Int] { segments.map { isParameter($0) ? 0 : 1 } }
 
     static func isParameter(_ segment: String) -> Bool { segment.hasPrefix(":") || segment.hasPrefix("{") }
 

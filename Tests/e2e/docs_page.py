@@ -505,7 +505,7 @@ def dark_and_mobile(b, doc):
 def main():
     started = time.time()
     data = tempfile.mkdtemp(prefix="helpdesk-docs-")
-    env = {"HELPDESK_SERVICES": "all", "HELPDESK_BOOTSTRAP_ADMIN_EMAIL": ADMIN_EMAIL,
+    env = {"HELPDESK_BOOTSTRAP_ADMIN_EMAIL": ADMIN_EMAIL,
            "HELPDESK_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD}
     server = scenario.Server(data, extra_env=env, args=["--web-root", WEB_ROOT] if WEB_ROOT else [])
     page = None

@@ -14,6 +14,9 @@ extension HelpdeskSystem {
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         let gateway = configuration.isGateway
         router.add(middleware: RequestIDMiddleware())
+        if !configuration.trustedProxies.isEmpty {
+            router.add(middleware: ClientAddressMiddleware(trusted: configuration.trustedProxies))
+        }
         router.add(middleware: TraceContextMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: requestMetrics))
         router.add(middleware: AccessLogMiddleware())
@@ -29,7 +32,7 @@ extension HelpdeskSystem {
             router.add(middleware: RateLimitMiddleware(limiter: rateLimiter, settings: configuration.rateLimits))
         }
         router.add(middleware: EventContextMiddleware())
-        let document = gateway ? openAPIDocument() : nil
+        let document = gateway ? openAPI : nil
         if let document { router.add(middleware: RequestValidationMiddleware(document: document)) }
         if let httpClient, !upstreams.isEmpty {
             router.add(middleware: ServiceProxy(remotes: remoteRoutes(), local: table, client: httpClient,
@@ -54,17 +57,6 @@ extension HelpdeskSystem {
             let table = RouteTable()
             module.addRoutes(to: Routes(router: Router(context: AppRequestContext.self), table: table))
             return ServiceProxy.Remote(routes: table, pool: pool)
-        }
-    }
-
-    /// The API document from the resources; a gateway without it still runs, without validation or docs.
-    func openAPIDocument() -> OpenAPIDocument? {
-        do {
-            return try OpenAPIDocument(data: Data(contentsOf: WebUIResources.openAPIDocument))
-        } catch {
-            logger.error("OpenAPI document unusable: no /api/v1/openapi.json and no request validation",
-                         metadata: ["error": "\(error)"])
-            return nil
         }
     }
 

@@ -36,6 +36,7 @@ import RedisClient
 /// - public-url (URL, http://<host>:<port>): base of links in emails.
 /// - upstream (repeatable `service=url[,url…]`, HELPDESK_UPSTREAMS whitespace-separated): where a gateway that
 ///   does not serve a service itself forwards its routes; several URLs are replicas, balanced round-robin.
+/// - trusted-proxies (comma list of IPs or CIDR blocks, none): peers whose X-Forwarded-For names the client.
 /// - rate-limits (`off` or `user=N/S anonymous=N/S auth=N/S`, defaults 1200/60, 300/60, 30/60): token buckets
 ///   of the gateway, in memory or in Redis with `--redis-url`.
 /// - HELPDESK_JWT_PRIVATE_KEY (base64 Ed25519 seed, generated into the data dir).
@@ -76,6 +77,12 @@ public struct HelpdeskConfiguration: Sendable {
     /// Replicas of each service a gateway forwards to, by service name.
     public var upstreams: [String: [String]] = [:]
     public var rateLimits = RateLimitSettings.defaults
+    /// Peers whose `X-Forwarded-For` names the client: the gateway, seen from a service; a load balancer, seen
+    /// from a gateway.
+    public var trustedProxies = TrustedProxies.none
+    /// Tests only: a process that is not a gateway still feeds its realtime hub (the harness drives the hub of the
+    /// services' process while a separate gateway takes the requests).
+    public var realtimeWithoutGateway = false
     public var jwtPrivateKey: String?
     public var accessTokenLifetime: TimeInterval = 15 * 60
     public var bootstrapAdmin: (email: String, password: String, name: String)?
@@ -231,7 +238,7 @@ public struct HelpdeskConfiguration: Sendable {
         }
         config.upstreams = try UpstreamList.parse(upstreamItems, known: ServiceRegistry.names)
         if let limits = value("rate-limits") { config.rateLimits = try RateLimitSettings.parse(limits) }
-        try config.checkUpstreams()
+        if let proxies = value("trusted-proxies") { config.trustedProxies = try TrustedProxies.parse(proxies) }
         if let url = value("public-url") { config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url }
         config.jwtPrivateKey = environment["HELPDESK_JWT_PRIVATE_KEY"]
         if let email = environment["HELPDESK_BOOTSTRAP_ADMIN_EMAIL"], !email.isEmpty {

@@ -12,6 +12,7 @@ import RedisClient
 import ServiceLifecycle
 import TicketService
 import UserService
+import WebUI
 
 /// The composition root: builds the infrastructure once and wires every service module to it and to each
 /// other through the client protocols of HelpdeskCore. The only place that knows all modules.
@@ -40,6 +41,8 @@ public struct HelpdeskSystem: Sendable {
     /// The gateway's token buckets: in memory, or in Redis with `--redis-url`.
     let rateLimiter: any RateLimiter
     public let requestMetrics = RequestMetrics()
+    /// The API document a gateway serves and validates bodies against (nil in a service process).
+    let openAPI: OpenAPIDocument?
     public let logger: Logger
 
     /// Every module, whether this process serves its routes or not: in-process clients need them all until
@@ -58,7 +61,6 @@ public struct HelpdeskSystem: Sendable {
     public static func make(configuration: HelpdeskConfiguration, logger: Logger, mailer: (any Mailer)? = nil,
                             mailTransport: (any MailTransport)? = nil,
                             clock: TimeSource = .system, signingKey: SigningKey? = nil) async throws -> HelpdeskSystem {
-        try configuration.checkUpstreams()
         let database = try Database(url: configuration.effectiveDatabaseURL, logger: logger)
         do {
             let key = try signingKey ?? SigningKey.load(environmentValue: configuration.jwtPrivateKey,
@@ -113,7 +115,7 @@ public struct HelpdeskSystem: Sendable {
             let realtime = RealtimeHub(tickets: tickets.directory)
             // Only the edge holds WebSockets, so only a gateway listens for what to push to them.
             let subscriptions = served.flatMap(\.subscriptions)
-                + (configuration.isGateway ? [RealtimeHub.subscription(realtime)] : [])
+                + (configuration.isGateway || configuration.realtimeWithoutGateway ? [RealtimeHub.subscription(realtime)] : [])
             notifications.inboxSignal.setHandler { [inbox = notifications.inbox] workspaceID, userIDs in
                 Task {
                     var counts: [UUID: Int] = [:]
@@ -148,10 +150,16 @@ public struct HelpdeskSystem: Sendable {
             } else {
                 InMemoryRateLimiter()
             }
+            // A gateway without its document would let unchecked bodies through: it refuses to start instead.
+            let openAPI: OpenAPIDocument? = try configuration.isGateway ? {
+                do { return try OpenAPIDocument(data: Data(contentsOf: WebUIResources.openAPIDocument)) } catch {
+                    throw ConfigurationError("the OpenAPI document in the resources is unusable: \(error)")
+                }
+            }() : nil
             return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
                                   auth: auth, tickets: tickets, files: files, audit: audit, notifications: notifications, channels: channels, relay: relay, bus: bus, redis: redis, realtime: realtime,
                                   credentials: credentials, upstreams: pools, httpClient: httpClient,
-                                  rateLimiter: rateLimiter, logger: logger)
+                                  rateLimiter: rateLimiter, openAPI: openAPI, logger: logger)
         } catch {
             await database.shutdown()
             throw error

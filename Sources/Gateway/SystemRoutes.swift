@@ -4,8 +4,9 @@ import Hummingbird
 import Platform
 import RedisClient
 
-/// `/healthz` (the process answers) and `/readyz` (its dependencies answer: the database, Redis, and for a
-/// gateway at least one ready replica of every service it forwards to).
+/// `/healthz` (the process answers) and `/readyz` (its dependencies answer: the database and Redis). A gateway also
+/// reports how many replicas of each service it forwards to are ready, as `degraded` rather than a failure: one
+/// service being down must not take every gateway out of its load balancer, which would stop all the others too.
 struct SystemRoutes {
     let database: Database
     let redis: RedisClient?
@@ -32,33 +33,33 @@ struct SystemRoutes {
                 }
                 checks["redis"] = "ok"
             }
+            var status = "ok"
             if let client, !upstreams.isEmpty {
-                var down: [String] = []
+                let ready = await readyReplicas(client: client)
                 for pool in upstreams {
-                    let ready = await readyReplicas(of: pool, client: client)
-                    checks["upstream:\(pool.service)"] = "\(ready)/\(pool.upstreams.count) ready"
-                    if ready == 0 { down.append(pool.service) }
-                }
-                if !down.isEmpty {
-                    throw HelpdeskError.unavailable("No replica is ready for: \(down.joined(separator: ", ")).")
+                    let count = ready[pool.service] ?? 0
+                    checks["upstream:\(pool.service)"] = "\(count)/\(pool.upstreams.count) ready"
+                    if count == 0 { status = "degraded" }
                 }
             }
-            return try .json(Status(status: "ok", checks: checks), headers: [.cacheControl: "no-store"])
+            return try .json(Status(status: status, checks: checks), headers: [.cacheControl: "no-store"])
         }
     }
 
-    /// Asks every replica's `/readyz` at once, two seconds at most.
-    func readyReplicas(of pool: UpstreamPool, client: HTTPClient) async -> Int {
-        await withTaskGroup(of: Bool.self) { group in
-            for upstream in pool.upstreams {
-                group.addTask {
-                    let request = HTTPClientRequest(url: upstream.baseURL + "/readyz")
-                    guard let response = try? await client.execute(request, timeout: .seconds(2)) else { return false }
-                    _ = try? await response.body.collect(upTo: 64 * 1024)
-                    return response.status.code == 200
+    /// Asks every replica of every service at once, two seconds at most; ready replicas by service.
+    func readyReplicas(client: HTTPClient) async -> [String: Int] {
+        await withTaskGroup(of: (String, Bool).self) { group in
+            for pool in upstreams {
+                for upstream in pool.upstreams {
+                    group.addTask {
+                        let request = HTTPClientRequest(url: upstream.baseURL + "/readyz")
+                        guard let response = try? await client.execute(request, timeout: .seconds(2)) else { return (pool.service, false) }
+                        _ = try? await response.body.collect(upTo: 64 * 1024)
+                        return (pool.service, response.status.code == 200)
+                    }
                 }
             }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            return await group.reduce(into: [:]) { counts, result in counts[result.0, default: 0] += result.1 ? 1 : 0 }
         }
     }
 }

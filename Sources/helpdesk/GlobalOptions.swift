@@ -50,6 +50,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("upstream"),
             help: "service=url[,url…]: where the gateway forwards a service it does not serve; repeatable (HELPDESK_UPSTREAMS, whitespace-separated).")
     var upstream: [String] = []
+    @Option(name: .customLong("trusted-proxies"),
+            help: "IPs or CIDR blocks whose X-Forwarded-For names the client, comma list (HELPDESK_TRUSTED_PROXIES; default none).")
+    var trustedProxies: String?
     @Option(name: .customLong("rate-limits"),
             help: "off, or user=N/S anonymous=N/S auth=N/S token buckets (HELPDESK_RATE_LIMITS, default user=1200/60 anonymous=300/60 auth=30/60).")
     var rateLimits: String?
@@ -82,6 +85,7 @@ struct GlobalOptions: ParsableArguments {
         // Joined with a separator no URL contains; the configuration splits it again.
         if !upstream.isEmpty { out["upstream"] = upstream.joined(separator: "\u{1F}") }
         out["rate-limits"] = rateLimits
+        out["trusted-proxies"] = trustedProxies
         return out
     }
 

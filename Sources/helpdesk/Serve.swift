@@ -1,6 +1,7 @@
 import ArgumentParser
 import Gateway
 import Hummingbird
+import Platform
 
 /// `helpdesk serve`: migrate, then serve every configured service until SIGINT or SIGTERM.
 struct Serve: AsyncParsableCommand {
@@ -10,6 +11,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let (config, logger) = try options.configuration()
+        // Only serving forwards, so only serving checks the upstreams (`migrate` in a gateway's container need not).
+        do { try config.checkUpstreams() } catch let error as ConfigurationError { throw ValidationError(error.description) }
         let system = try await HelpdeskSystem.make(configuration: config, logger: logger)
         do {
             try await system.migrate()

@@ -45,6 +45,10 @@ struct GatewayTests {
             let blocked = try await h.request(.post, "/api/v1/auth/login",
                                               json: ["email": "admin@example.com", "password": "admin-password"])
             #expect(blocked.status == 429 && blocked.code == "rate_limited")
+            // Empty path segments reach the same route, so they draw from the same bucket.
+            let sneaky = try await h.request(.post, "//api/v1/auth//login/",
+                                             json: ["email": "admin@example.com", "password": "admin-password"])
+            #expect(sneaky.status == 429)
 
             // A signed-in user has a bucket of their own, unaffected by the anonymous one being empty.
             var statuses: [Int] = []
@@ -71,6 +75,39 @@ struct GatewayTests {
         #expect(try await limiter.take(key: "other", policy: policy).remaining == 9)
     }
 
+    @Test("idle full buckets are forgotten past the size limit, each by its own period")
+    func bucketPruning() async throws {
+        let clock = NIOLockedValueBox(1000.0)
+        let limiter = InMemoryRateLimiter(pruneAbove: 2, now: { clock.withLockedValue { $0 } })
+        _ = try await limiter.take(key: "hour", policy: RateLimitPolicy(capacity: 10, period: 3600))
+        _ = try await limiter.take(key: "minute-a", policy: RateLimitPolicy(capacity: 10, period: 60))
+        _ = try await limiter.take(key: "minute-b", policy: RateLimitPolicy(capacity: 10, period: 60))
+        clock.withLockedValue { $0 += 120 }
+        _ = try await limiter.take(key: "minute-c", policy: RateLimitPolicy(capacity: 10, period: 60))
+        #expect(limiter.bucketCount == 2, "the minute buckets are full again and dropped; the hour one is not")
+        let hour = try await limiter.take(key: "hour", policy: RateLimitPolicy(capacity: 10, period: 3600))
+        #expect(hour.remaining == 8, "the hour bucket kept its count")
+    }
+
+    @Test("a circuit opens after repeated failures, lets one trial through after the cooldown, and a stuck trial expires")
+    func circuitBreaker() {
+        let breaker = CircuitBreaker(threshold: 2, cooldown: .seconds(5), trialTimeout: .seconds(10))
+        let t0 = ContinuousClock.now
+        #expect(breaker.acquire(now: t0))
+        breaker.failed(now: t0)
+        #expect(breaker.state(now: t0) == .closed)
+        breaker.failed(now: t0)
+        #expect(breaker.state(now: t0) == .open && !breaker.acquire(now: t0 + .seconds(4)))
+        #expect(breaker.acquire(now: t0 + .seconds(6)), "the trial")
+        #expect(!breaker.acquire(now: t0 + .seconds(7)), "one trial at a time")
+        #expect(breaker.acquire(now: t0 + .seconds(17)), "a trial never reported stops blocking")
+        breaker.failed(now: t0 + .seconds(17))
+        #expect(!breaker.acquire(now: t0 + .seconds(18)), "a failed trial opens it again")
+        #expect(breaker.acquire(now: t0 + .seconds(23)))
+        breaker.succeeded()
+        #expect(breaker.state() == .closed && breaker.acquire() && breaker.acquire())
+    }
+
     @Test("two limiters sharing a store never accept more than the bucket holds, however the calls interleave")
     func sharedBucketHolds() async throws {
         let policy = RateLimitPolicy(capacity: 50, period: 3600)
@@ -82,6 +119,7 @@ struct GatewayTests {
             let prefix = "test:\(UUID().uuidString):"
             limiters = clients.map { RedisRateLimiter(redis: $0, prefix: prefix) }
         } else {
+            // Without Redis there is one store in one process: its lock must hold under concurrent calls.
             let shared = InMemoryRateLimiter()
             limiters = [shared, shared]
         }
@@ -142,7 +180,12 @@ struct GatewayTests {
                 let response = try await client.execute(uri: "/api/v1/tickets", method: .get)
                 #expect(response.status.code == 502)
                 #expect(String(buffer: response.body).contains("upstream_unavailable"))
-                #expect(try await client.execute(uri: "/readyz", method: .get).status.code == 503)
+                // Not ready for tickets, yet still ready: one service down must not pull every gateway out.
+                let ready = try await client.execute(uri: "/readyz", method: .get)
+                #expect(ready.status.code == 200)
+                #expect(String(buffer: ready.body).contains(#""status":"degraded""#))
+                #expect(String(buffer: ready.body).contains(#""upstream:tickets":"0\/1 ready""#) ||
+                        String(buffer: ready.body).contains(#""upstream:tickets":"0/1 ready""#))
             }
         }
     }
@@ -201,8 +244,17 @@ struct GatewayTests {
     @Test("the OpenAPI document names every registered route and no other; it and the /docs page are served")
     func openAPICoversRoutes() async throws {
         try await Harness.run { h in
+            // Every route a process can have: all services and the gateway's own (the harness's system may be a
+            // services-only process when the suite runs through a gateway).
+            var config = h.system.configuration
+            config.services = Set(ServiceRegistry.allRoles)
+            config.upstreams = [:]
+            let everything = try await HelpdeskSystem.make(configuration: config, logger: Logger(label: "test"),
+                                                           mailer: MemoryMailer(), mailTransport: MemoryMailTransport(),
+                                                           signingKey: h.signingKey)
+            defer { Task { await everything.shutdown() } }
             let table = RouteTable()
-            _ = h.system.buildRouter(table: table)
+            _ = everything.buildRouter(table: table)
             let registered = Set(table.all.map { "\($0.method) \($0.path)" })
             let data = try Data(contentsOf: WebUIResources.openAPIDocument)
             let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -268,7 +320,9 @@ struct GatewayTests {
         #expect(try errors(#"{"subject":5,"tags":"a","custom_fields":[]}"#) == [
             "custom_fields: must be an object", "subject: must be a string", "tags: must be an array",
         ])
-        #expect(try errors(#"{"subject":"\#(String(repeating: "é", count: 10))"}"#) == [])
+        // Lengths are counted as people see characters: ten "é" written as e + combining accent (20 scalars) fit in 10.
+        #expect(try errors(#"{"subject":"\#(String(repeating: "e\u{301}", count: 10))"}"#) == [])
+        #expect(try errors(#"{"subject":"\#(String(repeating: "e\u{301}", count: 11))"}"#) == ["subject: must be at most 10 characters"])
     }
 
     @Test("trace context: a valid traceparent is continued, a malformed one replaced")

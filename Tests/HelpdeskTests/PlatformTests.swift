@@ -65,9 +65,10 @@ struct PlatformTests {
                                  (["delivery-retry-seconds": "-5"], "delivery-retry-seconds"),
                                  (["rate-limits": "user=0/60"], "rate-limits"), (["rate-limits": "admins=5/60"], "rate-limits"),
                                  (["services": "gateway", "upstream": "tickets=ftp://x"], "upstream"),
-                                 (["services": "gateway,users,auth,files,audit,notifications"], "upstream"),
-                                 (["services": "tickets", "upstream": "users=http://127.0.0.1:1"], "upstream"),
-                                 (["upstream": "tickets=http://127.0.0.1:1"], "upstream")] {
+                                 (["services": "gateway", "upstream": "tickets=http://u:p@h:1"], "upstream"),
+                                 (["services": "gateway", "upstream": "tickets=http://h:1#x"], "upstream"),
+                                 (["trusted-proxies": "10.0.0.0/33"], "trusted-proxies"),
+                                 (["trusted-proxies": "gateway"], "trusted-proxies")] {
             do {
                 _ = try HelpdeskConfiguration.resolve(flags: flags, environment: [:])
                 Issue.record("\(flags) was accepted")
@@ -75,6 +76,23 @@ struct PlatformTests {
                 #expect(error.description.hasPrefix(setting))
             }
         }
+        // Upstreams are checked when serving (a gateway's other commands need not have them right).
+        for flags in [["services": "gateway,users,auth,files,audit,notifications"],
+                      ["services": "tickets", "upstream": "users=http://127.0.0.1:1"],
+                      ["upstream": "tickets=http://127.0.0.1:1"]] {
+            let config = try HelpdeskConfiguration.resolve(flags: flags, environment: [:])
+            #expect(throws: ConfigurationError.self, "\(flags)") { try config.checkUpstreams() }
+        }
+        let gateway = try HelpdeskConfiguration.resolve(flags: ["services": "gateway"],
+                                                        environment: ["HELPDESK_UPSTREAMS": "users=http://u:1 auth=http://a:1\ntickets=http://t1:1,http://t2:1 files=http://f:1 audit=http://x:1 notifications=http://n:1 channels=http://c:1"])
+        try gateway.checkUpstreams()
+        #expect(gateway.upstreams["tickets"] == ["http://t1:1", "http://t2:1"])
+        let proxies = try TrustedProxies.parse("127.0.0.1, 10.0.0.0/8, fd00::/8")
+        #expect(proxies.client(peer: "10.1.2.3", forwardedFor: "6.6.6.6, 203.0.113.9, 10.9.9.9") == "203.0.113.9")
+        #expect(proxies.client(peer: "198.51.100.1", forwardedFor: "203.0.113.9") == "198.51.100.1", "an untrusted peer's header is ignored")
+        #expect(proxies.client(peer: "fd00::1", forwardedFor: "2001:db8::5") == "2001:db8::5")
+        #expect(proxies.client(peer: "127.0.0.1", forwardedFor: "garbage, 203.0.113.9") == "203.0.113.9")
+        #expect(proxies.client(peer: "127.0.0.1", forwardedFor: "203.0.113.9, garbage") == "127.0.0.1")
         #expect(throws: ConfigurationError.self) {
             try HelpdeskConfiguration.resolve(flags: [:], environment: ["HELPDESK_BOOTSTRAP_ADMIN_EMAIL": "a@example.com"])
         }

@@ -95,7 +95,9 @@ def reads_survive_a_killed_replica(gateway, token):
     with urllib.request.urlopen(f"http://127.0.0.1:{gateway.port}/metrics", timeout=10) as response:
         metrics = response.read().decode()
     dead = f"http://127.0.0.1:{read('tickets-1.port').strip()}"
-    check(f'helpdesk_upstream_circuit_open{{service="tickets",upstream="{dead}"}}' in metrics, "breaker metric")
+    breaker = [line for line in metrics.splitlines()
+               if line.startswith(f'helpdesk_upstream_circuit_open{{service="tickets",upstream="{dead}"}}')]
+    check(len(breaker) == 1 and breaker[0].split()[-1] in ("1", "0.5"), f"the dead replica's breaker is open: {breaker}")
 
 
 def rate_limit_shared(gateways):

@@ -13,15 +13,17 @@ struct RateLimitMiddleware: RouterMiddleware {
     let limiter: any RateLimiter
     let settings: RateLimitSettings
 
-    /// POST routes that take credentials or send mail to whoever is named.
+    /// POST routes that take guessable credentials or send mail to whoever is named. (Refresh is not one: a
+    /// refresh token cannot be guessed, and one shared address refreshing for a whole office must not run dry.)
     static let authRoutes: Set<String> = [
-        "/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh", "/api/v1/auth/password/forgot",
-        "/api/v1/auth/password/reset", "/api/v1/setup",
+        "/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/password/forgot", "/api/v1/auth/password/reset",
+        "/api/v1/setup",
     ]
 
     func handle(_ request: Request, context: AppRequestContext,
                 next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
+        // The router ignores empty segments (`//api/v1/auth//login/`), so the limiter must too.
+        let path = "/" + request.uri.path.split(separator: "/").joined(separator: "/")
         guard path.hasPrefix("/api/") else { return try await next(request, context) }
         let (kind, key) = bucket(for: request, path: path, context: context)
         guard let policy = settings.policies[kind] else { return try await next(request, context) }
@@ -42,12 +44,21 @@ struct RateLimitMiddleware: RouterMiddleware {
     }
 
     func bucket(for request: Request, path: String, context: AppRequestContext) -> (RateLimitClass, String) {
-        let ip = context.clientAddress ?? "unknown"
+        let ip = Self.bucketAddress(context.clientAddress)
         if request.method == .post, Self.authRoutes.contains(path) { return (.auth, "auth:\(ip)") }
         if let principal = context.principal {
             return (.user, "user:\(principal.workspaceID.lowercased):\(principal.userID.lowercased)")
         }
         return (.anonymous, "ip:\(ip)")
+    }
+
+    /// An IPv4 address as is; an IPv6 address by its /64, since one host holds a whole /64 and could otherwise
+    /// take a fresh bucket for every request.
+    static func bucketAddress(_ address: String?) -> String {
+        guard let address else { return "unknown" }
+        guard address.contains(":"), let bytes = IPAddressBytes.parse(address), bytes.count == 16 else { return address }
+        return stride(from: 0, to: 8, by: 2).map { String(format: "%02x%02x", bytes[$0], bytes[$0 + 1]) }
+            .joined(separator: ":") + "::/64"
     }
 
     static func format(_ seconds: Double) -> String {

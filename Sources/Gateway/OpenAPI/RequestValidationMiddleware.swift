@@ -13,8 +13,10 @@ struct RequestValidationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppRequestContext,
                 next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        // What the services' decoder takes as JSON (no Content-Type included), the gateway checks as JSON.
+        let type = request.headers[.contentType]?.lowercased()
         guard request.method == .post || request.method == .put || request.method == .patch,
-              let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json"),
+              type == nil || type!.hasPrefix("application/json") || type!.contains("+json"),
               let operation = document.operation(method: request.method.rawValue, path: request.uri.path),
               let schema = operation.body else {
             return try await next(request, context)

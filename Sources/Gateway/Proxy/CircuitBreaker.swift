@@ -10,26 +10,35 @@ final class CircuitBreaker: Sendable {
     struct Box {
         var failures = 0
         var openedUntil: ContinuousClock.Instant?
-        var trialInFlight = false
+        /// When the half-open trial began; a trial not reported within `trialTimeout` no longer blocks another.
+        var trialStarted: ContinuousClock.Instant?
     }
 
     let threshold: Int
     let cooldown: Duration
+    let trialTimeout: Duration
     private let box = NIOLockedValueBox(Box())
 
-    init(threshold: Int = 5, cooldown: Duration = .seconds(5)) {
+    init(threshold: Int = 5, cooldown: Duration = .seconds(5), trialTimeout: Duration = .seconds(10)) {
         self.threshold = threshold
         self.cooldown = cooldown
+        self.trialTimeout = trialTimeout
     }
 
-    /// Whether a request may go now; in half-open state only the first caller gets the trial.
+    /// Whether a request may go now; in half-open state only one caller at a time gets the trial.
     func acquire(now: ContinuousClock.Instant = .now) -> Bool {
         box.withLockedValue { box in
             guard let until = box.openedUntil else { return true }
-            if now < until || box.trialInFlight { return false }
-            box.trialInFlight = true
+            if now < until { return false }
+            if let started = box.trialStarted, now - started < trialTimeout { return false }
+            box.trialStarted = now
             return true
         }
+    }
+
+    /// The request that acquired says nothing about the replica (the client failed): a trial may go again.
+    func released() {
+        box.withLockedValue { $0.trialStarted = nil }
     }
 
     func succeeded() {
@@ -39,9 +48,9 @@ final class CircuitBreaker: Sendable {
     func failed(now: ContinuousClock.Instant = .now) {
         box.withLockedValue { box in
             box.failures += 1
-            if box.trialInFlight || box.failures >= threshold {
+            if box.trialStarted != nil || box.failures >= threshold {
                 box.openedUntil = now + cooldown
-                box.trialInFlight = false
+                box.trialStarted = nil
             }
         }
     }

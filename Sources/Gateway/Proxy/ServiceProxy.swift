@@ -11,8 +11,8 @@ import Platform
 
 /// The gateway's forwarding: a request whose path belongs to a service this process does not serve goes to one
 /// of that service's replicas. Bodies stream through in both directions without being buffered, except small
-/// bodies of requests that are safe to send twice (GET, HEAD, PUT, DELETE, or any request with an
-/// `Idempotency-Key`), which are kept so a failed attempt can be retried on another replica.
+/// bodies of requests that are safe to send twice (GET, HEAD, PUT, DELETE, OPTIONS), which are kept so a failed
+/// attempt can be retried on another replica. (An `Idempotency-Key` is not enough: only some routes honour it.)
 struct ServiceProxy: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -33,7 +33,7 @@ struct ServiceProxy: RouterMiddleware {
     /// Connection-scoped headers a proxy must not forward (RFC 9110 §7.6.1), plus the ones it sets itself.
     static let hopByHop: Set<String> = [
         "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
-        "trailer", "transfer-encoding", "upgrade", "host", "traceparent", "tracestate", "x-request-id",
+        "trailer", "transfer-encoding", "upgrade", "host", "traceparent", "x-request-id",
         "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "content-length",
     ]
 
@@ -51,20 +51,21 @@ struct ServiceProxy: RouterMiddleware {
     func forward(_ request: Request, context: AppRequestContext, to pool: UpstreamPool) async throws -> Response {
         var request = request
         let declaredLength = request.headers[.contentLength].flatMap(Int.init)
-        let safe = Self.idempotentMethods.contains(request.method) || request.headers[HTTPField.Name("Idempotency-Key")!] != nil
-        // A retryable request's body is kept (it is small); any other body streams straight to one replica.
+        // A safe request's body is kept (the body limit bounds it) so it can be sent again; any other body streams
+        // straight to one replica.
         var buffered: ByteBuffer?
-        if safe, let length = declaredLength ?? (request.method == .get || request.method == .head ? 0 : nil),
-           length <= retryBufferBytes {
-            buffered = try await request.body.collect(upTo: retryBufferBytes)
+        if Self.idempotentMethods.contains(request.method) {
+            buffered = try await request.collectBody(upTo: retryBufferBytes)
         }
         let retryable = buffered != nil
         var lastError: HelpdeskError = .upstreamUnavailable(pool.service)
         var attempts = 0
-        for upstream in pool.rotation() {
+        let replicas = pool.rotation()
+        for (index, upstream) in replicas.enumerated() {
             guard attempts < maxAttempts else { break }
             guard upstream.breaker.acquire() else { continue }
             attempts += 1
+            let another = attempts < maxAttempts && index < replicas.count - 1
             var outgoing = HTTPClientRequest(url: upstream.baseURL + request.uri.description)
             outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
             outgoing.headers = headers(of: request, context: context)
@@ -77,15 +78,24 @@ struct ServiceProxy: RouterMiddleware {
             do {
                 let response = try await client.execute(outgoing, timeout: .minutes(10), logger: nil)
                 await streamed.stop()
-                if retryable, [502, 503, 504].contains(response.status.code), attempts < maxAttempts {
+                if [502, 503, 504].contains(response.status.code) {
                     upstream.breaker.failed()
-                    lastError = .upstreamUnavailable(pool.service)
-                    continue
+                    // Another replica may do better; the last one's answer (its problem, its Retry-After) is passed on.
+                    if retryable, another {
+                        _ = try? await response.body.collect(upTo: 1 << 20)
+                        continue
+                    }
+                } else {
+                    upstream.breaker.succeeded()
                 }
-                upstream.breaker.succeeded()
                 return Self.response(from: response)
             } catch {
                 await streamed.stop()
+                // The client's own body failing (cut short, a wrong length) says nothing about the replica.
+                if streamed.clientFailed {
+                    upstream.breaker.released()
+                    throw HelpdeskError.malformedBody("The request body ended before its declared length.")
+                }
                 upstream.breaker.failed()
                 context.logger.warning("upstream request failed", metadata: [
                     "service": "\(pool.service)", "upstream": "\(upstream.baseURL)", "error": "\(error)",
@@ -154,6 +164,7 @@ final class ProxiedRequestBody: AsyncSequence, Sendable {
         var reading: Task<ByteBuffer?, any Error>?
         var started = false
         var stopped = false
+        var clientFailed = false
     }
 
     let base: RequestBody
@@ -162,6 +173,8 @@ final class ProxiedRequestBody: AsyncSequence, Sendable {
     init(base: RequestBody) { self.base = base }
 
     var started: Bool { state.withLockedValue { $0.started } }
+    /// Whether reading the client's body failed (it was cut short, or shorter than it said).
+    var clientFailed: Bool { state.withLockedValue { $0.clientFailed } }
 
     struct AsyncIterator: AsyncIteratorProtocol {
         let body: ProxiedRequestBody
@@ -181,7 +194,12 @@ final class ProxiedRequestBody: AsyncSequence, Sendable {
             return task
         }
         guard let task else { return nil }
-        return try await task.value
+        do {
+            return try await task.value
+        } catch {
+            state.withLockedValue { if !$0.stopped { $0.clientFailed = true } }
+            throw error
+        }
     }
 
     /// Ends a read in progress and refuses further ones; returns once no read is waiting.

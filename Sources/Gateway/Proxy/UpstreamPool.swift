@@ -47,7 +47,8 @@ public enum UpstreamList {
             guard !urls.isEmpty else { throw ConfigurationError("upstream: \(service): expected at least one URL") }
             for url in urls {
                 guard let parsed = URLComponents(string: url), parsed.scheme == "http" || parsed.scheme == "https",
-                      parsed.host?.isEmpty == false, parsed.path.isEmpty || parsed.path == "/", parsed.query == nil else {
+                      parsed.host?.isEmpty == false, parsed.path.isEmpty || parsed.path == "/", parsed.query == nil, parsed.fragment == nil,
+                      parsed.user == nil, parsed.password == nil else {
                     throw ConfigurationError("upstream: \(service): \(url) is not an http(s)://host:port URL")
                 }
             }

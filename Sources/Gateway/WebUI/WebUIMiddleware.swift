@@ -21,7 +21,9 @@ struct WebUIMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: AppRequestContext,
                 next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         guard request.method == .get || request.method == .head else { return try await next(request, context) }
-        let path = request.uri.path
+        // Empty segments are ignored by the router (`//api/v1/…` is the API), so here too.
+        let path = request.uri.path.contains("//") ? "/" + request.uri.path.split(separator: "/").joined(separator: "/")
+            + (request.uri.path.hasSuffix("/") && request.uri.path != "/" ? "/" : "") : request.uri.path
         if Self.reservedPrefixes.contains(where: { path.hasPrefix($0) }) || path == "/api" {
             return try await next(request, context)
         }

@@ -56,8 +56,8 @@ public struct AppRequestContext: RequestContext {
     /// Largest body a route will decode; set from configuration by `BodyLimitMiddleware`.
     public var maxUploadSize: Int = 1 << 20
 
-    /// The peer's IP address (no proxy headers are trusted yet).
-    public let clientAddress: String?
+    /// The client's IP address: the peer's, or what a trusted proxy forwarded (`ClientAddressMiddleware`).
+    public var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -114,8 +114,12 @@ public struct MetricsMiddleware: RouterMiddleware {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let route = context.facts.route ?? context.endpointPath.map(Self.openAPIStyle) ?? "unmatched"
-        metrics.finished(route: route, method: request.method.rawValue, status: status, seconds: seconds)
+        // Any token is a method to the HTTP parser: only the standard ones get series of their own.
+        let method = Self.standardMethods.contains(request.method) ? request.method.rawValue : "OTHER"
+        metrics.finished(route: route, method: method, status: status, seconds: seconds)
     }
+
+    static let standardMethods: Set<HTTPRequest.Method> = [.get, .head, .post, .put, .patch, .delete, .options]
 
     /// `/tickets/:id` → `/tickets/{id}`, the spelling of the OpenAPI document.
     static func openAPIStyle(_ path: String) -> String {

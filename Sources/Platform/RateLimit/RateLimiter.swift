@@ -34,29 +34,45 @@ public final class InMemoryRateLimiter: RateLimiter {
     struct Bucket {
         var tokens: Double
         var updated: Double
+        /// Seconds to refill from empty: after that long untouched the bucket is full and can be forgotten.
+        var period: Double
     }
 
-    private let buckets = NIOLockedValueBox<[String: Bucket]>([:])
+    struct State {
+        var buckets: [String: Bucket] = [:]
+        var lastPrune = 0.0
+    }
+
+    private let state = NIOLockedValueBox(State())
+    /// Past this many buckets, full ones are dropped (at most every 10 s), so a scan of many addresses cannot
+    /// grow memory forever.
+    let pruneAbove: Int
     private let now: @Sendable () -> Double
 
-    public init(now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    public init(pruneAbove: Int = 100_000, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.pruneAbove = pruneAbove
         self.now = now
     }
 
     public func take(key: String, policy: RateLimitPolicy) async throws -> RateLimitDecision {
         let time = now()
-        return buckets.withLockedValue { buckets in
-            // A full bucket carries no information: drop idle ones so a scan of many IPs cannot grow memory forever.
-            if buckets.count > 100_000 {
-                buckets = buckets.filter { time - $0.value.updated < policy.period }
+        return state.withLockedValue { state in
+            // A full bucket carries no information; each is judged by its own period.
+            if state.buckets.count > pruneAbove, time - state.lastPrune >= 10 {
+                state.buckets = state.buckets.filter { time - $0.value.updated < $0.value.period }
+                state.lastPrune = time
             }
-            var bucket = buckets[key] ?? Bucket(tokens: Double(policy.capacity), updated: time)
+            var bucket = state.buckets[key] ?? Bucket(tokens: Double(policy.capacity), updated: time, period: policy.period)
             bucket.tokens = min(Double(policy.capacity), bucket.tokens + max(0, time - bucket.updated) * policy.refillPerSecond)
             bucket.updated = time
+            bucket.period = policy.period
             let allowed = bucket.tokens >= 1
             if allowed { bucket.tokens -= 1 }
-            buckets[key] = bucket
+            state.buckets[key] = bucket
             return RateLimitDecision(allowed: allowed, tokens: bucket.tokens, policy: policy)
         }
     }
+
+    /// Buckets held now (for tests of the pruning).
+    public var bucketCount: Int { state.withLockedValue { $0.buckets.count } }
 }

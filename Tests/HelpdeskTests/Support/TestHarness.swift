@@ -127,10 +127,12 @@ extension Harness {
     static func runThroughGateway<T: Sendable>(config: HelpdeskConfiguration, logger: Logger, key: SigningKey, dir: String,
                                                mailer: MemoryMailer, outbox: MemoryMailTransport, clock: TestClock,
                                                _ body: @Sendable (Harness) async throws -> T) async throws -> T {
-        // The services' system keeps the realtime hub (tests drive it directly), so it is a gateway of its own
-        // too; every request of the test still reaches it through the edge gateway's proxy.
+        // The services' system is no gateway (no second rate limit or validation), but keeps feeding its
+        // realtime hub, which tests drive directly.
         var servicesConfig = config
-        servicesConfig.services = Set(ServiceRegistry.allRoles)
+        servicesConfig.services = Set(ServiceRegistry.names)
+        servicesConfig.realtimeWithoutGateway = true
+        servicesConfig.trustedProxies = try TrustedProxies.parse("127.0.0.1")
         servicesConfig.upstreams = [:]
         let services = try await HelpdeskSystem.make(configuration: servicesConfig, logger: logger, mailer: mailer,
                                                      mailTransport: outbox, clock: clock.source, signingKey: key)

@@ -25,7 +25,9 @@ extension HelpdeskSystem {
         router.add(middleware: ProblemMiddleware(routes: table))
         // A gateway enforces the body limits of the services it forwards to as well as its own.
         let limited = gateway ? allModules : servedModules
-        let overrides = limited.reduce(into: [String: Int]()) { $0.merge($1.bodyLimits) { max($0, $1) } }
+        var overrides = limited.reduce(into: [String: Int]()) { $0.merge($1.bodyLimits) { max($0, $1) } }
+        // Calls between services carry files stored for the email channel.
+        if !gateway { overrides[InternalCalls.prefix] = 64 << 20 }
         router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes, overrides: overrides))
         router.add(middleware: AuthenticationMiddleware(tokens: tokens))
         if gateway, configuration.rateLimits.isEnabled {
@@ -46,6 +48,8 @@ extension HelpdeskSystem {
                       upstreams: upstreams.values.sorted { $0.service < $1.service }).add(to: routes)
         if let document { OpenAPIRoutes(document: document).add(to: routes) }
         for module in servedModules { module.addRoutes(to: routes) }
+        // A service process answers the other services' calls; a gateway's processes never call it.
+        if !gateway { addInternalRoutes(to: routes, signature: signature) }
         return router
     }
 
@@ -76,7 +80,7 @@ extension HelpdeskSystem {
     public func buildApplication() -> some ApplicationProtocol {
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
         if configuration.isGateway {
-            RealtimeEndpoint(hub: realtime, tokens: tokens, users: users.directory, logger: logger).add(to: webSocketRouter)
+            RealtimeEndpoint(hub: realtime, tokens: tokens, users: userDirectory, logger: logger).add(to: webSocketRouter)
         }
         return Application(
             router: buildRouter(),

@@ -111,13 +111,11 @@ public struct HelpdeskConfiguration: Sendable {
     }
 
     /// Checks that upstreams and services fit together: a gateway needs an upstream for every service it does
-    /// not serve, and no upstream may name a service served here.
+    /// not serve, and no upstream may name a service served here. (A service process may name the others it calls;
+    /// those it does not name it reads in the shared database.)
     public func checkUpstreams() throws {
         for service in upstreams.keys.sorted() where services.contains(service) {
             throw ConfigurationError("upstream: \(service) is served by this process; drop its --upstream or its --services entry")
-        }
-        if !isGateway, !upstreams.isEmpty {
-            throw ConfigurationError("upstream: only a gateway forwards; add gateway to --services")
         }
         let missing = proxiedServices.filter { upstreams[$0]?.isEmpty ?? true }
         if !missing.isEmpty {

@@ -35,6 +35,12 @@ public struct HelpdeskSystem: Sendable {
     public let realtime: RealtimeHub
     /// Password storage (the seeder gives seeded users one password).
     let credentials: Credentials
+    /// Users as this process reaches them: the local module, or the users service over HTTP.
+    let userDirectory: any UserDirectory
+    /// The files service's attachment registry, answering other processes' calls.
+    let attachments: FileAttachments
+    /// Signs and checks calls between services.
+    let signature: ServiceSignature
     /// The replicas of each service a gateway forwards to, and the client it forwards with.
     let upstreams: [String: UpstreamPool]
     let httpClient: HTTPClient?
@@ -68,7 +74,18 @@ public struct HelpdeskSystem: Sendable {
             let tokens = await AccessTokens(signingKey: key, lifetime: configuration.accessTokenLifetime, clock: clock)
             let credentials = Credentials(database: database, hasher: PasswordHasher(cost: configuration.bcryptCost),
                                           clock: clock)
-            let users = UserServiceModule(database: database, credentials: credentials, clock: clock)
+            // One HTTP client for forwarding (a gateway) and for calling the services this process does not serve.
+            let httpClient: HTTPClient? = configuration.upstreams.isEmpty ? nil : Self.makeHTTPClient()
+            let signature = ServiceSignature(signingKey: key)
+            func remote(_ service: String) -> InternalClient? {
+                guard !configuration.services.contains(service), let urls = configuration.upstreams[service], !urls.isEmpty,
+                      let httpClient else { return nil }
+                return InternalClient(pool: UpstreamPool(service: service, urls: urls), http: httpClient, signature: signature)
+            }
+            let users = UserServiceModule(database: database,
+                                          credentials: remote(ServiceRegistry.auth).map(Remote.CredentialRegistryClient.init) ?? credentials,
+                                          clock: clock)
+            let userDirectory: any UserDirectory = remote(ServiceRegistry.users).map(Remote.UserDirectoryClient.init) ?? users.directory
             var authConfig = AuthConfiguration()
             authConfig.allowRegistration = configuration.allowRegistration
             authConfig.publicURL = configuration.effectivePublicURL
@@ -78,11 +95,15 @@ public struct HelpdeskSystem: Sendable {
             let authMailer: any Mailer = mailer ?? (configuration.smtpURL != nil
                 ? TransportMailer(transport: transport, sender: configuration.mailFrom) : LogMailer(logger: logger))
             let authenticator = try await Authenticator(
-                database: database, directory: users.directory, credentials: credentials, tokens: tokens,
+                database: database, directory: userDirectory, credentials: credentials, tokens: tokens,
                 mailer: authMailer, configuration: authConfig, clock: clock)
             let auth = AuthServiceModule(authenticator: authenticator, workspaceID: configuration.workspaceID)
-            let tickets = TicketServiceModule(database: database, directory: users.directory,
-                                              attachments: FileAttachments(database: database, clock: clock), clock: clock)
+            let attachments = FileAttachments(database: database, clock: clock)
+            let tickets = TicketServiceModule(
+                database: database, directory: userDirectory,
+                attachments: remote(ServiceRegistry.files).map(Remote.AttachmentRegistryClient.init) ?? attachments, clock: clock)
+            let remoteTickets = remote(ServiceRegistry.tickets)
+            let ticketDirectory: any TicketDirectory = remoteTickets.map(Remote.TicketDirectoryClient.init) ?? tickets.directory
             var fileConfig = FileConfiguration()
             fileConfig.maxFileBytes = configuration.maxFileBytes
             if let denied = configuration.deniedFileTypes { fileConfig.deniedTypes = denied }
@@ -93,26 +114,30 @@ public struct HelpdeskSystem: Sendable {
                                  blobs: try configuration.blobURL.map {
                                      try S3BlobStore(url: $0, environment: ProcessInfo.processInfo.environment) as any BlobStore
                                  } ?? DiskBlobStore(root: filesRoot + "/blobs"),
-                                 tickets: tickets.tickets, configuration: fileConfig,
+                                 tickets: remoteTickets.map(Remote.TicketAccessClient.init) ?? tickets.tickets,
+                                 configuration: fileConfig,
                                  temporaryDirectory: filesRoot + "/tmp", clock: clock),
                 logger: logger)
             let audit = AuditServiceModule(database: database, retentionDays: configuration.auditRetentionDays,
                                            clock: clock, logger: logger)
             let channels = ChannelServiceModule(
-                database: database, users: users.directory, tickets: tickets.directory, intake: tickets.intake,
-                files: files.intake,
+                database: database, users: userDirectory, tickets: ticketDirectory,
+                intake: remoteTickets.map(Remote.TicketIntakeClient.init) ?? tickets.intake,
+                files: remote(ServiceRegistry.files).map(Remote.FileIntakeClient.init) ?? files.intake,
                 secrets: try SecretBox.load(environmentValue: ProcessInfo.processInfo.environment["HELPDESK_SECRET_KEY"],
                                             dataDirectory: configuration.dataDirectory, logger: logger),
                 ownAddresses: [configuration.mailFrom.address], clock: clock, logger: logger,
                 workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
             let notifications = NotificationServiceModule(
-                database: database, users: users.directory, tickets: tickets.directory, transport: transport,
-                sender: configuration.mailFrom, replyAddresses: channels, publicURL: configuration.effectivePublicURL,
+                database: database, users: userDirectory, tickets: ticketDirectory, transport: transport,
+                sender: configuration.mailFrom,
+                replyAddresses: remote(ServiceRegistry.channels).map(Remote.ReplyAddressesClient.init) ?? channels,
+                publicURL: configuration.effectivePublicURL,
                 settings: configuration.deliverySettings, clock: clock, logger: logger,
                 workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
             let modules: [any ServiceModule] = [users, auth, tickets, files, audit, notifications, channels]
             let served = modules.filter { configuration.services.contains($0.name) }
-            let realtime = RealtimeHub(tickets: tickets.directory)
+            let realtime = RealtimeHub(tickets: ticketDirectory)
             // Only the edge holds WebSockets, so only a gateway listens for what to push to them.
             let subscriptions = served.flatMap(\.subscriptions)
                 + (configuration.isGateway || configuration.realtimeWithoutGateway ? [RealtimeHub.subscription(realtime)] : [])
@@ -135,16 +160,6 @@ public struct HelpdeskSystem: Sendable {
             let pools = Dictionary(uniqueKeysWithValues: configuration.proxiedServices.map {
                 ($0, UpstreamPool(service: $0, urls: configuration.upstreams[$0] ?? []))
             })
-            let httpClient: HTTPClient? = pools.isEmpty ? nil : {
-                var settings = HTTPClient.Configuration(redirectConfiguration: .disallow,
-                                                        timeout: .init(connect: .seconds(1), read: .seconds(60)),
-                                                        decompression: .disabled)
-                // A refused connection fails at once, so the proxy moves to another replica instead of
-                // retrying the dead one until the connect timeout.
-                settings.connectionPool.retryConnectionEstablishment = false
-                settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
-                return HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
-            }()
             let rateLimiter: any RateLimiter = if let redis {
                 RedisRateLimiter(redis: redis, prefix: configuration.rateLimits.keyPrefix)
             } else {
@@ -158,7 +173,8 @@ public struct HelpdeskSystem: Sendable {
             }() : nil
             return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
                                   auth: auth, tickets: tickets, files: files, audit: audit, notifications: notifications, channels: channels, relay: relay, bus: bus, redis: redis, realtime: realtime,
-                                  credentials: credentials, upstreams: pools, httpClient: httpClient,
+                                  credentials: credentials, userDirectory: userDirectory, attachments: attachments,
+                                  signature: signature, upstreams: pools, httpClient: httpClient,
                                   rateLimiter: rateLimiter, openAPI: openAPI, logger: logger)
         } catch {
             await database.shutdown()
@@ -169,6 +185,18 @@ public struct HelpdeskSystem: Sendable {
     /// Every migration this process owns: the platform's own tables first, then each module's.
     public var migrations: [ServiceMigrations] {
         [Outbox.migrations] + allModules.map(\.migrations)
+    }
+
+    /// The client for forwarding and calls between services.
+    static func makeHTTPClient() -> HTTPClient {
+        var settings = HTTPClient.Configuration(redirectConfiguration: .disallow,
+                                                timeout: .init(connect: .seconds(1), read: .seconds(60)),
+                                                decompression: .disabled)
+        // A refused connection fails at once, so the caller moves to another replica instead of retrying the dead
+        // one until the connect timeout.
+        settings.connectionPool.retryConnectionEstablishment = false
+        settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
     }
 
     /// Applies pending migrations and creates the Redis consumer groups; returns the migrations it applied.

@@ -78,7 +78,7 @@ struct PlatformTests {
         }
         // Upstreams are checked when serving (a gateway's other commands need not have them right).
         for flags in [["services": "gateway,users,auth,files,audit,notifications"],
-                      ["services": "tickets", "upstream": "users=http://127.0.0.1:1"],
+                      ["services": "tickets", "upstream": "tickets=http://127.0.0.1:1"],
                       ["upstream": "tickets=http://127.0.0.1:1"]] {
             let config = try HelpdeskConfiguration.resolve(flags: flags, environment: [:])
             #expect(throws: ConfigurationError.self, "\(flags)") { try config.checkUpstreams() }

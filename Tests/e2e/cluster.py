@@ -4,7 +4,8 @@ process, tickets twice, two gateways).
 
 Usage: scripts/cluster python3 Tests/e2e/cluster.py PATH_TO_HELPDESK
 1. The foundation scenario of scenario.py, through the first gateway.
-2. A trace: a request's traceparent reaches the ticket service's log under the same trace id.
+2. A trace: a request's traceparent reaches the ticket service's log under the same trace id; the services asked
+   each other over HTTP (signed), not through each other's tables.
 3. Reads under load while one ticket-service replica is SIGKILLed: no request is lost (reads are retried on the
    other replica), and the dead replica's circuit opens.
 4. Rate limits across the two gateways sharing Redis: together they accept no more than the bucket holds.
@@ -52,6 +53,17 @@ def trace_reaches_service(gateway, token):
     time.sleep(0.5)
     check(trace in read("gateway.log"), "the gateway logs the trace id")
     check(trace in read("tickets-1.log") + read("tickets-2.log"), "a ticket replica logs the same trace id")
+
+
+def services_call_each_other():
+    """Every service process was told where the others are: they ask their owners over HTTP, signed."""
+    time.sleep(1)  # notifications and audit work through the scenario's events
+    check("/internal/v1/users/user" in read("users.log"), "services looked users up through the users service")
+    check("/internal/v1/tickets/ticket" in read("tickets-1.log") + read("tickets-2.log"),
+          "notifications read tickets through the tickets service")
+    for name in ("users", "auth", "tickets-1", "tickets-2", "files", "notifications", "audit", "channels"):
+        check("status=401" not in "".join(line for line in read(f"{name}.log").splitlines() if "/internal/" in line),
+              f"{name}: no internal call was refused")
 
 
 def reads_survive_a_killed_replica(gateway, token):
@@ -130,6 +142,7 @@ def main():
     scenario.scenario(gateway)
     admin = scenario.login(gateway, "admin@example.com", "admin-password")["access_token"]
     trace_reaches_service(gateway, admin)
+    services_call_each_other()
     reads_survive_a_killed_replica(gateway, admin)
     rate_limit_shared(gateways)
     print(f"cluster: {scenario.PASSED} checks passed")

@@ -8,12 +8,15 @@ an install relies on: a multi-stage release build that runs as non-root and ship
 next to the binary; a compose file where each service runs in its own container, healthy before the gateway
 starts, with secrets only interpolated; Kubernetes manifests where every service has its Deployment, Service,
 PodDisruptionBudget and HorizontalPodAutoscaler wired to each other, probes, resources, a locked-down security
-context, and a gateway whose upstreams are real Services. Prints one line per group of checks; exits 1 with
-one line per failed check (file, resource, what is wrong), 0 with "check_manifests: N checks passed".
+context; in both, a gateway whose upstreams are every backend, backends whose upstreams are their six peers
+(services call each other over HTTP), each at a real compose service / Service, and trusted proxies set. Prints
+one line per group of checks; exits 1 with one line per failed check (file, resource, what is wrong), 0 with
+"check_manifests: N checks passed".
 
 Only dependency beyond the standard library: PyYAML.
 """
 
+import ipaddress
 import os
 import posixpath
 import re
@@ -140,6 +143,21 @@ def parse_upstreams(value):
         if not entries[name]:
             problems.append(f"service {name!r} has no URL")
     return entries, problems
+
+
+def trusted_proxies_problem(value):
+    """None when HELPDESK_TRUSTED_PROXIES is a usable comma list of IPs / CIDR blocks, else the problem."""
+    if not value or not value.strip():
+        return "HELPDESK_TRUSTED_PROXIES is not set: a process behind a gateway or ingress would see it as the client"
+    for item in value.split(","):
+        item = item.strip()
+        try:
+            network = ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            return f"HELPDESK_TRUSTED_PROXIES entry {item!r} is not an IP address or CIDR block"
+        if network.prefixlen == 0:
+            return f"HELPDESK_TRUSTED_PROXIES trusts {item}: every client could forge X-Forwarded-For"
+    return None
 
 
 def split_host(url):
@@ -431,9 +449,19 @@ def check_compose(checks, path, docs, deploy_dir):
         else:
             checks.check(not ports, label(name), f"publishes ports {ports}: only the gateway may")
         env = compose_environment(service)
-        if name != "gateway":
-            checks.check(not env.get("HELPDESK_UPSTREAMS"), label(name),
-                         "has HELPDESK_UPSTREAMS: only a gateway forwards (the binary refuses to start)")
+        problem = trusted_proxies_problem(interpolate_defaults(env.get("HELPDESK_TRUSTED_PROXIES") or ""))
+        checks.check(problem is None, label(name), problem or "")
+        if value in BACKENDS:
+            # Services call each other: each names the six others (never itself), or it reads their tables.
+            peers = [b for b in BACKENDS if b != value]
+            upstreams_value = env.get("HELPDESK_UPSTREAMS")
+            if checks.check(bool(upstreams_value), label(name),
+                            f"no HELPDESK_UPSTREAMS naming its peers ({', '.join(peers)}): it would read their tables"):
+                check_upstreams(checks, label(name), upstreams_value, peers,
+                                lambda host: host in helpdesk,
+                                lambda host: port_arg(helpdesk[host][1]) if host in helpdesk else None,
+                                lambda host: helpdesk[host][2] if host in helpdesk else None,
+                                "compose service", itself=value)
         for key in SECRET_KEYS:
             if key in env:
                 checks.check(is_interpolation(env[key]), label(name),
@@ -477,22 +505,27 @@ def check_compose(checks, path, docs, deploy_dir):
                          f"does not depend on {backend} with condition service_healthy")
         upstreams_value = compose_environment(service).get("HELPDESK_UPSTREAMS")
         if checks.check(bool(upstreams_value), label("gateway"), "no HELPDESK_UPSTREAMS"):
-            check_upstreams(checks, label("gateway"), upstreams_value,
+            check_upstreams(checks, label("gateway"), upstreams_value, BACKENDS,
                             lambda host: host in helpdesk,
                             lambda host: port_arg(helpdesk[host][1]) if host in helpdesk else None,
                             lambda host: helpdesk[host][2] if host in helpdesk else None,
                             "compose service")
 
 
-def check_upstreams(checks, where, value, host_exists, host_ports, host_serves, kind):
-    """HELPDESK_UPSTREAMS names every backend once, each URL at an existing host and port serving that backend."""
+def check_upstreams(checks, where, value, expected, host_exists, host_ports, host_serves, kind, itself=None):
+    """HELPDESK_UPSTREAMS names exactly the expected backends, each once, each URL at an existing host and port serving
+    that backend; `itself` is the service the process serves (the binary refuses an upstream for it)."""
     entries, problems = parse_upstreams(value)
     for problem in problems:
         checks.check(False, where, f"HELPDESK_UPSTREAMS: {problem}")
-    for backend in BACKENDS:
+    for backend in expected:
         checks.check(backend in entries, where, f"HELPDESK_UPSTREAMS does not name {backend}")
     for name, urls in entries.items():
-        checks.check(name in BACKENDS, where, f"HELPDESK_UPSTREAMS names {name!r}, not one of {', '.join(BACKENDS)}")
+        if itself is not None and name == itself:
+            checks.check(False, where, f"HELPDESK_UPSTREAMS names {name}, which this process serves "
+                         f"(the binary refuses to start: upstream: {name} is served by this process)")
+            continue
+        checks.check(name in expected, where, f"HELPDESK_UPSTREAMS names {name!r}, not one of {', '.join(expected)}")
         for url in urls:
             scheme, host, port = split_host(url)
             port = port or (443 if scheme == "https" else 80)
@@ -689,9 +722,10 @@ def check_kubernetes(checks, folder, docs_by_file, deploy_dir):
             if container not in containers:
                 continue
 
-            if deployment_service_name(doc) != "gateway":
-                checks.check("HELPDESK_UPSTREAMS" not in env_sources, cwhere,
-                             "gets HELPDESK_UPSTREAMS: only a gateway forwards (the binary refuses to start)")
+            proxies = env_sources.get("HELPDESK_TRUSTED_PROXIES")
+            if proxies is None or proxies[2] is not None:  # a configMapKeyRef / secretKeyRef value is not known here
+                problem = trusted_proxies_problem(proxies[2] if proxies else None)
+                checks.check(problem is None, cwhere, problem or "")
             for key in SECRET_KEYS:
                 source = env_sources.get(key)
                 checks.check(source is not None and source[0] == "Secret", cwhere,
@@ -811,27 +845,33 @@ def check_kubernetes(checks, folder, docs_by_file, deploy_dir):
         checks.check(len(found) == 1, rel(folder, deploy_dir),
                      f"{len(found)} PodDisruptionBudgets select the {name} pods: expected exactly one")
 
-    # --- Gateway ---
-    checks.group("kubernetes: the gateway's upstreams are the Services")
-    gateway = by_service.get("gateway", [])
-    if len(gateway) == 1:
-        path, dep = gateway[0]
+    # --- Upstreams ---
+    # The gateway forwards to every backend; each backend calls its six peers (never itself), or it would read their
+    # tables in the shared database.
+    checks.group("kubernetes: the gateway's and each service's upstreams are the Services")
+    for name in SERVICES:
+        found = by_service.get(name, [])
+        if len(found) != 1:
+            continue
+        path, dep = found[0]
+        expected = BACKENDS if name == "gateway" else [b for b in BACKENDS if b != name]
         container = first_container(dep)
         source = (container.get("_env") or {}).get("HELPDESK_UPSTREAMS")
         value = source[2] if source else None
         namespace = (dep.get("metadata") or {}).get("namespace")
 
-        def service_host(host):
+        def service_host(host, namespace=namespace):
             for suffix in (f".{namespace}.svc.cluster.local", f".{namespace}.svc", f".{namespace}"):
                 if namespace and host.endswith(suffix):
                     return host[: -len(suffix)]
             return host
-        if checks.check(bool(value), ident(path, dep), "no HELPDESK_UPSTREAMS value (env or ConfigMap)"):
-            check_upstreams(checks, ident(path, dep), value,
+        if checks.check(bool(value), ident(path, dep),
+                        f"no HELPDESK_UPSTREAMS value (env) naming {', '.join(expected)}"):
+            check_upstreams(checks, ident(path, dep), value, expected,
                             lambda host: service_host(host) in service_index,
                             lambda host: service_index.get(service_host(host), (set(), None))[0],
                             lambda host: service_index.get(service_host(host), (set(), None))[1],
-                            "Service")
+                            "Service", itself=None if name == "gateway" else name)
     for path, ingress in of_kind("Ingress"):
         for rule in (ingress.get("spec") or {}).get("rules") or []:
             for item in ((rule.get("http") or {}).get("paths") or []):
@@ -850,6 +890,8 @@ def check_kubernetes(checks, folder, docs_by_file, deploy_dir):
     for name, cm in configmaps.items():
         for key in SECRET_KEYS + ["HELPDESK_DATABASE_URL", "AWS_SECRET_ACCESS_KEY"]:
             checks.check(key not in (cm.get("data") or {}), ident(origin[id(cm)], cm), f"holds {key}: secrets belong in a Secret")
+        checks.check("HELPDESK_UPSTREAMS" not in (cm.get("data") or {}), ident(origin[id(cm)], cm),
+                     "holds HELPDESK_UPSTREAMS: the gateway's and each service's lists differ (set it per Deployment)")
     for name, secret in secrets.items():
         checks.check(secret.get("type", "Opaque") == "Opaque", ident(origin[id(secret)], secret), f"type {secret.get('type')}: expected Opaque")
 

@@ -19,6 +19,12 @@ struct MetricsRoutes {
     func add(to routes: Routes) {
         routes.get("metrics") { _, _ in
             var lines = requests.render()
+            lines += ["# HELP helpdesk_database_connections_in_use Pooled database connections held now (statements and sessions).",
+                      "# TYPE helpdesk_database_connections_in_use gauge",
+                      "helpdesk_database_connections_in_use \(database.connections.current)",
+                      "# HELP helpdesk_database_connections_max Size of this process's database pool.",
+                      "# TYPE helpdesk_database_connections_max gauge",
+                      "helpdesk_database_connections_max \(database.connections.capacity)"]
             if !upstreams.isEmpty {
                 lines += ["# HELP helpdesk_upstream_circuit_open Whether the gateway stopped sending to a replica (1 open, 0.5 half-open).",
                           "# TYPE helpdesk_upstream_circuit_open gauge"]

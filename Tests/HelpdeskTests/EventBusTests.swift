@@ -93,8 +93,12 @@ struct RedisTests {
         let id = try #require(try await lone.send(["CLIENT", "ID"]).int)
         try await redis.send(["CLIENT", "KILL", "ID", .string(String(id))])
         try await Task.sleep(for: .milliseconds(50))
-        _ = try? await lone.send(["PING"])
-        #expect(try await lone.send(["PING"]).string == "PONG")
+        // Under load the kill may be noticed on the first call or the next: the pool must be healthy by the third.
+        var answers: [String] = []
+        for _ in 0..<3 where answers.last != "PONG" {
+            answers.append((try? await lone.send(["PING"], timeout: .seconds(2)))?.string ?? "failed")
+        }
+        #expect(answers.last == "PONG", "\(answers)")
         await lone.shutdown()
         let resp3 = try RedisClient(url: url + "?protocol=3")
         #expect(try await resp3.send(["HSET", .string(key + ":h"), "a", "1"]).int == 1)

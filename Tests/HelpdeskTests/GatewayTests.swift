@@ -169,6 +169,10 @@ struct GatewayTests {
                 let metrics = try await g.request(.get, "/metrics").text
                 #expect(metrics.contains("helpdesk_upstream_circuit_open{service=\"tickets\",upstream=\"\(dead)\"} 1"))
                 #expect(metrics.contains("helpdesk_http_requests_total{route=\"/api/v1/tickets/{id}\",method=\"GET\",status=\"200\"} 6"))
+                #expect(metrics.contains("helpdesk_http_request_duration_seconds_bucket{route=\"/api/v1/tickets/{id}\",method=\"GET\",le=\"+Inf\"} 6"))
+                // Nothing runs between requests: no connection is held, and the pool's size is reported.
+                #expect(metrics.contains("helpdesk_database_connections_in_use 0\n"))
+                #expect(metrics.range(of: #"helpdesk_database_connections_max [1-9][0-9]*\n"#, options: .regularExpression) != nil)
             }
             // With no replica alive the gateway says so, and is not ready.
             var lonely = config

@@ -16,6 +16,8 @@ public final class Database: Sendable {
     public let kind: DatabaseKind
     public let url: DatabaseURL
     private let pool: Pool
+    /// Pooled connections in use now, and the pool's size (for `/metrics`).
+    public let connections: ConnectionMeter
     private let logger: Logger
     private let commits: AsyncStream<Void>.Continuation
     /// Yields after every committed transaction; the outbox relay listens to publish promptly.
@@ -44,11 +46,13 @@ public final class Database: Sendable {
             let source = SQLiteWALConnectionSource(
                 base: SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: true)),
                 busyTimeoutMilliseconds: 10_000)
+            connections = ConnectionMeter(capacity: (maxConnectionsPerEventLoop ?? 4) * eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 })
             pool = .sqlite(EventLoopGroupConnectionPool(
                 source: source, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop ?? 4,
                 requestTimeout: .seconds(30), logger: logger, on: eventLoopGroup))
         case .postgres(let text):
             let configuration = try SQLPostgresConfiguration(url: text)
+            connections = ConnectionMeter(capacity: (maxConnectionsPerEventLoop ?? 8) * eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 })
             pool = .postgres(EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: configuration),
                 maxConnectionsPerEventLoop: maxConnectionsPerEventLoop ?? 8,
@@ -59,8 +63,8 @@ public final class Database: Sendable {
     /// A database for reads and single statements; each call may use a different pooled connection.
     public var sql: any SQLDatabase {
         switch pool {
-        case .sqlite(let p): SQLitePoolDatabase(pool: p, logger: logger)
-        case .postgres(let p): p.database(logger: logger).sql(queryLogLevel: .trace)
+        case .sqlite(let p): MeteredSQLDatabase(base: SQLitePoolDatabase(pool: p, logger: logger), meter: connections)
+        case .postgres(let p): MeteredSQLDatabase(base: p.database(logger: logger).sql(queryLogLevel: .trace), meter: connections)
         }
     }
 

@@ -47,13 +47,25 @@ public struct TraceContext: Sendable, Equatable {
         s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
+    /// Lowercase hex of `bytes` random bytes, never all zero (invalid in a traceparent). Built from two 64-bit
+    /// draws without formatting calls: it runs for every request.
     static func randomHex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        var out = ""
-        repeat {
-            out = (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-        } while out.allSatisfy { $0 == "0" }
-        return out
+        let digits = Array("0123456789abcdef".utf8)
+        while true {
+            var out = [UInt8]()
+            out.reserveCapacity(bytes * 2)
+            var word: UInt64 = 0
+            var zero = true
+            for index in 0..<bytes {
+                if index % 8 == 0 { word = generator.next() }
+                let byte = UInt8(truncatingIfNeeded: word >> (8 * UInt64(index % 8)))
+                if byte != 0 { zero = false }
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0x0F)])
+            }
+            if !zero { return String(decoding: out, as: UTF8.self) }
+        }
     }
 }
 

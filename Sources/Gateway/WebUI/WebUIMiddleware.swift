@@ -22,7 +22,9 @@ struct WebUIMiddleware: RouterMiddleware {
                 next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         guard request.method == .get || request.method == .head else { return try await next(request, context) }
         // Empty segments are ignored by the router (`//api/v1/…` is the API), so here too.
-        let path = request.uri.path.contains("//") ? "/" + request.uri.path.split(separator: "/").joined(separator: "/")
+        let raw = request.uri.path
+        let doubled = zip(raw.utf8, raw.utf8.dropFirst()).contains { $0 == UInt8(ascii: "/") && $1 == UInt8(ascii: "/") }
+        let path = doubled ? "/" + request.uri.path.split(separator: "/").joined(separator: "/")
             + (request.uri.path.hasSuffix("/") && request.uri.path != "/" ? "/" : "") : request.uri.path
         if Self.reservedPrefixes.contains(where: { path.hasPrefix($0) }) || path == "/api" {
             return try await next(request, context)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOConcurrencyHelpers
 
 /// W3C Trace Context (`traceparent: 00-<trace id>-<parent span id>-<flags>`): the trace a request belongs to and
 /// this hop's own span, so log lines of the gateway and the services it calls can be joined on `trace_id`.
@@ -47,26 +48,44 @@ public struct TraceContext: Sendable, Equatable {
         s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
-    /// Lowercase hex of `bytes` random bytes, never all zero (invalid in a traceparent). Built from two 64-bit
-    /// draws without formatting calls: it runs for every request.
+    /// SplitMix64 seeded once from the system: trace ids must be unique, not secret, and three `getrandom` calls per
+    /// request showed in profiles.
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let generator: NIOLockedValueBox<SplitMix64> = {
+        var system = SystemRandomNumberGenerator()
+        return NIOLockedValueBox(SplitMix64(state: system.next()))
+    }()
+
+    /// Lowercase hex of `bytes` random bytes, never all zero (invalid in a traceparent), without formatting calls:
+    /// it runs for every request.
     static func randomHex(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef".utf8)
         while true {
             var out = [UInt8]()
             out.reserveCapacity(bytes * 2)
             var word: UInt64 = 0
             var zero = true
             for index in 0..<bytes {
-                if index % 8 == 0 { word = generator.next() }
+                if index % 8 == 0 { word = generator.withLockedValue { $0.next() } }
                 let byte = UInt8(truncatingIfNeeded: word >> (8 * UInt64(index % 8)))
                 if byte != 0 { zero = false }
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0x0F)])
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
             }
             if !zero { return String(decoding: out, as: UTF8.self) }
         }
     }
+
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
 /// Reads or starts the request's trace and puts `trace_id`/`span_id` on its logger.

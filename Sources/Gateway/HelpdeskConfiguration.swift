@@ -77,6 +77,9 @@ public struct HelpdeskConfiguration: Sendable {
     /// Replicas of each service a gateway forwards to, by service name.
     public var upstreams: [String: [String]] = [:]
     public var rateLimits = RateLimitSettings.defaults
+    /// Whether the buckets live in Redis when `--redis-url` is set (tests keep them in memory unless they test the
+    /// shared buckets, so a hundred tests side by side do not add a Redis round trip to every request).
+    public var rateLimitsInRedis = true
     /// Peers whose `X-Forwarded-For` names the client: the gateway, seen from a service; a load balancer, seen
     /// from a gateway.
     public var trustedProxies = TrustedProxies.none

@@ -160,14 +160,14 @@ public struct HelpdeskSystem: Sendable {
             let pools = Dictionary(uniqueKeysWithValues: configuration.proxiedServices.map {
                 ($0, UpstreamPool(service: $0, urls: configuration.upstreams[$0] ?? []))
             })
-            let rateLimiter: any RateLimiter = if let redis {
+            let rateLimiter: any RateLimiter = if let redis, configuration.rateLimitsInRedis {
                 RedisRateLimiter(redis: redis, prefix: configuration.rateLimits.keyPrefix)
             } else {
                 InMemoryRateLimiter()
             }
             // A gateway without its document would let unchecked bodies through: it refuses to start instead.
             let openAPI: OpenAPIDocument? = try configuration.isGateway ? {
-                do { return try OpenAPIDocument(data: Data(contentsOf: WebUIResources.openAPIDocument)) } catch {
+                do { return try OpenAPIDocument.bundled.get() } catch {
                     throw ConfigurationError("the OpenAPI document in the resources is unusable: \(error)")
                 }
             }() : nil

@@ -78,7 +78,14 @@ public final class RedisConnection: Sendable {
         // On timeout the connection is closed: later replies could no longer be matched to their callers.
         // The promises are failed here too, in case the handler is already gone (completing twice is a no-op).
         let failed = self.failed
+        // Set on the event loop as soon as every reply is in, whether or not the waiting task has run yet: a caller
+        // whose task is slow to resume (a busy process) must not see its answered command time out.
+        let answered = NIOLockedValueBox(false)
+        EventLoopFuture.andAllComplete(promises.map(\.futureResult), on: channel.eventLoop).whenComplete { _ in
+            answered.withLockedValue { $0 = true }
+        }
         let timer = channel.eventLoop.scheduleTask(in: timeout ?? commandTimeout) {
+            if answered.withLockedValue({ $0 }) { return }
             timedOut.withLockedValue { $0 = true }
             failed.withLockedValue { $0 = true }
             // Closed first, so a caller woken by the failure never hands this connection back as usable.

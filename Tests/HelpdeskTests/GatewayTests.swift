@@ -19,6 +19,8 @@ struct GatewayTests {
             let prefix = $0.rateLimits.keyPrefix
             $0.rateLimits = try! RateLimitSettings.parse("user=5/60 anonymous=3/60 auth=3/60")
             $0.rateLimits.keyPrefix = prefix
+            // Through the Redis script when the suite runs with Redis.
+            $0.rateLimitsInRedis = true
         }) { h in
             // Anonymous: three calls, then refused; the headers count down.
             var remaining: [String] = []

@@ -1,6 +1,7 @@
 import Foundation
 import HelpdeskCore
 import NIOCore
+import WebUI
 
 /// The API's OpenAPI 3.1 document, loaded once: served as is at `/api/v1/openapi.json`, and compiled into the
 /// JSON request-body schema of every operation so the gateway can refuse a bad body before any service sees it.
@@ -18,6 +19,9 @@ struct OpenAPIDocument: Sendable {
     let operations: [Operation]
 
     static let methods = ["get", "put", "post", "delete", "options", "head", "patch"]
+
+    /// The document in the resources, read and compiled once per process.
+    static let bundled = Result { try OpenAPIDocument(data: Data(contentsOf: WebUIResources.openAPIDocument)) }
 
     init(data: Data) throws {
         bytes = ByteBuffer(bytes: data)

@@ -89,6 +89,7 @@ struct Harness: Sendable {
             .auth: .init(capacity: 1_000_000, period: 60),
         ])
         config.rateLimits.keyPrefix = "test:\(config.workspaceID.lowercased):ratelimit:"
+        config.rateLimitsInRedis = false
         configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .critical

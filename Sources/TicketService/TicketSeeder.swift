@@ -21,17 +21,8 @@ public struct TicketSeedPlan: Sendable {
     }
 }
 
-/// A small, fast deterministic generator (SplitMix64): the seeder needs the same data on every run.
-struct SeedRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeder needs the same data on every run: a deterministic generator.
+typealias SeedRandom = SplitMix64
 
 /// Text that reads like a helpdesk's: the mix of subjects, bodies and tags search and lists will meet.
 enum SeedText {
@@ -102,7 +93,7 @@ extension Tickets {
         guard !plan.requesters.isEmpty, !plan.agents.isEmpty else {
             throw HelpdeskError.validation(field: "requesters", "seeding needs at least one customer and one agent")
         }
-        var random = SeedRandom(state: plan.randomSeed)
+        var random = SeedRandom(seed: plan.randomSeed)
         let now = clock.now
         let start = now.addingTimeInterval(-plan.span)
         let store = self.store

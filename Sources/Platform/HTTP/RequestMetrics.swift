@@ -76,7 +76,7 @@ public final class RequestMetrics: Sendable {
     }
 
     static func labels(_ key: SeriesKey) -> String {
-        "route=\"\(escape(key.route))\",method=\"\(escape(key.method))\""
+        "route=\"\(escape(key.route.contains(":") ? MetricsMiddleware.openAPIStyle(key.route) : key.route))\",method=\"\(escape(key.method))\""
     }
 
     /// Prometheus label escaping: backslash, quote and newline.
@@ -113,7 +113,8 @@ public struct MetricsMiddleware: RouterMiddleware {
     func record(_ request: Request, _ context: AppRequestContext, _ status: Int, _ start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let route = context.facts.route ?? context.endpointPath.map(Self.openAPIStyle) ?? "unmatched"
+        // The router's spelling (`/tickets/:id`) is kept as is here and converted when rendering, off the hot path.
+        let route = context.facts.route ?? context.endpointPath ?? "unmatched"
         // Any token is a method to the HTTP parser: only the standard ones get series of their own.
         let method = Self.standardMethods.contains(request.method) ? request.method.rawValue : "OTHER"
         metrics.finished(route: route, method: method, status: status, seconds: seconds)

@@ -1,4 +1,5 @@
 import Foundation
+import HelpdeskCore
 import HTTPTypes
 import Hummingbird
 import NIOConcurrencyHelpers
@@ -48,22 +49,11 @@ public struct TraceContext: Sendable, Equatable {
         s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
-    /// SplitMix64 seeded once from the system: trace ids must be unique, not secret, and three `getrandom` calls per
-    /// request showed in profiles.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
+    /// Seeded once from the system: trace ids must be unique, not secret, and three `getrandom` calls per request
+    /// showed in profiles.
     static let generator: NIOLockedValueBox<SplitMix64> = {
         var system = SystemRandomNumberGenerator()
-        return NIOLockedValueBox(SplitMix64(state: system.next()))
+        return NIOLockedValueBox(SplitMix64(seed: system.next()))
     }()
 
     /// Lowercase hex of `bytes` random bytes, never all zero (invalid in a traceparent), without formatting calls:

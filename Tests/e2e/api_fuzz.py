@@ -6,7 +6,9 @@ Starts `helpdesk serve` (SQLite, a bootstrap admin), then runs schemathesis on /
 every operation, positive and negative examples, all checks (no 5xx, status codes, content types, headers and
 bodies as documented, invalid input refused) except `positive_data_acceptance`, since the document cannot say
 everything a route requires (a cursor it issued, a time zone it knows, an id that exists): a 422 for such data is
-documented and correct. The budget is fixed below so every run tries the same cases.
+documented and correct; and `use_after_free`, since DELETE on a notification template resets it to the built-in
+one, which GET then answers (200, `customized: false`) as documented. The budget is fixed below so every run tries
+the same cases.
 """
 import os
 import subprocess
@@ -42,7 +44,7 @@ def main():
             st = os.path.join(os.path.dirname(sys.executable), "st")
             base = f"http://127.0.0.1:{server.port}"
             command = [st, "--config-file", config, "run", f"{base}/api/v1/openapi.json", "--url", base,
-                       "--checks", "all", "--exclude-checks", "positive_data_acceptance",
+                       "--checks", "all", "--exclude-checks", "positive_data_acceptance,use_after_free",
                        "-H", f"Authorization: Bearer {token}", "--max-examples", str(MAX_EXAMPLES),
                        "--seed", str(SEED), "--continue-on-failure", "--workers", "2", "--no-color"]
             print("api_fuzz:", " ".join(c if not c.startswith("Authorization") else "Authorization: Bearer …"

@@ -70,11 +70,23 @@ extension UUID {
 
     /// Parses the canonical 36-character form (either case) without `sscanf`, which `UUID(uuidString:)` uses on
     /// Linux and which showed in profiles of every list. Nil for anything else.
-    public static func parse(_ text: some StringProtocol) -> UUID? {
-        var utf8 = text.utf8.makeIterator()
+    public static func parse(_ text: String) -> UUID? {
+        var text = text
+        return text.withUTF8(parse(utf8:))
+    }
+
+    /// `parse(_:)` for a slice (the generic path was a tenth of a ticket list: unspecialized across modules).
+    public static func parse(_ text: Substring) -> UUID? {
+        var text = text
+        return text.withUTF8(parse(utf8:))
+    }
+
+    /// Parses the canonical form from UTF-8 bytes.
+    public static func parse(utf8 text: UnsafeBufferPointer<UInt8>) -> UUID? {
+        guard text.count == 36 else { return nil }
         var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        func nibble(_ c: UInt8) -> UInt8? {
+        @inline(__always) func nibble(_ c: UInt8) -> UInt8? {
             switch c {
             case 48...57: c - 48
             case 97...102: c - 87
@@ -83,14 +95,17 @@ extension UUID {
             }
         }
         let ok: Bool = withUnsafeMutableBytes(of: &bytes) { out in
+            var at = 0
             for i in 0..<16 {
                 if i == 4 || i == 6 || i == 8 || i == 10 {
-                    guard utf8.next() == UInt8(ascii: "-") else { return false }
+                    guard text[at] == UInt8(ascii: "-") else { return false }
+                    at += 1
                 }
-                guard let hi = utf8.next().flatMap(nibble), let lo = utf8.next().flatMap(nibble) else { return false }
+                guard let hi = nibble(text[at]), let lo = nibble(text[at + 1]) else { return false }
                 out[i] = hi << 4 | lo
+                at += 2
             }
-            return utf8.next() == nil
+            return true
         }
         return ok ? UUID(uuid: bytes) : nil
     }

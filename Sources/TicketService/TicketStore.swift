@@ -345,19 +345,30 @@ struct TicketStore: Sendable {
     /// escapes) are split directly, the decoder handles the rest.
     static func strings(_ json: String) -> [String] {
         if json == "[]" { return [] }
-        let utf8 = json.utf8
-        if utf8.first == UInt8(ascii: "["), utf8.last == UInt8(ascii: "]"), !utf8.contains(UInt8(ascii: "\\")) {
-            let inner = json.dropFirst().dropLast()
+        var json = json
+        let plain: [String]? = json.withUTF8 { utf8 in
+            // ["a","b"]: quotes around each part, commas between, nothing to unescape.
+            guard utf8.count >= 4, utf8.first == UInt8(ascii: "["), utf8.last == UInt8(ascii: "]"),
+                  !utf8.contains(UInt8(ascii: "\\")) else { return nil }
             var result: [String] = []
-            var valid = true
-            for part in inner.split(separator: ",", omittingEmptySubsequences: false) {
-                guard part.count >= 2, part.first == "\"", part.last == "\"" else { valid = false; break }
-                let value = part.dropFirst().dropLast()
-                guard !value.contains("\"") else { valid = false; break }
-                result.append(String(value))
+            var at = 1
+            let end = utf8.count - 1
+            while at < end {
+                guard utf8[at] == UInt8(ascii: "\"") else { return nil }
+                var close = at + 1
+                while close < end, utf8[close] != UInt8(ascii: "\"") { close += 1 }
+                guard close < end else { return nil }
+                result.append(String(decoding: UnsafeBufferPointer(rebasing: utf8[(at + 1)..<close]), as: UTF8.self))
+                at = close + 1
+                if at < end {
+                    guard utf8[at] == UInt8(ascii: ",") else { return nil }
+                    at += 1
+                    guard at < end else { return nil }
+                }
             }
-            if valid { return result }
+            return result
         }
+        if let plain { return plain }
         return (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
     }
 }

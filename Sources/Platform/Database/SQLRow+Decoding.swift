@@ -14,7 +14,7 @@ extension SQLRow {
 
     /// A nullable UUID stored as text.
     public func optionalUUID(_ column: String) throws -> UUID? {
-        try decode(column: column, as: String?.self).flatMap(UUID.init(uuidString:))
+        try decode(column: column, as: String?.self).flatMap { UUID.parse($0) }
     }
 
     /// A timestamp stored as epoch milliseconds.

@@ -68,10 +68,28 @@ extension PageRequest {
 
 /// Opaque cursors: the base64url form of a sort key, so clients cannot depend on its shape.
 public enum Cursor {
+    /// `v1:<key>` in unpadded base64url, written byte by byte (Foundation's three `replacingOccurrences` were
+    /// a twentieth of a ticket list).
     public static func encode(_ key: String) -> String {
-        Data(("v1:" + key).utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var input: [UInt8] = Array("v1:".utf8)
+        input.append(contentsOf: key.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity((input.count + 2) / 3 * 4)
+        var i = 0
+        while i + 2 < input.count {
+            let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+            out += [alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
+            i += 3
+        }
+        if input.count - i == 1 {
+            let n = UInt32(input[i]) << 16
+            out += [alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)]]
+        } else if input.count - i == 2 {
+            let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
+            out += [alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)]]
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func decode(_ cursor: String) -> String? {

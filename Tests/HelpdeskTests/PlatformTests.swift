@@ -13,6 +13,15 @@ struct PlatformTests {
         let key = "01a21493-0863-7e04-8eb2-53b6937fa54d"
         #expect(Cursor.decode(Cursor.encode(key)) == key)
         #expect(Cursor.decode("bm90LWEtY3Vyc29y") == nil)
+        // The hand-written encoder writes what Foundation's base64, made URL-safe and unpadded, writes, for every
+        // padding case and for bytes that map to "-" and "_".
+        for key in ["", "a", "ab", "abc", "updated_at:1764000000000:\(key)", "é?>~\u{FFFF}", "\u{1F600}?~~?"] {
+            let foundation = Data(("v1:" + key).utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(Cursor.encode(key) == foundation, "\(key)")
+            #expect(Cursor.decode(Cursor.encode(key)) == key)
+        }
         #expect(throws: HelpdeskError.self) { try PageRequest.parse(limit: "0", cursor: nil) }
         #expect(try PageRequest.parse(limit: nil, cursor: nil).limit == 25)
     }

@@ -26,7 +26,7 @@ public final class Database: Sendable {
 
     // The pools are thread-safe; AsyncKit predates Sendable annotations.
     private enum Pool: @unchecked Sendable {
-        case sqlite(EventLoopGroupConnectionPool<SQLiteWALConnectionSource>)
+        case sqlite(SQLiteConnectionPool)
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
@@ -43,13 +43,9 @@ public final class Database: Sendable {
             if !folder.isEmpty {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             }
-            let source = SQLiteWALConnectionSource(
-                base: SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: true)),
-                busyTimeoutMilliseconds: 10_000)
-            connections = ConnectionMeter(capacity: (maxConnectionsPerEventLoop ?? 4) * eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 })
-            pool = .sqlite(EventLoopGroupConnectionPool(
-                source: source, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop ?? 4,
-                requestTimeout: .seconds(30), logger: logger, on: eventLoopGroup))
+            let capacity = (maxConnectionsPerEventLoop ?? 4) * eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 }
+            connections = ConnectionMeter(capacity: capacity)
+            pool = .sqlite(SQLiteConnectionPool(path: path, capacity: capacity, busyTimeoutMilliseconds: 10_000))
         case .postgres(let text):
             let configuration = try SQLPostgresConfiguration(url: text)
             connections = ConnectionMeter(capacity: (maxConnectionsPerEventLoop ?? 8) * eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 })
@@ -136,7 +132,7 @@ public final class Database: Sendable {
         commits.finish()
         do {
             switch pool {
-            case .sqlite(let p): try await p.shutdownAsync()
+            case .sqlite(let p): await p.shutdown()
             case .postgres(let p): try await p.shutdownAsync()
             }
         } catch {

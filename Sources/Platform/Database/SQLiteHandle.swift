@@ -1,0 +1,209 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import SQLiteNIO
+import VaporCSQLite
+
+/// One SQLite connection on the C API, with its prepared statements kept for reuse.
+///
+/// SQLiteNIO prepares every statement anew and hops to the event loop once per row; on a ticket list those were
+/// a tenth of the time. Here a statement runs start to finish on a thread of the blocking pool, rows go straight
+/// to the caller, and the compiled statement stays cached by its SQL text. Calls on one handle are serialized by
+/// its lock (a session may run statements concurrently by mistake; they then queue rather than interleave).
+final class SQLiteHandle: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var db: OpaquePointer?
+    private var statements: [String: CachedStatement] = [:]
+    private let threadPool: NIOThreadPool
+    /// Enough for every distinct statement a process runs; past it the cache starts over.
+    private static let cacheLimit = 256
+    // The library's one-time set-up must not race with a first open elsewhere.
+    private static let initialized: Void = { _ = sqlite_nio_sqlite3_initialize() }()
+
+    private final class CachedStatement {
+        let pointer: OpaquePointer
+        var columns: SQLiteColumns
+        var prepareCount: Int32
+        init(pointer: OpaquePointer, columns: SQLiteColumns, prepareCount: Int32) {
+            self.pointer = pointer
+            self.columns = columns
+            self.prepareCount = prepareCount
+        }
+    }
+
+    private init(db: OpaquePointer, threadPool: NIOThreadPool) {
+        self.db = db
+        self.threadPool = threadPool
+    }
+
+    /// Opens (creating if needed) the file at `path` in WAL mode with foreign keys on and a busy timeout, so
+    /// writers in other processes wait for the lock instead of failing.
+    static func open(path: String, busyTimeoutMilliseconds: Int32, threadPool: NIOThreadPool) async throws -> SQLiteHandle {
+        try await threadPool.runIfActive {
+            _ = initialized
+            var db: OpaquePointer?
+            let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+            let rc = sqlite_nio_sqlite3_open_v2(path, &db, flags, nil)
+            guard rc == SQLITE_OK, let db else {
+                let message = db.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open"
+                if let db { sqlite_nio_sqlite3_close(db) }
+                throw SQLiteFailure(code: rc, message: "\(message) (\(path))")
+            }
+            let handle = SQLiteHandle(db: db, threadPool: threadPool)
+            do {
+                _ = sqlite_nio_sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+                for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"] {
+                    try handle.runLocked(pragma, []) { _ in }
+                }
+            } catch {
+                handle.closeLocked()
+                throw error
+            }
+            return handle
+        }
+    }
+
+    /// Runs `sql` with `binds` on a thread of the blocking pool, handing each row to `onRow` in order.
+    func query(_ sql: String, _ binds: [SQLiteData], _ onRow: @escaping @Sendable (SQLiteDirectRow) -> Void) async throws {
+        try await threadPool.runIfActive { try self.runLocked(sql, binds, onRow) }
+    }
+
+    func close() async {
+        _ = try? await threadPool.runIfActive { self.closeLocked() }
+    }
+
+    private func closeLocked() {
+        lock.withLock {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement.pointer) }
+            statements.removeAll()
+            if let db { sqlite_nio_sqlite3_close_v2(db) }
+            db = nil
+        }
+    }
+
+    private func runLocked(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteDirectRow) -> Void) throws {
+        try lock.withLock {
+            guard let db else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed") }
+            let statement = try prepared(sql, db: db)
+            let pointer = statement.pointer
+            // Reset even on failure: a statement left mid-way keeps its read snapshot and blocks checkpoints.
+            defer {
+                sqlite_nio_sqlite3_reset(pointer)
+                sqlite_nio_sqlite3_clear_bindings(pointer)
+            }
+            for (i, value) in binds.enumerated() {
+                let rc = Self.bind(value, at: Int32(i + 1), to: pointer)
+                guard rc == SQLITE_OK else { throw failure(rc, db: db) }
+            }
+            // A schema change recompiles the statement inside step, and `SELECT *` may then name other columns.
+            let count = sqlite_nio_sqlite3_column_count(pointer)
+            while true {
+                let rc = sqlite_nio_sqlite3_step(pointer)
+                if rc == SQLITE_DONE { return }
+                guard rc == SQLITE_ROW else { throw failure(rc, db: db) }
+                let prepares = sqlite_nio_sqlite3_stmt_status(pointer, SQLITE_STMTSTATUS_REPREPARE, 0)
+                if prepares != statement.prepareCount || statement.columns.names.count != Int(count) {
+                    statement.columns = SQLiteColumns(pointer)
+                    statement.prepareCount = prepares
+                }
+                var values: [SQLiteData] = []
+                values.reserveCapacity(statement.columns.names.count)
+                for column in 0..<Int32(statement.columns.names.count) {
+                    values.append(Self.value(pointer, column))
+                }
+                onRow(SQLiteDirectRow(columns: statement.columns, values: values))
+            }
+        }
+    }
+
+    private func prepared(_ sql: String, db: OpaquePointer) throws -> CachedStatement {
+        if let cached = statements[sql] { return cached }
+        if statements.count >= Self.cacheLimit {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement.pointer) }
+            statements.removeAll()
+        }
+        var pointer: OpaquePointer?
+        let rc = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &pointer, nil)
+        guard rc == SQLITE_OK else { throw failure(rc, db: db) }
+        guard let pointer else {
+            // Only a comment or whitespace: nothing to run. Not cached (there is no statement).
+            throw SQLiteFailure(code: SQLITE_MISUSE, message: "no statement in: \(sql.prefix(100))")
+        }
+        let statement = CachedStatement(pointer: pointer, columns: SQLiteColumns(pointer),
+                                        prepareCount: sqlite_nio_sqlite3_stmt_status(pointer, SQLITE_STMTSTATUS_REPREPARE, 0))
+        statements[sql] = statement
+        return statement
+    }
+
+    private func failure(_ rc: Int32, db: OpaquePointer) -> SQLiteFailure {
+        SQLiteFailure(code: sqlite_nio_sqlite3_extended_errcode(db),
+                      message: sqlite_nio_sqlite3_errmsg(db).map { String(cString: $0) } ?? "SQLite error \(rc)")
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private static func bind(_ value: SQLiteData, at index: Int32, to statement: OpaquePointer) -> Int32 {
+        switch value {
+        case .integer(let n): return sqlite_nio_sqlite3_bind_int64(statement, index, Int64(n))
+        case .float(let x): return sqlite_nio_sqlite3_bind_double(statement, index, x)
+        case .null: return sqlite_nio_sqlite3_bind_null(statement, index)
+        case .text(var text):
+            return text.withUTF8 { utf8 in
+                utf8.withMemoryRebound(to: CChar.self) { chars in
+                    guard let start = chars.baseAddress, !chars.isEmpty else {
+                        return sqlite_nio_sqlite3_bind_text64(statement, index, "", 0, transient, UInt8(SQLITE_UTF8))
+                    }
+                    return sqlite_nio_sqlite3_bind_text64(statement, index, start, UInt64(chars.count), transient, UInt8(SQLITE_UTF8))
+                }
+            }
+        case .blob(let buffer):
+            return buffer.withUnsafeReadableBytes { bytes in
+                sqlite_nio_sqlite3_bind_blob64(statement, index, bytes.baseAddress, UInt64(bytes.count), transient)
+            }
+        }
+    }
+
+    private static func value(_ statement: OpaquePointer, _ column: Int32) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, column)))
+        case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, column))
+        case SQLITE_TEXT:
+            // Length from SQLite rather than a C-string scan: a NUL inside the text is kept.
+            guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .text("") }
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            var buffer = ByteBufferAllocator().buffer(capacity: count)
+            if let bytes = sqlite_nio_sqlite3_column_blob(statement, column) {
+                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: count))
+            }
+            return .blob(buffer)
+        default: return .null
+        }
+    }
+}
+
+/// A statement's result column names and where each name is first found.
+final class SQLiteColumns: Sendable {
+    let names: [String]
+    let index: [String: Int]
+
+    init(_ statement: OpaquePointer) {
+        let count = sqlite_nio_sqlite3_column_count(statement)
+        let names = (0..<count).map { column in
+            sqlite_nio_sqlite3_column_name(statement, column).map { String(cString: $0) } ?? ""
+        }
+        self.names = names
+        self.index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// An SQLite error with its extended result code (2067 is a UNIQUE constraint, 1555 a primary key).
+public struct SQLiteFailure: Error, CustomStringConvertible {
+    public let code: Int32
+    public let message: String
+    public var description: String { "SQLite error \(code): \(message)" }
+    public var isUniqueViolation: Bool { code == 2067 || code == 1555 }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import Platform
+import SQLKit
+import Testing
+
+/// The SQLite layer on the C API (cached statements, direct rows, its own pool) must behave as a plain SQLite
+/// connection would: these run on SQLite whatever backend the suite is given.
+@Suite("SQLite connections")
+struct SQLiteHandleTests {
+    private func withDatabase(capacity: Int = 1, _ body: (Database) async throws -> Void) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let logger = { var l = Logger(label: "test"); l.logLevel = .critical; return l }()
+        let database = try Database(url: .sqlite(path: dir + "/db.sqlite"), maxConnectionsPerEventLoop: capacity, logger: logger)
+        do { try await body(database) } catch {
+            await database.shutdown()
+            throw error
+        }
+        await database.shutdown()
+    }
+
+    @Test("values come back with their types; text keeps NULs and non-ASCII; blobs and NULLs round-trip")
+    func values() async throws {
+        try await withDatabase { db in
+            try await db.sql.raw("CREATE TABLE t (s TEXT, n INTEGER, x REAL, b BLOB, z TEXT)").run()
+            let text = "a\u{0}b — é 😀"
+            try await db.sql.raw("INSERT INTO t VALUES (\(bind: text), \(bind: Int64.max), \(bind: 2.5), \(bind: Data([0, 1, 255])), \(bind: String?.none))").run()
+            let row = try #require(try await db.sql.raw("SELECT * FROM t").first())
+            #expect(try row.decode(column: "s", as: String.self) == text)
+            #expect(try row.decode(column: "n", as: Int64.self) == Int64.max)
+            #expect(try row.decode(column: "n", as: Int64?.self) == Int64.max)
+            #expect(try row.decode(column: "x", as: Double.self) == 2.5)
+            #expect(try row.decode(column: "b", as: Data.self) == Data([0, 1, 255]))
+            #expect(try row.decode(column: "z", as: String?.self) == nil)
+            #expect(try row.decodeNil(column: "z"))
+            // Types the direct path does not take still decode through SQLiteKit's decoder.
+            #expect(try row.decode(column: "n", as: UInt64.self) == UInt64(Int64.max))
+            #expect(throws: (any Error).self) { try row.decode(column: "s", as: Int.self) }
+            #expect(throws: (any Error).self) { try row.decode(column: "missing", as: String.self) }
+            #expect(row.allColumns == ["s", "n", "x", "b", "z"])
+        }
+    }
+
+    @Test("a cached SELECT * sees a column added after it was first run")
+    func schemaChange() async throws {
+        try await withDatabase { db in
+            try await db.sql.raw("CREATE TABLE t (a INTEGER)").run()
+            try await db.sql.raw("INSERT INTO t VALUES (1)").run()
+            #expect(try await db.sql.raw("SELECT * FROM t").first()?.allColumns == ["a"])
+            try await db.sql.raw("ALTER TABLE t ADD COLUMN b TEXT DEFAULT 'x'").run()
+            let row = try #require(try await db.sql.raw("SELECT * FROM t").first())
+            #expect(row.allColumns == ["a", "b"])
+            #expect(try row.decode(column: "b", as: String.self) == "x")
+        }
+    }
+
+    @Test("errors name the problem, unique violations are recognised, and the connection stays usable")
+    func errors() async throws {
+        try await withDatabase { db in
+            try await db.sql.raw("CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT UNIQUE)").run()
+            try await db.sql.raw("INSERT INTO t VALUES ('a', 'x')").run()
+            do {
+                try await db.sql.raw("INSERT INTO t VALUES ('b', 'x')").run()
+                Issue.record("a duplicate value was accepted")
+            } catch {
+                #expect(Database.isUniqueViolation(error))
+                #expect("\(error)".contains("UNIQUE"))
+            }
+            do {
+                try await db.sql.raw("INSERT INTO t VALUES ('a', 'y')").run()
+                Issue.record("a duplicate key was accepted")
+            } catch {
+                #expect(Database.isUniqueViolation(error))
+            }
+            await #expect(throws: (any Error).self) { try await db.sql.raw("SELEKT 1").run() }
+            // A failed statement inside a transaction rolls it back; the same cached statement then runs again.
+            await #expect(throws: (any Error).self) {
+                try await db.transaction { tx in
+                    try await tx.raw("INSERT INTO t VALUES ('c', 'z')").run()
+                    try await tx.raw("INSERT INTO t VALUES ('a', 'q')").run()
+                }
+            }
+            let keys = try await db.sql.raw("SELECT k FROM t ORDER BY k").all().map { try $0.decode(column: "k", as: String.self) }
+            #expect(keys == ["a"])
+            try await db.sql.raw("INSERT INTO t VALUES ('c', 'z')").run()
+            #expect(try await db.sql.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self) == 2)
+        }
+    }
+
+    @Test("more callers than connections wait their turn, and every one is served")
+    func poolWaiters() async throws {
+        // One connection per event loop: fewer connections than the 40 concurrent sessions below.
+        try await withDatabase(capacity: 1) { db in
+            try await db.sql.raw("CREATE TABLE t (n INTEGER)").run()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<40 {
+                    group.addTask {
+                        try await db.transaction { tx in
+                            try await tx.raw("INSERT INTO t VALUES (\(bind: n))").run()
+                        }
+                        _ = try await db.sql.raw("SELECT COUNT(*) AS n FROM t").first()
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let total = try await db.sql.raw("SELECT COUNT(*) AS n, SUM(n) AS s FROM t").first()
+            #expect(try total?.decode(column: "n", as: Int.self) == 40)
+            #expect(try total?.decode(column: "s", as: Int.self) == (0..<40).reduce(0, +))
+        }
+    }
+}

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Platform
+@testable import Platform
 import SQLKit
 import Testing
 
@@ -86,6 +86,32 @@ struct SQLiteHandleTests {
             try await db.sql.raw("INSERT INTO t VALUES ('c', 'z')").run()
             #expect(try await db.sql.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self) == 2)
         }
+    }
+
+    @Test("a statement in a transaction sees the transaction's own writes; a read outside sees only committed ones")
+    func isolation() async throws {
+        try await withDatabase(capacity: 2) { db in
+            try await db.sql.raw("CREATE TABLE t (n INTEGER)").run()
+            let seen = try await db.transaction { tx -> [Int] in
+                try await tx.raw("INSERT INTO t VALUES (1)").run()
+                let inside = try await tx.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self) ?? -1
+                let outside = try await db.sql.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self) ?? -1
+                return [inside, outside]
+            }
+            #expect(seen == [1, 0])
+            #expect(try await db.sql.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self) == 1)
+        }
+    }
+
+    @Test("only SELECTs count as reads that may run on the caller's thread")
+    func readDetection() {
+        #expect(SQLiteHandle.isRead("SELECT 1"))
+        #expect(SQLiteHandle.isRead("\n  select id FROM t"))
+        #expect(!SQLiteHandle.isRead("SELECTED"))
+        #expect(!SQLiteHandle.isRead("INSERT INTO t SELECT 1"))
+        #expect(!SQLiteHandle.isRead("WITH x AS (SELECT 1) DELETE FROM t"))
+        #expect(!SQLiteHandle.isRead("BEGIN IMMEDIATE"))
+        #expect(!SQLiteHandle.isRead(""))
     }
 
     @Test("more callers than connections wait their turn, and every one is served")

@@ -64,9 +64,31 @@ final class SQLiteHandle: @unchecked Sendable {
         }
     }
 
-    /// Runs `sql` with `binds` on a thread of the blocking pool, handing each row to `onRow` in order.
-    func query(_ sql: String, _ binds: [SQLiteData], _ onRow: @escaping @Sendable (SQLiteDirectRow) -> Void) async throws {
+    /// Runs `sql` with `binds`, handing each row to `onRow` in order: on a thread of the blocking pool, or with
+    /// `inline`, on the caller's thread.
+    ///
+    /// Inline is for reads outside a transaction: in WAL mode they never wait for a lock, only compute, and the
+    /// two thread switches of the pool cost more than a read by key (a third of `ticket_get`'s time was futex
+    /// waits and wake-ups). Writes may wait out another process's lock (`busy_timeout`), so they keep off the
+    /// caller's thread.
+    func query(_ sql: String, _ binds: [SQLiteData], inline: Bool = false,
+               _ onRow: @escaping @Sendable (SQLiteDirectRow) -> Void) async throws {
+        if inline { return try runLocked(sql, binds, onRow) }
         try await threadPool.runIfActive { try self.runLocked(sql, binds, onRow) }
+    }
+
+    /// True for a statement that only reads (a `SELECT`), which `query` may run inline.
+    static func isRead(_ sql: String) -> Bool {
+        var sql = sql
+        return sql.withUTF8 { utf8 in
+            var i = 0
+            while i < utf8.count, utf8[i] == 0x20 || utf8[i] == 0x0A || utf8[i] == 0x09 || utf8[i] == 0x0D { i += 1 }
+            guard utf8.count - i > 6 else { return false }
+            let select = Array("select".utf8)
+            for k in 0..<6 where utf8[i + k] | 0x20 != select[k] { return false }
+            let next = utf8[i + 6]
+            return next == 0x20 || next == 0x0A || next == 0x09 || next == 0x0D
+        }
     }
 
     func close() async {
@@ -88,9 +110,11 @@ final class SQLiteHandle: @unchecked Sendable {
             let statement = try prepared(sql, db: db)
             let pointer = statement.pointer
             // Reset even on failure: a statement left mid-way keeps its read snapshot and blocks checkpoints.
-            defer {
-                sqlite_nio_sqlite3_reset(pointer)
-                sqlite_nio_sqlite3_clear_bindings(pointer)
+            // Bindings are not cleared: every run binds every parameter again, and clearing them marks a
+            // statement whose plan looked at a bound value as expired, to be compiled again on its next step.
+            defer { sqlite_nio_sqlite3_reset(pointer) }
+            guard Int(sqlite_nio_sqlite3_bind_parameter_count(pointer)) == binds.count else {
+                throw SQLiteFailure(code: SQLITE_RANGE, message: "\(binds.count) values for \(sqlite_nio_sqlite3_bind_parameter_count(pointer)) parameters")
             }
             for (i, value) in binds.enumerated() {
                 let rc = Self.bind(value, at: Int32(i + 1), to: pointer)

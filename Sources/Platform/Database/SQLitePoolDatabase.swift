@@ -24,7 +24,7 @@ struct SQLitePoolDatabase: SQLDatabase {
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         let handle = try await pool.lease()
         defer { pool.release(handle) }
-        try await SQLiteConnectionDatabase(handle: handle, logger: logger).execute(sql: query, onRow)
+        try await SQLiteConnectionDatabase(handle: handle, logger: logger, readsInline: true).execute(sql: query, onRow)
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -38,6 +38,9 @@ struct SQLitePoolDatabase: SQLDatabase {
 struct SQLiteConnectionDatabase: SQLDatabase {
     let handle: SQLiteHandle
     let logger: Logger
+    /// Outside a session a `SELECT` runs on the caller's thread (see `SQLiteHandle.query`). Inside one it may
+    /// follow `BEGIN IMMEDIATE` and so must not hold a cooperative thread while SQLite waits for a lock.
+    var readsInline = false
     static let encoder = SQLiteDataEncoder()
 
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
@@ -54,7 +57,7 @@ struct SQLiteConnectionDatabase: SQLDatabase {
         let (sql, rawBinds) = serialize(query)
         logger.trace("Executing query", metadata: ["sql": .string(sql)])
         let binds = try rawBinds.map { try Self.encoder.encode($0) }
-        try await handle.query(sql, binds) { onRow($0) }
+        try await handle.query(sql, binds, inline: readsInline && SQLiteHandle.isRead(sql)) { onRow($0) }
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {

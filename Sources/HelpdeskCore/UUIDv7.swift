@@ -10,6 +10,9 @@ public enum UUIDv7 {
         let lock = NSLock()
         var lastMillis: UInt64 = 0
         var counter: UInt16 = 0
+        // Ids must be unique, not secret: a generator seeded once from the system replaces nine getrandom
+        // calls per id (one per random byte), which showed in the profile of every request.
+        var random = SplitMix64(seed: UInt64.random(in: .min ... .max))
     }
 
     private static let state = State()
@@ -17,10 +20,10 @@ public enum UUIDv7 {
     /// A new version 7 UUID for the given instant (or just after the previous one, if that was later).
     public static func make(at date: Date = Date()) -> UUID {
         var millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        let counter: UInt16 = state.lock.withLock {
+        let (counter, tail): (UInt16, UInt64) = state.lock.withLock {
             if millis > state.lastMillis {
                 state.lastMillis = millis
-                state.counter = UInt16.random(in: 0...0x3FF)   // leaves room to count up
+                state.counter = UInt16(truncatingIfNeeded: state.random.next()) & 0x3FF   // leaves room to count up
             } else {
                 millis = state.lastMillis
                 if state.counter >= 0xFFF {
@@ -31,17 +34,13 @@ public enum UUIDv7 {
                     state.counter += 1
                 }
             }
-            return state.counter
+            return (state.counter, state.random.next())
         }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<6 { bytes[i] = UInt8((millis >> (8 * (5 - UInt64(i)))) & 0xFF) }
-        bytes[6] = 0x70 | UInt8((counter >> 8) & 0x0F)
-        bytes[7] = UInt8(counter & 0xFF)
-        var random = SystemRandomNumberGenerator()
-        for i in 8..<16 { bytes[i] = UInt8.random(in: 0...255, using: &random) }
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        func byte(_ value: UInt64, _ index: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: value >> (8 * index)) }
+        return UUID(uuid: (byte(millis, 5), byte(millis, 4), byte(millis, 3), byte(millis, 2), byte(millis, 1), byte(millis, 0),
+                           0x70 | UInt8((counter >> 8) & 0x0F), UInt8(counter & 0xFF),
+                           (byte(tail, 7) & 0x3F) | 0x80, byte(tail, 6), byte(tail, 5), byte(tail, 4),
+                           byte(tail, 3), byte(tail, 2), byte(tail, 1), byte(tail, 0)))
     }
 }
 

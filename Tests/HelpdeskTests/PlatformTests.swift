@@ -32,6 +32,14 @@ struct PlatformTests {
         let b = UUIDv7.make(at: Date(timeIntervalSince1970: 1_001))
         #expect(a.lowercased < b.lowercased)
         #expect(a.lowercased.dropFirst(14).first == "7")
+        #expect(a.uuid.8 & 0xC0 == 0x80, "RFC 9562 variant")
+        #expect(UUID(uuidString: a.uuidString) == a && UUID.parse(a.lowercased) == a)
+        // The first 48 bits are the Unix time in milliseconds (ids made earlier in this process may be later than
+        // the dates above, so the check uses the clock).
+        let start = UInt64(Date().timeIntervalSince1970 * 1000)
+        let fresh = UUIDv7.make()
+        let millis = withUnsafeBytes(of: fresh.uuid) { $0.prefix(6).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+        #expect(millis >= start && millis < start + 60_000)
         let now = Date()
         let burst = (0..<5000).map { _ in UUIDv7.make(at: now).lowercased }
         #expect(burst == burst.sorted(), "monotonic within one millisecond")

@@ -42,6 +42,42 @@ struct SQLiteHandleTests {
         }
     }
 
+    @Test("rows decode the column types the stores use, on this suite's backend too")
+    func backendRows() async throws {
+        let (url, dir) = try TestBackend.makeURL()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let logger = { var l = Logger(label: "test"); l.logLevel = .critical; return l }()
+        let db = try Database(url: url, logger: logger)
+        let table = "rows_\(UUID().uuidString.prefix(8).lowercased())"
+        let (boolean, real) = db.kind == .postgres ? ("BOOLEAN", "DOUBLE PRECISION") : ("INTEGER", "REAL")
+        do {
+            try await db.sql.raw("CREATE TABLE \(unsafeRaw: table) (s TEXT, n BIGINT, i INTEGER, b \(unsafeRaw: boolean), x \(unsafeRaw: real), z TEXT)").run()
+            let text = "O'Brien; DROP TABLE x; -- é 😀"
+            try await db.sql.raw("INSERT INTO \(unsafeRaw: table) VALUES (\(bind: text), \(bind: Int64.min), \(bind: 42), \(bind: true), \(bind: -0.5), \(bind: String?.none))").run()
+            let row = try #require(try await db.sql.raw("SELECT * FROM \(unsafeRaw: table)").first())
+            #expect(try row.decode(column: "s", as: String.self) == text)
+            #expect(try row.decode(column: "s", as: String?.self) == text)
+            #expect(try row.decode(column: "n", as: Int64.self) == Int64.min)
+            #expect(try row.decode(column: "i", as: Int.self) == 42)
+            #expect(try row.decode(column: "i", as: Int?.self) == 42)
+            #expect(try row.decode(column: "b", as: Bool.self))
+            #expect(try row.decode(column: "x", as: Double.self) == -0.5)
+            #expect(try row.decode(column: "z", as: String?.self) == nil)
+            #expect(try row.decode(column: "z", as: Int64?.self) == nil)
+            #expect(try row.decodeNil(column: "z"))
+            #expect(!(try row.decodeNil(column: "s")))
+            // Types outside the direct path still decode through the driver's decoder.
+            #expect(try row.decode(column: "i", as: Int32.self) == 42)
+            #expect(throws: (any Error).self) { try row.decode(column: "s", as: Int64.self) }
+            #expect(throws: (any Error).self) { try row.decode(column: "nope", as: String.self) }
+            try await db.sql.raw("DROP TABLE \(unsafeRaw: table)").run()
+        } catch {
+            await db.shutdown()
+            throw error
+        }
+        await db.shutdown()
+    }
+
     @Test("a cached SELECT * sees a column added after it was first run")
     func schemaChange() async throws {
         try await withDatabase { db in

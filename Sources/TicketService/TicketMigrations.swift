@@ -176,5 +176,17 @@ enum TicketMigrations {
             "CREATE INDEX tickets_by_created ON tickets (workspace_id, created_at, id, status, priority, assignee_id, deleted_at)",
             "CREATE INDEX tickets_by_updated ON tickets (workspace_id, updated_at, id, status, priority, assignee_id, deleted_at)",
         ] },
+        // PostgreSQL: one text index per scope, so a search reads only its scope's matches (the single index
+        // returned both documents of every ticket and the heap visit threw half away).
+        Migration(version: 9, name: "search index per scope") { kind in
+            switch kind {
+            case .sqlite: []
+            case .postgres: [
+                "CREATE INDEX ticket_search_tsv_all ON ticket_search USING GIN (tsv) WHERE scope = 'all'",
+                "CREATE INDEX ticket_search_tsv_public ON ticket_search USING GIN (tsv) WHERE scope = 'public'",
+                "DROP INDEX ticket_search_tsv",
+            ]
+            }
+        },
     ])
 }

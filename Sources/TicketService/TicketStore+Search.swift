@@ -77,7 +77,7 @@ extension TicketStore {
             return """
                  JOIN (SELECT ticket_id, ts_rank(tsv, websearch_to_tsquery('simple', \(bind: query))) AS rank
                        FROM ticket_search WHERE tsv @@ websearch_to_tsquery('simple', \(bind: query))
-                         AND workspace_id = \(bind: workspaceID.lowercased) AND scope = \(bind: scope.rawValue)
+                         AND workspace_id = \(bind: workspaceID.lowercased) AND scope = '\(unsafeRaw: scope.rawValue)'
                       ) search ON search.ticket_id = tickets.id
                 """
         }
@@ -94,6 +94,20 @@ extension TicketStore {
 
     var rankOrder: String { kind == .sqlite ? "search.rank ASC" : "search.rank DESC" }
 
+    /// PostgreSQL, newest matches first: a condition checked per ticket while walking the creation index, so a
+    /// page of a broad search probes a few hundred documents instead of collecting and sorting every match (the
+    /// planner, misjudging how many documents match, chose the latter: 35 ms for 3,300 matches, 2 ms this way).
+    /// A scalar subquery, because the planner would turn `EXISTS` back into that join. The scope is one of two
+    /// literals (an enum), written inline so the per-scope index applies.
+    func newestMatchCondition(_ text: SearchText, scope: SearchScope) -> SQLQueryString {
+        var query = text.websearchPositive
+        if !text.excluded.isEmpty { query += " " + text.excluded.map { "-\($0)" }.joined(separator: " ") }
+        return """
+             AND (SELECT s.tsv @@ websearch_to_tsquery('simple', \(bind: query)) FROM ticket_search s
+                  WHERE s.ticket_id = tickets.id AND s.scope = '\(unsafeRaw: scope.rawValue)')
+            """
+    }
+
     /// How many search documents match the positive terms, counting no further than `cap` (cheap: no ranking,
     /// no ticket rows). Decides between relevance order and newest first.
     func searchMatches(_ text: SearchText, workspaceID: UUID, scope: SearchScope, cap: Int,
@@ -106,7 +120,8 @@ extension TicketStore {
             """
         case .postgres: """
             SELECT 1 FROM ticket_search WHERE tsv @@ websearch_to_tsquery('simple', \(bind: text.websearchPositive))
-              AND workspace_id = \(bind: workspaceID.lowercased) AND scope = \(bind: scope.rawValue) LIMIT \(unsafeRaw: String(cap))
+              AND workspace_id = \(bind: workspaceID.lowercased) AND scope = '\(unsafeRaw: scope.rawValue)'
+              LIMIT \(unsafeRaw: String(cap))
             """
         }
         var q = SQLQueryString("SELECT COUNT(*) AS n FROM (")

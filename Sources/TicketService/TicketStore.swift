@@ -113,8 +113,11 @@ struct TicketStore: Sendable {
 
     func tickets(workspaceID: UUID, filter: TicketFilter, order: TicketOrder, limit: Int,
                  on db: any SQLDatabase) async throws -> [Ticket] {
-        var q = filtered(select: Self.qualifiedColumns, workspaceID: workspaceID, filter: filter)
         let searching = !filter.text.isEmpty && searchJoin(filter.text, workspaceID: workspaceID, scope: filter.scope) != nil
+        var probing = false
+        if case .newestMatches = order, searching, kind == .postgres { probing = true }
+        var q = filtered(select: Self.qualifiedColumns, workspaceID: workspaceID, filter: filter, joinSearch: !probing)
+        if probing { q.appendInterpolation(newestMatchCondition(filter.text, scope: filter.scope)) }
         switch order {
         case .relevance(let offset):
             let rank = searching ? "\(rankOrder), " : ""
@@ -157,8 +160,8 @@ struct TicketStore: Sendable {
     }
 
     /// `SELECT <select> FROM tickets [search join] WHERE <workspace, live, filter>`.
-    private func filtered(select: String, workspaceID: UUID, filter: TicketFilter) -> SQLQueryString {
-        let join = filter.text.isEmpty ? nil : searchJoin(filter.text, workspaceID: workspaceID, scope: filter.scope)
+    private func filtered(select: String, workspaceID: UUID, filter: TicketFilter, joinSearch: Bool = true) -> SQLQueryString {
+        let join = filter.text.isEmpty || !joinSearch ? nil : searchJoin(filter.text, workspaceID: workspaceID, scope: filter.scope)
         var q = SQLQueryString("SELECT \(unsafeRaw: select) FROM tickets")
         if let join { q.appendInterpolation(join) }
         q.appendInterpolation(unsafeRaw: " WHERE tickets.workspace_id = ")

@@ -1,5 +1,7 @@
 import Foundation
+import HelpdeskCore
 import Testing
+@testable import TicketService
 
 @Suite("Ticket search")
 struct TicketSearchTests {
@@ -29,6 +31,43 @@ struct TicketSearchTests {
             #expect(ownWords.items.compactMap { $0["id"] as? String } == [id])
             #expect(try await h.request(.get, "/api/v1/tickets?q=zanzibar", token: customer.accessToken).items.isEmpty,
                     "the public zanzibar ticket is someone else's")
+        }
+    }
+
+    @Test("a search matching more tickets than the ranking limit comes newest first, filters and pages included")
+    func broadSearch() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let me = Principal(userID: try #require(UUID(uuidString: admin.userID)), workspaceID: h.workspaceID,
+                               role: .admin, sessionID: UUID())
+            var ids: [String] = []
+            for n in 0..<7 {
+                // More mentions of the word rank a ticket higher; the newest mention it least.
+                let body = Array(repeating: "quokka", count: 7 - n).joined(separator: " ")
+                let t = try await h.request(.post, "/api/v1/tickets", json: ["subject": "Animal \(n)", "description": body,
+                                                                           "priority": n % 2 == 0 ? "high" : "low"],
+                                            token: admin.accessToken)
+                ids.append(try #require(t["id"] as? String))
+            }
+            _ = try await h.request(.post, "/api/v1/tickets", json: ["subject": "Unrelated", "description": "wombat"],
+                                    token: admin.accessToken)
+            var tickets = h.system.tickets.tickets
+            func search(_ q: String, limit: Int = 25, after: String? = nil) async throws -> Page<Ticket> {
+                try await tickets.list(me, query: { $0 == "q" ? q : nil }, page: PageRequest(limit: limit, after: after))
+            }
+            // Under the limit: by relevance, so the oldest (most mentions) first.
+            tickets.relevanceLimitOverride = 100
+            #expect(try await search("quokka").items.map(\.id.lowercased) == ids)
+            // Over it: newest first, from the index; fields still filter; the cursor pages through the rest.
+            tickets.relevanceLimitOverride = 3
+            #expect(try await search("quokka").items.map(\.id.lowercased) == Array(ids.reversed()))
+            #expect(try await search("quokka priority:high").items.map(\.id.lowercased) == [ids[6], ids[4], ids[2], ids[0]])
+            let first = try await search("quokka", limit: 4)
+            #expect(first.items.map(\.id.lowercased) == Array(ids.reversed().prefix(4)))
+            let rest = try await search("quokka", limit: 4, after: Cursor.decode(try #require(first.nextCursor)))
+            #expect(rest.items.map(\.id.lowercased) == Array(ids.reversed().suffix(3)))
+            #expect(rest.nextCursor == nil)
+            #expect(try await search("quokka -animal").items.isEmpty, "an excluded word still excludes")
         }
     }
 

@@ -114,6 +114,36 @@ def wrk(server, scenario, connections, duration, env):
     raise SystemExit(f"wrk failed for {scenario}:\n{out.stdout}\n{out.stderr}")
 
 
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def quiesce(server, limit=120.0):
+    """Waits until the work a previous scenario left behind is done, so each scenario starts from a quiet server:
+    no unpublished outbox rows, no consumer lag or pending events (Redis), and the server under a tenth of a core
+    for a second (in-process consumers, notification deliveries). Returns the seconds waited."""
+    started = time.time()
+    quiet_since = None
+    last = cpu_seconds(server.proc.pid)
+    while time.time() - started < limit:
+        time.sleep(0.5)
+        now = cpu_seconds(server.proc.pid)
+        busy, last = (now - last) / 0.5, now
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/metrics", timeout=10) as r:
+            backlog = [line for line in r.read().decode().splitlines()
+                       if line.startswith(("helpdesk_outbox_unpublished", "helpdesk_event_consumer_lag",
+                                           "helpdesk_event_consumer_pending")) and not line.endswith(" 0")]
+        if backlog or busy > 0.1:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.time()
+        elif time.time() - quiet_since >= 1.0:
+            return time.time() - started
+    return time.time() - started
+
+
 def ticket_count(server, token):
     # The newest number is the count: seeded and created tickets are numbered without gaps.
     page = server.call("GET", "/api/v1/tickets?sort=-number&limit=1", token=token)
@@ -146,7 +176,9 @@ def run_mode(args, mode, database_url, redis_url):
         open_tickets = ",".join(numbers)
         # Warm-up: caches, connection pools, the JIT-free but page-cache-hungry first reads.
         wrk(server, "mix", 16, 5, {"BENCH_TOKEN": agent, "BENCH_TICKETS": str(args.tickets)})
+        waits = []
         for scenario in args.scenarios:
+            waits.append(f"{scenario} {quiesce(server):.0f} s")
             token = customer if scenario == "ticket_create" else agent
             env = {"BENCH_TOKEN": token, "BENCH_TICKETS": str(args.tickets), "BENCH_AGENTS": str(args.agents),
                    "BENCH_OPEN_TICKETS": open_tickets}
@@ -165,6 +197,7 @@ def run_mode(args, mode, database_url, redis_url):
                 paced_connections = 16
                 rate = max(1.0, peak["rps"] / 2)
                 delay_ms = max(0, int(1000 * paced_connections / rate))
+                waits[-1] += f" + {quiesce(server):.0f} s"
                 half = wrk(server, scenario, paced_connections, args.duration, dict(env, BENCH_DELAY_MS=str(delay_ms)))
                 half.update(scenario=scenario, load="50%", connections=paced_connections)
                 rows.append(half)
@@ -172,6 +205,8 @@ def run_mode(args, mode, database_url, redis_url):
                 row.setdefault("rss_mib", rss_kib(server.proc.pid, "VmHWM") / 1024)
             print(f"{mode:12} {scenario:15} max {peak['rps']:9.0f} req/s  p99 {peak['p99_us'] / 1000:7.2f} ms"
                   + (f"   50%: p99 {rows[-1]['p99_us'] / 1000:6.2f} ms" if scenario != "login" else ""), flush=True)
+        notes.append("waited for a quiet server (outbox and consumers caught up, server under 0.1 core) before "
+                     "each scenario's full and half run: " + ", ".join(waits))
         if args.realtime_connections:
             python = os.environ.get("HELPDESK_TOOLS_PYTHON", sys.executable)
             out = subprocess.run([python, os.path.join(HERE, "realtime.py"), str(server.port), str(server.proc.pid),

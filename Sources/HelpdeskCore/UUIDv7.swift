@@ -10,8 +10,8 @@ public enum UUIDv7 {
         let lock = NSLock()
         var lastMillis: UInt64 = 0
         var counter: UInt16 = 0
-        // Ids must be unique, not secret: a generator seeded once from the system replaces nine getrandom
-        // calls per id (one per random byte), which showed in the profile of every request.
+        // For the counter's starting point only; the 62 random bits of each id come from the system generator,
+        // so ids cannot be predicted from one another.
         var random = SplitMix64(seed: UInt64.random(in: .min ... .max))
     }
 
@@ -20,7 +20,7 @@ public enum UUIDv7 {
     /// A new version 7 UUID for the given instant (or just after the previous one, if that was later).
     public static func make(at date: Date = Date()) -> UUID {
         var millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        let (counter, tail): (UInt16, UInt64) = state.lock.withLock {
+        let counter: UInt16 = state.lock.withLock {
             if millis > state.lastMillis {
                 state.lastMillis = millis
                 state.counter = UInt16(truncatingIfNeeded: state.random.next()) & 0x3FF   // leaves room to count up
@@ -34,8 +34,11 @@ public enum UUIDv7 {
                     state.counter += 1
                 }
             }
-            return (state.counter, state.random.next())
+            return state.counter
         }
+        // One system draw per id (it used to be nine: one per random byte, visible in every request's profile).
+        var system = SystemRandomNumberGenerator()
+        let tail = system.next()
         func byte(_ value: UInt64, _ index: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: value >> (8 * index)) }
         return UUID(uuid: (byte(millis, 5), byte(millis, 4), byte(millis, 3), byte(millis, 2), byte(millis, 1), byte(millis, 0),
                            0x70 | UInt8((counter >> 8) & 0x0F), UInt8(counter & 0xFF),

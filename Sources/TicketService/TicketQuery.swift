@@ -29,6 +29,15 @@ struct TicketFilter: Sendable {
     var text = SearchText()
     var scope = SearchScope.all
 
+    /// True when nothing but the text narrows the list (an agent's plain search): the only case where walking
+    /// the newest tickets and probing their documents is bounded by the text's own density.
+    var onlyText: Bool {
+        if case .any = assignee {} else { return false }
+        return visibleTo == nil && statuses.isEmpty && priorities.isEmpty && teamID == nil && requesterID == nil
+            && organizationID == nil && tags.isEmpty && types.isEmpty && createdAfter == nil && createdBefore == nil
+            && updatedAfter == nil && updatedBefore == nil
+    }
+
     /// Reads the query parameters; a bad value is a 400 naming the parameter.
     static func parse(_ query: (String) -> String?, me: UUID) throws -> TicketFilter {
         var filter = TicketFilter()

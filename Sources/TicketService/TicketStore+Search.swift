@@ -11,6 +11,15 @@ enum SearchScope: String, Sendable {
     case all
 }
 
+extension SearchText {
+    /// The PostgreSQL `websearch_to_tsquery` input: the positive words, then each excluded one with a minus.
+    var websearchQuery: String {
+        var query = websearchPositive
+        if !excluded.isEmpty { query += " " + excluded.map { "-\($0)" }.joined(separator: " ") }
+        return query
+    }
+}
+
 extension TicketStore {
     /// Rebuilds the ticket's two search documents from its subject and comments, in the caller's transaction.
     /// SQLite's FTS rows are keyed by the ticket's rowid so the update never scans the index.
@@ -72,8 +81,7 @@ extension TicketStore {
                          AND scope = \(bind: scope.rawValue)) search ON search.ticket_id = tickets.id
                 """
         case .postgres:
-            var query = text.websearchPositive
-            if !text.excluded.isEmpty { query += " " + text.excluded.map { "-\($0)" }.joined(separator: " ") }
+            let query = text.websearchQuery
             return """
                  JOIN (SELECT ticket_id, ts_rank(tsv, websearch_to_tsquery('simple', \(bind: query))) AS rank
                        FROM ticket_search WHERE tsv @@ websearch_to_tsquery('simple', \(bind: query))
@@ -100,8 +108,7 @@ extension TicketStore {
     /// A scalar subquery, because the planner would turn `EXISTS` back into that join. The scope is one of two
     /// literals (an enum), written inline so the per-scope index applies.
     func newestMatchCondition(_ text: SearchText, scope: SearchScope) -> SQLQueryString {
-        var query = text.websearchPositive
-        if !text.excluded.isEmpty { query += " " + text.excluded.map { "-\($0)" }.joined(separator: " ") }
+        let query = text.websearchQuery
         return """
              AND (SELECT s.tsv @@ websearch_to_tsquery('simple', \(bind: query)) FROM ticket_search s
                   WHERE s.ticket_id = tickets.id AND s.scope = '\(unsafeRaw: scope.rawValue)')
@@ -118,8 +125,10 @@ extension TicketStore {
             SELECT 1 FROM ticket_search WHERE ticket_search MATCH \(bind: text.fts5Positive)
               AND workspace_id = \(bind: workspaceID.lowercased) AND scope = \(bind: scope.rawValue) LIMIT \(unsafeRaw: String(cap))
             """
+        // PostgreSQL counts with the exclusions, as its join and probe match: counting the positive words alone
+        // could call `foo -bar` broad when hardly any document has foo without bar.
         case .postgres: """
-            SELECT 1 FROM ticket_search WHERE tsv @@ websearch_to_tsquery('simple', \(bind: text.websearchPositive))
+            SELECT 1 FROM ticket_search WHERE tsv @@ websearch_to_tsquery('simple', \(bind: text.websearchQuery))
               AND workspace_id = \(bind: workspaceID.lowercased) AND scope = '\(unsafeRaw: scope.rawValue)'
               LIMIT \(unsafeRaw: String(cap))
             """

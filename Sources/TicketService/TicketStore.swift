@@ -115,7 +115,9 @@ struct TicketStore: Sendable {
                  on db: any SQLDatabase) async throws -> [Ticket] {
         let searching = !filter.text.isEmpty && searchJoin(filter.text, workspaceID: workspaceID, scope: filter.scope) != nil
         var probing = false
-        if case .newestMatches = order, searching, kind == .postgres { probing = true }
+        // Only for a plain search: with other filters (or a customer's own tickets) the walk could pass most of
+        // the workspace before finding a page, while the join is bounded by the number of matches.
+        if case .newestMatches = order, searching, kind == .postgres, filter.onlyText { probing = true }
         var q = filtered(select: Self.qualifiedColumns, workspaceID: workspaceID, filter: filter, joinSearch: !probing)
         if probing { q.appendInterpolation(newestMatchCondition(filter.text, scope: filter.scope)) }
         switch order {

@@ -139,7 +139,7 @@ struct SQLiteHandleTests {
         }
     }
 
-    @Test("only SELECTs count as reads that may run on the caller's thread")
+    @Test("only plain SELECTs (no search, no count) run on the caller's thread")
     func readDetection() {
         #expect(SQLiteHandle.isRead("SELECT 1"))
         #expect(SQLiteHandle.isRead("\n  select id FROM t"))
@@ -148,6 +148,12 @@ struct SQLiteHandleTests {
         #expect(!SQLiteHandle.isRead("WITH x AS (SELECT 1) DELETE FROM t"))
         #expect(!SQLiteHandle.isRead("BEGIN IMMEDIATE"))
         #expect(!SQLiteHandle.isRead(""))
+        // Searches and counts may run long: they stay off the caller's thread.
+        #expect(!SQLiteHandle.isRead("SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?1"))
+        #expect(!SQLiteHandle.isRead("SELECT x FROM s WHERE s\nmatch ?1"))
+        #expect(!SQLiteHandle.isRead("SELECT COUNT(*) AS n FROM t"))
+        #expect(!SQLiteHandle.isRead("select count(1) from t"))
+        #expect(SQLiteHandle.isRead("SELECT matches, counted FROM t WHERE mcount = 1"))
     }
 
     @Test("more callers than connections wait their turn, and every one is served")

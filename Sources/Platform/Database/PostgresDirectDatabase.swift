@@ -90,7 +90,8 @@ struct PostgresDirectRow: SQLRow {
         if d == Types.optionalInt64 { return unsafeBitCast(try cell.decode(Int64?.self), to: D.self) }
         if d == Types.optionalInt { return unsafeBitCast(try cell.decode(Int?.self), to: D.self) }
         if D.self == Bool.self { return unsafeBitCast(try cell.decode(Bool.self), to: D.self) }
-        if D.self == Double.self { return unsafeBitCast(try cell.decode(Double.self), to: D.self) }
+        // numeric (what AVG returns) needs PostgresKit's conversion.
+        if D.self == Double.self, cell.dataType != .numeric { return unsafeBitCast(try cell.decode(Double.self), to: D.self) }
         return try row.sql().decode(column: column, as: D.self)
     }
 

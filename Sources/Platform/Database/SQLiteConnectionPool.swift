@@ -50,7 +50,12 @@ final class SQLiteConnectionPool: Sendable {
                 return try await SQLiteHandle.open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
                                                    threadPool: threadPool)
             } catch {
-                state.withLockedValue { $0.opened -= 1 }
+                // A caller that queued behind this open would otherwise wait for a release that never comes.
+                let waiter = state.withLockedValue { s -> CheckedContinuation<SQLiteHandle, any Error>? in
+                    s.opened -= 1
+                    return s.waiters.isEmpty ? nil : s.waiters.removeFirst()
+                }
+                waiter?.resume(throwing: error)
                 throw error
             }
         case .wait:
@@ -72,12 +77,18 @@ final class SQLiteConnectionPool: Sendable {
 
     /// Gives a leased handle back: to the longest waiter, or to the idle set.
     func release(_ handle: SQLiteHandle) {
-        let waiter: CheckedContinuation<SQLiteHandle, any Error>? = state.withLockedValue { s in
-            if !s.waiters.isEmpty { return s.waiters.removeFirst() }
+        enum Next { case give(CheckedContinuation<SQLiteHandle, any Error>), keep, close }
+        let next: Next = state.withLockedValue { s in
+            if s.closed { return .close }
+            if !s.waiters.isEmpty { return .give(s.waiters.removeFirst()) }
             s.idle.append(handle)
-            return nil
+            return .keep
         }
-        waiter?.resume(returning: handle)
+        switch next {
+        case .give(let waiter): waiter.resume(returning: handle)
+        case .keep: break
+        case .close: Task { await handle.close() }   // leased across shutdown: closed on its way back
+        }
     }
 
     /// Closes the idle handles and refuses new leases; call after the last statement has run.

@@ -16,7 +16,7 @@ final class SQLiteHandle: @unchecked Sendable {
     private var db: OpaquePointer?
     private var statements: [String: CachedStatement] = [:]
     private let threadPool: NIOThreadPool
-    /// Enough for every distinct statement a process runs; past it the cache starts over.
+    /// Enough for the distinct statements a process runs again and again; past it one is dropped at random.
     private static let cacheLimit = 256
     // The library's one-time set-up must not race with a first open elsewhere.
     private static let initialized: Void = { _ = sqlite_nio_sqlite3_initialize() }()
@@ -77,18 +77,39 @@ final class SQLiteHandle: @unchecked Sendable {
         try await threadPool.runIfActive { try self.runLocked(sql, binds, onRow) }
     }
 
-    /// True for a statement that only reads (a `SELECT`), which `query` may run inline.
+    /// True for a statement that only reads (a `SELECT`) and is not a search or a count, which `query` may run
+    /// inline. Searches (`MATCH`) and counts can take tens of milliseconds: they stay on the blocking pool rather
+    /// than hold one of the few cooperative threads.
     static func isRead(_ sql: String) -> Bool {
         var sql = sql
         return sql.withUTF8 { utf8 in
             var i = 0
             while i < utf8.count, utf8[i] == 0x20 || utf8[i] == 0x0A || utf8[i] == 0x09 || utf8[i] == 0x0D { i += 1 }
-            guard utf8.count - i > 6 else { return false }
-            let select = Array("select".utf8)
-            for k in 0..<6 where utf8[i + k] | 0x20 != select[k] { return false }
+            guard utf8.count - i > 6, matches(utf8, at: i, "select") else { return false }
             let next = utf8[i + 6]
-            return next == 0x20 || next == 0x0A || next == 0x09 || next == 0x0D
+            guard next == 0x20 || next == 0x0A || next == 0x09 || next == 0x0D else { return false }
+            for j in i..<utf8.count where utf8[j] | 0x20 == UInt8(ascii: "m") || utf8[j] | 0x20 == UInt8(ascii: "c") {
+                if matches(utf8, at: j, " match ") || matches(utf8, at: j, "count(") { return false }
+            }
+            return true
         }
+    }
+
+    /// Whether `utf8` holds `word` (lowercase ASCII) at `offset`, ignoring case. Tests from one byte before, so
+    /// a word that starts with a space is found by its first letter.
+    private static func matches(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int, _ word: StaticString) -> Bool {
+        let start = word.utf8Start.pointee == 0x20 ? offset - 1 : offset
+        guard start >= 0, start + word.utf8CodeUnitCount <= utf8.count else { return false }
+        for k in 0..<word.utf8CodeUnitCount {
+            let expected = word.utf8Start[k]
+            let actual = utf8[start + k]
+            if expected == 0x20 {
+                guard actual == 0x20 || actual == 0x0A || actual == 0x09 || actual == 0x0D else { return false }
+            } else if actual | 0x20 != expected {
+                return false
+            }
+        }
+        return true
     }
 
     func close() async {
@@ -143,9 +164,10 @@ final class SQLiteHandle: @unchecked Sendable {
 
     private func prepared(_ sql: String, db: OpaquePointer) throws -> CachedStatement {
         if let cached = statements[sql] { return cached }
-        if statements.count >= Self.cacheLimit {
-            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement.pointer) }
-            statements.removeAll()
+        if statements.count >= Self.cacheLimit, let victim = statements.keys.randomElement() {
+            // One out, not all: statements with values written into their text (LIMIT, IN lists) come and go,
+            // and clearing everything would recompile the hot ones too.
+            if let evicted = statements.removeValue(forKey: victim) { sqlite_nio_sqlite3_finalize(evicted.pointer) }
         }
         var pointer: OpaquePointer?
         let rc = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &pointer, nil)

@@ -8,11 +8,18 @@ import Testing
 /// connection would: these run on SQLite whatever backend the suite is given.
 @Suite("SQLite connections")
 struct SQLiteHandleTests {
-    private func withDatabase(capacity: Int = 1, _ body: (Database) async throws -> Void) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-\(UUID().uuidString)").path
+    /// A fresh SQLite database, or with `suiteBackend` the suite's own (PostgreSQL in that phase of `scripts/test`).
+    private func withDatabase(capacity: Int = 1, suiteBackend: Bool = false, _ body: (Database) async throws -> Void) async throws {
+        let (url, dir): (DatabaseURL, String)
+        if suiteBackend {
+            (url, dir) = try TestBackend.makeURL()
+        } else {
+            dir = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-\(UUID().uuidString)").path
+            url = .sqlite(path: dir + "/db.sqlite")
+        }
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let logger = { var l = Logger(label: "test"); l.logLevel = .critical; return l }()
-        let database = try Database(url: .sqlite(path: dir + "/db.sqlite"), maxConnectionsPerEventLoop: capacity, logger: logger)
+        let database = try Database(url: url, maxConnectionsPerEventLoop: suiteBackend ? nil : capacity, logger: logger)
         do { try await body(database) } catch {
             await database.shutdown()
             throw error
@@ -44,13 +51,9 @@ struct SQLiteHandleTests {
 
     @Test("rows decode the column types the stores use, on this suite's backend too")
     func backendRows() async throws {
-        let (url, dir) = try TestBackend.makeURL()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let logger = { var l = Logger(label: "test"); l.logLevel = .critical; return l }()
-        let db = try Database(url: url, logger: logger)
-        let table = "rows_\(UUID().uuidString.prefix(8).lowercased())"
-        let (boolean, real) = db.kind == .postgres ? ("BOOLEAN", "DOUBLE PRECISION") : ("INTEGER", "REAL")
-        do {
+        try await withDatabase(suiteBackend: true) { db in
+            let table = "rows_\(UUID().uuidString.prefix(8).lowercased())"
+            let (boolean, real) = db.kind == .postgres ? ("BOOLEAN", "DOUBLE PRECISION") : ("INTEGER", "REAL")
             try await db.sql.raw("CREATE TABLE \(unsafeRaw: table) (s TEXT, n BIGINT, i INTEGER, b \(unsafeRaw: boolean), x \(unsafeRaw: real), z TEXT)").run()
             let text = "O'Brien; DROP TABLE x; -- é 😀"
             try await db.sql.raw("INSERT INTO \(unsafeRaw: table) VALUES (\(bind: text), \(bind: Int64.min), \(bind: 42), \(bind: true), \(bind: -0.5), \(bind: String?.none))").run()
@@ -71,11 +74,7 @@ struct SQLiteHandleTests {
             #expect(throws: (any Error).self) { try row.decode(column: "s", as: Int64.self) }
             #expect(throws: (any Error).self) { try row.decode(column: "nope", as: String.self) }
             try await db.sql.raw("DROP TABLE \(unsafeRaw: table)").run()
-        } catch {
-            await db.shutdown()
-            throw error
         }
-        await db.shutdown()
     }
 
     @Test("a cached SELECT * sees a column added after it was first run")

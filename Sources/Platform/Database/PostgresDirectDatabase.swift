@@ -9,7 +9,7 @@ import SQLKit
 /// PostgresKit's rows send every value through a dynamic cast, a coding path and, for optionals, extra layers:
 /// they were 30 % of the server's time on a ticket list. Binds are encoded as PostgresKit does; a statement with
 /// a bind type the direct path does not know runs through PostgresKit unchanged.
-struct PostgresDirectDatabase: SQLDatabase {
+struct PostgresDirectDatabase: AsyncSQLDatabase {
     /// The pool's or a connection's database.
     let database: any PostgresDatabase
     /// PostgresKit's own `SQLDatabase` over the same `database`, for what the direct path leaves to it.
@@ -24,12 +24,6 @@ struct PostgresDirectDatabase: SQLDatabase {
     var eventLoop: any EventLoop { database.eventLoop }
     var dialect: any SQLDialect { standard.dialect }
     var queryLogLevel: Logger.Level? { .trace }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        let promise = eventLoop.makePromise(of: Void.self)
-        promise.completeWithTask { try await self.execute(sql: query, onRow) }
-        return promise.futureResult
-    }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         let (sql, binds) = serialize(query)

@@ -7,19 +7,13 @@ import SQLiteNIO
 
 /// An `SQLDatabase` over the SQLite pool: each statement borrows a handle, and `withSession` keeps one for the
 /// whole closure (transactions).
-struct SQLitePoolDatabase: SQLDatabase {
+struct SQLitePoolDatabase: AsyncSQLDatabase {
     let pool: SQLiteConnectionPool
     let logger: Logger
 
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { .trace }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        let promise = eventLoop.makePromise(of: Void.self)
-        promise.completeWithTask { try await self.execute(sql: query, onRow) }
-        return promise.futureResult
-    }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         let handle = try await pool.lease()
@@ -35,7 +29,7 @@ struct SQLitePoolDatabase: SQLDatabase {
 }
 
 /// One leased SQLite handle as an `SQLDatabase`; its rows are `SQLiteDirectRow`s.
-struct SQLiteConnectionDatabase: SQLDatabase {
+struct SQLiteConnectionDatabase: AsyncSQLDatabase {
     let handle: SQLiteHandle
     let logger: Logger
     /// Outside a session a `SELECT` runs on the caller's thread (see `SQLiteHandle.query`). Inside one it may
@@ -46,12 +40,6 @@ struct SQLiteConnectionDatabase: SQLDatabase {
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { .trace }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        let promise = eventLoop.makePromise(of: Void.self)
-        promise.completeWithTask { try await self.execute(sql: query, onRow) }
-        return promise.futureResult
-    }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         let (sql, rawBinds) = serialize(query)

@@ -70,5 +70,9 @@ enum NotificationMigrations {
                 PRIMARY KEY (workspace_id, user_id))
             """,
         ] },
+        // Unread counts are taken after every in-app notification; without this they read all of a user's rows.
+        Migration(version: 2, name: "index unread notifications") { _ in [
+            "CREATE INDEX notifications_unread ON notifications (workspace_id, user_id) WHERE read_at IS NULL",
+        ] },
     ])
 }

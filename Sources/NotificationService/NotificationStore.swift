@@ -44,12 +44,18 @@ struct NotificationStore: Sendable {
         return try await db.raw(sql).all().map(Self.decodeNotification)
     }
 
+    /// Unread notifications of the user, counted up to `unreadCountLimit`: the count is taken after every new
+    /// notification, and someone who never reads them would otherwise make each count longer.
     func unreadCount(workspaceID: UUID, userID: UUID, on db: any SQLDatabase) async throws -> Int {
         try await db.raw("""
-            SELECT COUNT(*) AS n FROM notifications
-            WHERE workspace_id = \(bind: workspaceID.lowercased) AND user_id = \(bind: userID.lowercased) AND read_at IS NULL
+            SELECT COUNT(*) AS n FROM (SELECT 1 FROM notifications
+                WHERE workspace_id = \(bind: workspaceID.lowercased) AND user_id = \(bind: userID.lowercased)
+                  AND read_at IS NULL LIMIT \(unsafeRaw: String(Self.unreadCountLimit))) AS unread
             """).first()!.decode(column: "n", as: Int.self)
     }
+
+    /// Where unread counts stop (documented in docs/api.md).
+    static let unreadCountLimit = 1000
 
     func notification(workspaceID: UUID, userID: UUID, id: UUID, on db: any SQLDatabase) async throws -> InboxNotification? {
         try await db.raw("""

@@ -188,5 +188,24 @@ enum TicketMigrations {
             ]
             }
         },
+        // PostgreSQL: ticket numbers come from a procedure that commits on its own, so the counter row is locked
+        // for one statement instead of the whole creating transaction (see `TicketStore.reserveNumber`).
+        Migration(version: 10, name: "ticket numbers in a transaction of their own") { kind in
+            switch kind {
+            case .sqlite: []
+            case .postgres: [
+                """
+                CREATE PROCEDURE reserve_ticket_number(workspace TEXT, INOUT number BIGINT) LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM set_config('synchronous_commit', 'off', true);
+                    INSERT INTO ticket_counters (workspace_id, last_number) VALUES (workspace, 1)
+                    ON CONFLICT (workspace_id) DO UPDATE SET last_number = ticket_counters.last_number + 1
+                    RETURNING last_number INTO number;
+                    COMMIT;
+                END $$
+                """,
+            ]
+            }
+        },
     ])
 }

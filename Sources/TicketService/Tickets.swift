@@ -87,6 +87,7 @@ public struct Tickets: Sendable {
         comment.attachments = try await attach(attachmentIDs, p, ticketID: draft.id, commentID: comment.id, isPublic: true)
         let described = comment
         let events = TicketHistory(principal: p, at: now)
+        let reserved = store.kind == .postgres ? try await store.reserveNumber(workspaceID: workspaceID, on: database.sql) : nil
         do {
             return try await withAttachments(p, commentID: comment.id, attached: !comment.attachments.isEmpty) {
             try await database.transaction { db in
@@ -96,7 +97,9 @@ public struct Tickets: Sendable {
                     return .replayed(status: earlier.status, body: earlier.body)
                 }
                 var ticket = draft
-                ticket.number = try await store.nextNumber(workspaceID: workspaceID, on: db)
+                if let reserved { ticket.number = reserved } else {
+                    ticket.number = try await store.nextNumber(workspaceID: workspaceID, on: db)
+                }
                 try await store.insert(ticket, on: db)
                 try await store.insert(described, workspaceID: workspaceID, on: db)
                 try await store.reindex(ticketID: ticket.id, on: db)

@@ -294,4 +294,25 @@ struct MetricsTests {
             if h.system.redis != nil { #expect(after.contains("helpdesk_event_consumer_lag{group=\"audit\"}")) }
         }
     }
+
+    @Test("the unread count stops at 1000; reading all still reads every one")
+    func unreadCountLimit() async throws {
+        try await Harness.run { h in
+            let customer = try await h.customer("many@example.com")
+            let now = Date().epochMilliseconds
+            let rows: [[any Encodable & Sendable]] = (0..<1_001).map { i in
+                [UUIDv7.make().lowercased, h.workspaceID.lowercased, customer.userID, UUIDv7.make().lowercased,
+                 "ticket_created", "Ticket \(i)", "", now]
+            }
+            try await BulkInsert.run(into: "notifications",
+                                     columns: ["id", "workspace_id", "user_id", "event_id", "kind", "title", "body", "created_at"],
+                                     rows: rows, on: h.system.database.sql)
+            let page = try await h.request(.get, "/api/v1/notifications?limit=1", token: customer.accessToken)
+            #expect(page.json["unread_count"] as? Int == 1_000)
+            #expect(page.items.count == 1)
+            let all = try await h.request(.post, "/api/v1/notifications/read-all", token: customer.accessToken)
+            #expect(all.json["updated"] as? Int == 1_001)
+            #expect(try await h.request(.get, "/api/v1/notifications", token: customer.accessToken).json["unread_count"] as? Int == 0)
+        }
+    }
 }

@@ -60,7 +60,7 @@ public final class Database: Sendable {
     public var sql: any SQLDatabase {
         switch pool {
         case .sqlite(let p): MeteredSQLDatabase(base: SQLitePoolDatabase(pool: p, logger: logger), meter: connections)
-        case .postgres(let p): MeteredSQLDatabase(base: PostgresDirectDatabase(database: p.database(logger: logger)), meter: connections)
+        case .postgres(let p): MeteredSQLDatabase(base: PostgresDirectDatabase(database: p.database(logger: logger), prepares: true), meter: connections)
         }
     }
 

@@ -15,9 +15,15 @@ struct PostgresDirectDatabase: AsyncSQLDatabase {
     /// PostgresKit's own `SQLDatabase` over the same `database`, for what the direct path leaves to it.
     let standard: any SQLDatabase
 
-    init(database: any PostgresDatabase) {
+    /// Whether statements run as named prepared statements (see `PostgresStatementNames`). Only outside a
+    /// session: PostgresNIO remembers a failed preparation for good on its connection, and inside a transaction
+    /// any statement after an error fails to prepare.
+    let prepares: Bool
+
+    init(database: any PostgresDatabase, prepares: Bool) {
         self.database = database
         self.standard = database.sql(queryLogLevel: .trace)
+        self.prepares = prepares
     }
 
     var logger: Logger { database.logger }
@@ -28,16 +34,29 @@ struct PostgresDirectDatabase: AsyncSQLDatabase {
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         let (sql, binds) = serialize(query)
         var bindings = PostgresBindings(capacity: binds.count)
+        var types: [PostgresDataType] = []
+        types.reserveCapacity(binds.count)
         for bind in binds {
             if (bind as Optional<Any>) == nil {
                 bindings.appendNull()
+                types.append(.null)
             } else if let value = bind as? any PostgresThrowingDynamicTypeEncodable {
                 try bindings.append(value, context: .default)
+                types.append(value.psqlType)
             } else {
                 return try await standard.execute(sql: query, onRow)
             }
         }
         logger.trace("Executing query", metadata: ["sql": .string(sql)])
+        if prepares, let name = PostgresStatementNames.shared.name(sql: sql, types: types) {
+            do {
+                return try await executeNamed(name, sql: sql, types: types, bindings: bindings, onRow)
+            } catch where PostgresStatementNames.isStale(error) {
+                // Nothing was returned: the refusal comes before the first row.
+                let fresh = PostgresStatementNames.shared.rename(sql: sql, types: types, from: name)
+                return try await executeNamed(fresh, sql: sql, types: types, bindings: bindings, onRow)
+            }
+        }
         _ = try await database.withConnection { connection in
             connection.query(.init(unsafeSQL: sql, binds: bindings), logger: connection.logger) { row in
                 onRow(PostgresDirectRow(row: row))
@@ -45,9 +64,27 @@ struct PostgresDirectDatabase: AsyncSQLDatabase {
         }.get()
     }
 
+    /// Runs the statement as the named prepared statement `name`, which the connection prepares on first use.
+    private func executeNamed(_ name: String, sql: String, types: [PostgresDataType], bindings: PostgresBindings,
+                              _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        let text = NamedStatement.Text(name: name, sql: sql, types: types)
+        let statement = NamedStatement(bindings: bindings)
+        _ = try await database.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask {
+                try await NamedStatement.$text.withValue(text) {
+                    for try await row in try await connection.execute(statement, logger: connection.logger) {
+                        onRow(PostgresDirectRow(row: row))
+                    }
+                }
+            }
+        }.get()
+    }
+
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await database.withConnection { connection in
-            connection.eventLoop.makeFutureWithTask { try await closure(PostgresDirectDatabase(database: connection)) }
+            connection.eventLoop.makeFutureWithTask {
+                try await closure(PostgresDirectDatabase(database: connection, prepares: false))
+            }
         }.get()
     }
 }

@@ -21,6 +21,21 @@ extension SearchText {
 }
 
 extension TicketStore {
+    /// Writes the search documents of a ticket just inserted in the caller's transaction, from the text in hand:
+    /// on PostgreSQL one statement instead of reading back the ticket and its comments and deleting documents
+    /// that cannot exist yet. SQLite keys its documents by the ticket's rowid, so it goes through `reindex`.
+    func indexNew(_ ticket: Ticket, comments: [Comment], on db: any SQLDatabase) async throws {
+        guard kind == .postgres else { return try await reindex(ticketID: ticket.id, on: db) }
+        let publicText = ([ticket.subject] + comments.filter(\.isPublic).map(\.body)).joined(separator: "\n")
+        let allText = ([ticket.subject] + comments.map(\.body)).joined(separator: "\n")
+        let id = ticket.id.lowercased, workspace = ticket.workspaceID.lowercased
+        try await db.raw("""
+            INSERT INTO ticket_search (ticket_id, workspace_id, scope, body)
+            VALUES (\(bind: id), \(bind: workspace), \(bind: SearchScope.publicText.rawValue), \(bind: publicText)),
+                   (\(bind: id), \(bind: workspace), \(bind: SearchScope.all.rawValue), \(bind: allText))
+            """).run()
+    }
+
     /// Rebuilds the ticket's two search documents from its subject and comments, in the caller's transaction.
     /// SQLite's FTS rows are keyed by the ticket's rowid so the update never scans the index.
     func reindex(ticketID: UUID, on db: any SQLDatabase) async throws {

@@ -61,10 +61,11 @@ struct TicketStore: Sendable {
                     \(bind: t.updatedAt.epochMilliseconds), \(bind: t.solvedAt?.epochMilliseconds), \(bind: t.version),
                     \(bind: Self.json(t.customFields)), \(bind: t.channel))
             """).run()
-        try await replaceTags(t, on: db)
+        try await insertTags(t, on: db)
     }
 
-    func update(_ t: Ticket, on db: any SQLDatabase) async throws {
+    /// Writes the ticket's fields; its tag rows only when `previousTags` differ (nil: rewrite them).
+    func update(_ t: Ticket, previousTags: [String]? = nil, on db: any SQLDatabase) async throws {
         try await db.raw("""
             UPDATE tickets SET subject = \(bind: t.subject), status = \(bind: t.status.rawValue),
                 status_rank = \(bind: t.status.rank), priority = \(bind: t.priority.rawValue),
@@ -76,7 +77,7 @@ struct TicketStore: Sendable {
                 version = \(bind: t.version), custom_fields = \(bind: Self.json(t.customFields))
             WHERE workspace_id = \(bind: t.workspaceID.lowercased) AND id = \(bind: t.id.lowercased)
             """).run()
-        try await replaceTags(t, on: db)
+        if previousTags != t.tags { try await replaceTags(t, on: db) }
     }
 
     func softDelete(workspaceID: UUID, id: UUID, at now: Date, on db: any SQLDatabase) async throws {
@@ -102,12 +103,14 @@ struct TicketStore: Sendable {
 
     private func replaceTags(_ t: Ticket, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM ticket_tags WHERE ticket_id = \(bind: t.id.lowercased)").run()
-        for tag in t.tags {
-            try await db.raw("""
-                INSERT INTO ticket_tags (ticket_id, workspace_id, tag)
-                VALUES (\(bind: t.id.lowercased), \(bind: t.workspaceID.lowercased), \(bind: tag))
-                """).run()
-        }
+        try await insertTags(t, on: db)
+    }
+
+    /// One statement for all of the ticket's tags.
+    private func insertTags(_ t: Ticket, on db: any SQLDatabase) async throws {
+        guard !t.tags.isEmpty else { return }
+        try await BulkInsert.run(into: "ticket_tags", columns: ["ticket_id", "workspace_id", "tag"],
+                                 rows: t.tags.map { [t.id.lowercased, t.workspaceID.lowercased, $0] }, on: db)
     }
 
     /// A live (not deleted) ticket by id or, when `reference` is digits, by number; locked for update when asked.
@@ -274,13 +277,20 @@ struct TicketStore: Sendable {
 
     /// Appends to the ticket's stream and to the outbox, in the caller's transaction.
     func record(_ event: EventEnvelope, ticketID: UUID, isPublic: Bool, on db: any SQLDatabase) async throws {
-        let json = String(decoding: try EventJSON.encoder().encode(event), as: UTF8.self)
-        try await db.raw("""
-            INSERT INTO ticket_events (id, workspace_id, ticket_id, type, is_public, envelope, occurred_at)
-            VALUES (\(bind: event.id.lowercased), \(bind: event.workspaceID.lowercased), \(bind: ticketID.lowercased),
-                    \(bind: event.type), \(bind: isPublic), \(bind: json), \(bind: event.occurredAt.epochMilliseconds))
-            """).run()
-        try await Outbox.append(event, on: db)
+        try await record([(event, isPublic)], ticketID: ticketID, on: db)
+    }
+
+    /// Appends several events of one ticket, in order, with one statement per table.
+    func record(_ events: [(EventEnvelope, Bool)], ticketID: UUID, on db: any SQLDatabase) async throws {
+        guard !events.isEmpty else { return }
+        let rows: [[any Encodable & Sendable]] = try events.map { event, isPublic in
+            [event.id.lowercased, event.workspaceID.lowercased, ticketID.lowercased, event.type, isPublic,
+             String(decoding: try EventJSON.encoder().encode(event), as: UTF8.self), event.occurredAt.epochMilliseconds]
+        }
+        try await BulkInsert.run(into: "ticket_events",
+                                 columns: ["id", "workspace_id", "ticket_id", "type", "is_public", "envelope", "occurred_at"],
+                                 rows: rows, on: db)
+        try await Outbox.append(events.map(\.0), on: db)
     }
 
     func events(workspaceID: UUID, ticketID: UUID, includeInternal: Bool, afterSeq: Int64?, limit: Int,

@@ -51,14 +51,11 @@ extension Tickets {
                 }
                 ticket.version += 1
                 ticket.updatedAt = now
-                try await store.update(ticket, on: db)
+                try await store.update(ticket, previousTags: before.tags, on: db)
                 try await store.insert(comment, workspaceID: p.workspaceID, on: db)
                 try await store.reindex(ticketID: ticket.id, on: db)
-                let (added, addedPublic) = history.commentAdded(ticket, comment)
-                try await store.record(added, ticketID: ticket.id, isPublic: addedPublic, on: db)
-                for (event, isPublic) in history.updated(from: before, to: ticket) {
-                    try await store.record(event, ticketID: ticket.id, isPublic: isPublic, on: db)
-                }
+                try await store.record([history.commentAdded(ticket, comment)] + history.updated(from: before, to: ticket),
+                                       ticketID: ticket.id, on: db)
                 if let idempotency {
                     let json = String(decoding: try EventJSON.encoder().encode(comment), as: UTF8.self)
                     try await store.rememberResponse(workspaceID: p.workspaceID, userID: p.userID, scope: scope,

@@ -76,11 +76,9 @@ extension Tickets {
             if events.isEmpty { return self.presented(before, to: p, fields: definitions) }
             ticket.version += 1
             ticket.updatedAt = now
-            try await store.update(ticket, on: db)
+            try await store.update(ticket, previousTags: before.tags, on: db)
             if ticket.subject != before.subject { try await store.reindex(ticketID: ticket.id, on: db) }
-            for (event, isPublic) in events {
-                try await store.record(event, ticketID: ticket.id, isPublic: isPublic, on: db)
-            }
+            try await store.record(events, ticketID: ticket.id, on: db)
             return self.presented(ticket, to: p, fields: definitions)
         }
     }

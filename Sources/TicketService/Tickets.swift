@@ -102,10 +102,8 @@ public struct Tickets: Sendable {
                 }
                 try await store.insert(ticket, on: db)
                 try await store.insert(described, workspaceID: workspaceID, on: db)
-                try await store.reindex(ticketID: ticket.id, on: db)
-                for (event, isPublic) in events.created(ticket, comment: described) {
-                    try await store.record(event, ticketID: ticket.id, isPublic: isPublic, on: db)
-                }
+                try await store.indexNew(ticket, comments: [described], on: db)
+                try await store.record(events.created(ticket, comment: described), ticketID: ticket.id, on: db)
                 let shown = self.presented(ticket, to: p, fields: definitions)
                 if let idempotency {
                     let body = String(decoding: try EventJSON.encoder().encode(shown), as: UTF8.self)

@@ -235,6 +235,38 @@ struct PlatformTests {
         }
     }
 
+    @Test("a bus failing mid-page: the events before it are marked, it and later ones stay pending, in order")
+    func relayMarksPrefix() async throws {
+        try await Harness.run { h in
+            final class FailingThird: EventBus, Sendable {
+                let published = NIOLockedValueBox<[String]>([])
+                func publish(_ event: EventEnvelope) async throws {
+                    try published.withLockedValue { published in
+                        if event.type == "test.third" { throw HelpdeskError.unavailable("bus down") }
+                        published.append(event.type)
+                    }
+                }
+            }
+            // A workspace of its own: no other relay (this process's, or a service's in the gateway run) touches it.
+            let workspaceID = UUIDv7.make()
+            let events = ["test.first", "test.second", "test.third", "test.fourth"].map {
+                EventEnvelope(type: $0, workspaceID: workspaceID, actor: .system,
+                              subject: EventSubject(type: "test", id: UUID()), occurredAt: Date())
+            }
+            try await h.system.database.transaction { db in try await Outbox.append(events, on: db) }
+            let bus = FailingThird()
+            let relay = OutboxRelay(database: h.system.database, bus: bus, logger: Logger(label: "test"),
+                                    workspaceID: workspaceID)
+            await #expect(throws: HelpdeskError.self) { try await relay.drain() }
+            #expect(bus.published.withLockedValue { $0 } == ["test.first", "test.second"])
+            let pending = try await h.system.database.sql.raw("""
+                SELECT type FROM outbox WHERE workspace_id = \(bind: workspaceID.lowercased) AND published_at IS NULL
+                ORDER BY seq
+                """).all().map { try $0.decode(column: "type", as: String.self) }
+            #expect(pending == ["test.third", "test.fourth"])
+        }
+    }
+
     @Test("the bootstrap admin is created once, on a workspace without admins")
     func bootstrapAdmin() async throws {
         try await Harness.run(configure: { $0.bootstrapAdmin = ("boot@example.com", "boot-password", "Boot") }) { h in

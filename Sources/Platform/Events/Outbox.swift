@@ -49,11 +49,16 @@ public enum Outbox {
 
     /// Writes `event` into the outbox on `db`, which must be the transaction making the change.
     public static func append(_ event: EventEnvelope, on db: any SQLDatabase) async throws {
-        let json = String(decoding: try EventJSON.encoder().encode(event), as: UTF8.self)
-        try await db.raw("""
-            INSERT INTO outbox (id, workspace_id, type, envelope, created_at)
-            VALUES (\(bind: event.id.lowercased), \(bind: event.workspaceID.lowercased), \(bind: event.type),
-                    \(bind: json), \(bind: event.occurredAt.epochMilliseconds))
-            """).run()
+        try await append([event], on: db)
+    }
+
+    /// Writes `events` into the outbox in order, in one statement, on the transaction making the change.
+    public static func append(_ events: [EventEnvelope], on db: any SQLDatabase) async throws {
+        let rows: [[any Encodable & Sendable]] = try events.map { event in
+            [event.id.lowercased, event.workspaceID.lowercased, event.type,
+             String(decoding: try EventJSON.encoder().encode(event), as: UTF8.self), event.occurredAt.epochMilliseconds]
+        }
+        try await BulkInsert.run(into: "outbox", columns: ["id", "workspace_id", "type", "envelope", "created_at"],
+                                 rows: rows, on: db)
     }
 }

@@ -109,19 +109,45 @@ public actor OutboxRelay: Service {
                 ORDER BY seq LIMIT \(unsafeRaw: String(batchSize))
                 """).all()
             if rows.isEmpty { return total }
-            for row in rows {
-                let seq = try row.decode(column: "seq", as: Int64.self)
-                let json = try row.decode(column: "envelope", as: String.self)
-                let event = try EventJSON.decoder().decode(EventEnvelope.self, from: Data(json.utf8))
-                // Stop at the first failure so later events never overtake an earlier one.
-                try await bus.publish(event)
-                try await database.transaction { db in
-                    try await db.raw("""
-                        UPDATE outbox SET published_at = \(bind: Date().epochMilliseconds) WHERE seq = \(bind: seq)
-                        """).run()
+            var published: [Int64] = []
+            do {
+                for row in rows {
+                    let seq = try row.decode(column: "seq", as: Int64.self)
+                    let json = try row.decode(column: "envelope", as: String.self)
+                    let event = try EventJSON.decoder().decode(EventEnvelope.self, from: Data(json.utf8))
+                    // Stop at the first failure so later events never overtake an earlier one.
+                    try await bus.publish(event)
+                    published.append(seq)
                 }
-                total += 1
+            } catch {
+                try await markPublished(published)
+                throw error
             }
+            try await markPublished(published)
+            total += published.count
         }
+    }
+
+    /// Marks the rows published in one statement (it was a transaction per event). Dying before it means those
+    /// events go out again on the next pass, which consumers already expect (`ConsumerLedger`).
+    private func markPublished(_ seqs: [Int64]) async throws {
+        guard !seqs.isEmpty else { return }
+        var statement: SQLQueryString = "UPDATE outbox SET published_at = \(bind: Date().epochMilliseconds) WHERE "
+        if database.kind == .postgres {
+            // One array parameter: one statement text whatever the count (see `PostgresStatementNames`).
+            statement.appendInterpolation(unsafeRaw: "seq = ANY(")
+            statement.appendInterpolation(bind: seqs)
+            statement.appendInterpolation(unsafeRaw: ")")
+        } else {
+            statement.appendInterpolation(unsafeRaw: "seq IN (")
+            for (i, seq) in seqs.enumerated() {
+                if i > 0 { statement.appendInterpolation(unsafeRaw: ", ") }
+                statement.appendInterpolation(bind: seq)
+            }
+            statement.appendInterpolation(unsafeRaw: ")")
+        }
+        let sql = database.sql
+        let update = statement
+        try await database.exclusive { try await sql.raw(update).run() }
     }
 }

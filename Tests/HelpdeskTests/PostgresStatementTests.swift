@@ -19,13 +19,18 @@ struct PostgresStatementTests {
         let b = names.name(sql: "SELECT $1", types: [.int8])
         #expect(b != nil && b != a, "a NULL or another type is another statement")
         #expect(names.name(sql: "SELECT 2", types: []) == nil, "full: runs unnamed")
+        let roomy = PostgresStatementNames(capacity: 10)
+        #expect(roomy.name(sql: "SELECT id FROM t WHERE w = $1 ORDER BY id DESC LIMIT 26", types: [.text]) == nil,
+                "sorted pages are planned with their values")
+        #expect(roomy.name(sql: "SELECT id FROM s WHERE tsv @@ websearch_to_tsquery($1)", types: [.text]) == nil,
+                "so are text searches")
         let renamed = names.rename(sql: "SELECT $1", types: [.text], from: a!)
         #expect(renamed != a && renamed != b)
         #expect(names.rename(sql: "SELECT $1", types: [.text], from: a!) == renamed, "a second caller with the stale name gets the same new one")
         #expect(names.name(sql: "SELECT $1", types: [.text]) == renamed)
     }
 
-    @Test("one connection prepares once; values, NULLs, errors and a changed table leave results right",
+    @Test("one connection prepares once; values, NULLs, errors, a changed or missing table leave results right",
           .enabled(if: TestBackend.postgresURL != nil))
     func preparedOnPostgres() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -46,9 +51,11 @@ struct PostgresStatementTests {
             }
             try await db.raw("INSERT INTO \(unsafeRaw: table) (id, name, n) VALUES (\(bind: 13), \(bind: "after"), \(bind: 130))").run()
 
-            let select: SQLQueryString = "SELECT * FROM \(unsafeRaw: table) WHERE id >= \(bind: 1) ORDER BY id"
+            let select: SQLQueryString = "SELECT * FROM \(unsafeRaw: table) WHERE id >= \(bind: 1)"
             for _ in 0..<7 { // past the five runs after which PostgreSQL may switch to a generic plan
+                // No ORDER BY: sorted statements run unnamed, and this one must be named.
                 let rows = try await db.raw(select).all()
+                    .sorted { try $0.decode(column: "id", as: Int.self) < $1.decode(column: "id", as: Int.self) }
                 #expect(rows.count == 13)
                 #expect(try rows[1].decode(column: "name", as: String?.self) == "n2 — é")
                 #expect(try rows[2].decode(column: "name", as: String?.self) == nil)
@@ -65,6 +72,14 @@ struct PostgresStatementTests {
             let after = try await db.raw(select).all()
             #expect(after.count == 13)
             #expect(try after[0].decode(column: "extra", as: String.self) == "x")
+
+            // A statement first run before its table exists fails, and works once the table is there.
+            let later = table + "_later"
+            let probe: SQLQueryString = "SELECT count(*) AS n FROM \(unsafeRaw: later) WHERE id > \(bind: 0)"
+            await #expect(throws: (any Error).self) { try await db.raw(probe).all() }
+            try await db.raw("CREATE TABLE \(unsafeRaw: later) (id BIGINT PRIMARY KEY)").run()
+            #expect(try await db.raw(probe).first()?.decode(column: "n", as: Int.self) == 0)
+            try await db.raw("DROP TABLE \(unsafeRaw: later)").run()
 
             // Inside a transaction statements stay unnamed, and a failed one does not disturb the pool's.
             await #expect(throws: (any Error).self) {

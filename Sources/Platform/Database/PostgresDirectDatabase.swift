@@ -55,6 +55,11 @@ struct PostgresDirectDatabase: AsyncSQLDatabase {
                 // Nothing was returned: the refusal comes before the first row.
                 let fresh = PostgresStatementNames.shared.rename(sql: sql, types: types, from: name)
                 return try await executeNamed(fresh, sql: sql, types: types, bindings: bindings, onRow)
+            } catch where PostgresStatementNames.mayHaveFailedPreparation(error) {
+                // PostgresNIO keeps a failed preparation for the connection's life; under a new name the statement
+                // is prepared again next time (once the missing table or column exists).
+                _ = PostgresStatementNames.shared.rename(sql: sql, types: types, from: name)
+                throw error
             }
         }
         _ = try await database.withConnection { connection in

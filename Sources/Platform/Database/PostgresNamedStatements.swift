@@ -21,8 +21,13 @@ final class PostgresStatementNames: Sendable {
 
     init(capacity: Int) { self.capacity = capacity }
 
-    /// The statement's name, or nil when the set is full and it should run unnamed.
+    /// The statement's name, or nil when it should run unnamed: the set is full, or the statement sorts or
+    /// searches text. PostgreSQL may run a named statement with a plan made for no particular values; for
+    /// lookups by key and writes that plan is as good and saves planning, but for a sorted page of a view or a
+    /// text search it can be far worse (in `bench/run`, after the warm-up's updates: ticket lists 1,500 → 1,000
+    /// req/s, searches 200 → 118), so those are planned each time with their values.
     func name(sql: String, types: [PostgresDataType]) -> String? {
+        guard !sql.contains("ORDER BY"), !sql.contains("@@") else { return nil }
         let key = Key(sql: sql, types: types.map(\.rawValue))
         return names.withLockedValue { names in
             if let name = names.byKey[key] { return name }
@@ -52,6 +57,13 @@ final class PostgresStatementNames: Sendable {
     /// Whether `error` is PostgreSQL's refusal to run a prepared statement whose result type changed.
     static func isStale(_ error: any Error) -> Bool {
         (error as? PSQLError)?.serverInfo?[.sqlState] == "0A000"
+    }
+
+    /// Whether `error` may have come from preparing the statement rather than running it: a missing table,
+    /// column, function or schema (SQLSTATE classes 42 and 3F), as before a migration another process runs.
+    static func mayHaveFailedPreparation(_ error: any Error) -> Bool {
+        guard let state = (error as? PSQLError)?.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("42") || state.hasPrefix("3F")
     }
 }
 

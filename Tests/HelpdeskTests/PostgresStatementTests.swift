@@ -40,6 +40,8 @@ struct PostgresStatementTests {
         let table = "named_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         do {
             let db = database.sql
+            let parallel = try await db.raw("SELECT current_setting('max_parallel_workers_per_gather') AS v").first()
+            #expect(try parallel?.decode(column: "v", as: String.self) == "0", "sessions run without parallel workers")
             try await db.raw("CREATE TABLE \(unsafeRaw: table) (id BIGINT PRIMARY KEY, name TEXT, n INTEGER)").run()
             for id in 1...12 {
                 let name: String? = id % 3 == 0 ? nil : "n\(id) — é"

@@ -23,9 +23,10 @@ final class PostgresStatementNames: Sendable {
 
     /// The statement's name, or nil when it should run unnamed: the set is full, or the statement sorts or
     /// searches text. PostgreSQL may run a named statement with a plan made for no particular values; for
-    /// lookups by key and writes that plan is as good and saves planning, but for a sorted page of a view or a
-    /// text search it can be far worse (in `bench/run`, after the warm-up's updates: ticket lists 1,500 → 1,000
-    /// req/s, searches 200 → 118), so those are planned each time with their values.
+    /// lookups by key and writes that plan is as good and saves planning, but a sorted page's best plan depends
+    /// on how common its values are. Measured after 18,000 untagged tickets were created: the view of one tag
+    /// took 239 ms with the plan made without values, 47 ms planned with it. Text searches depend on their words
+    /// the same way, so both are planned each time with their values.
     func name(sql: String, types: [PostgresDataType]) -> String? {
         guard !sql.contains("ORDER BY"), !sql.contains("@@") else { return nil }
         let key = Key(sql: sql, types: types.map(\.rawValue))

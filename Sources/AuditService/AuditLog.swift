@@ -24,7 +24,6 @@ public struct AuditLog: Sendable {
             // The head lock comes first: two consumers recording the same event queue here, and the second
             // then sees the first's row.
             let head = try await store.lockHead(workspaceID: event.workspaceID, on: db)
-            if try await store.contains(eventID: event.id, on: db) { return false }
             let context = event.context
             let record = AuditRecord(
                 id: UUIDv7.make(), workspaceID: event.workspaceID, position: head.position + 1, eventID: event.id,
@@ -33,8 +32,8 @@ public struct AuditLog: Sendable {
                 userAgent: context?.userAgent, via: context?.via ?? "system", requestID: context?.requestID,
                 occurredAt: event.occurredAt, recordedAt: recordedAt, data: data, previousHash: head.hash, hash: ""
             ).sealed()
-            try await store.append(record, on: db)
-            return true
+            // A redelivered event's row is there already (unique event id): nothing is written, the head stays.
+            return try await store.appendUnlessRecorded(record, on: db)
         }
     }
 

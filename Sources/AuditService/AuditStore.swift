@@ -7,26 +7,21 @@ import SQLKit
 struct AuditStore: Sendable {
     let kind: DatabaseKind
 
-    func contains(eventID: UUID, on db: any SQLDatabase) async throws -> Bool {
-        try await db.raw("SELECT id FROM audit_records WHERE event_id = \(bind: eventID.lowercased)").first() != nil
-    }
-
-    /// The chain head, locked for the rest of the transaction (PostgreSQL; SQLite transactions are exclusive).
+    /// The chain head, created if missing and locked for the rest of the transaction, in one statement: the
+    /// no-op update takes the row lock on PostgreSQL (SQLite transactions are exclusive anyway).
     func lockHead(workspaceID: UUID, on db: any SQLDatabase) async throws -> (position: Int64, hash: String) {
-        try await db.raw("""
+        guard let row = try await db.raw("""
             INSERT INTO audit_chains (workspace_id, last_position, last_hash)
-            VALUES (\(bind: workspaceID.lowercased), 0, '') ON CONFLICT (workspace_id) DO NOTHING
-            """).run()
-        let lock = kind == .postgres ? " FOR UPDATE" : ""
-        let row = try await db.raw("""
-            SELECT last_position, last_hash FROM audit_chains
-            WHERE workspace_id = \(bind: workspaceID.lowercased)\(unsafeRaw: lock)
-            """).first()!
+            VALUES (\(bind: workspaceID.lowercased), 0, '')
+            ON CONFLICT (workspace_id) DO UPDATE SET last_position = audit_chains.last_position
+            RETURNING last_position, last_hash
+            """).first() else { throw HelpdeskError.internalError() }
         return (try row.decode(column: "last_position", as: Int64.self), try row.decode(column: "last_hash", as: String.self))
     }
 
-    func append(_ r: AuditRecord, on db: any SQLDatabase) async throws {
-        try await db.raw("""
+    /// Appends the record and advances the head; false, writing nothing, when its event is already recorded.
+    func appendUnlessRecorded(_ r: AuditRecord, on db: any SQLDatabase) async throws -> Bool {
+        guard try await db.raw("""
             INSERT INTO audit_records (id, workspace_id, position, event_id, action, actor_id, actor_type, actor_role,
                 subject_type, subject_id, ip, user_agent, via, request_id, occurred_at, recorded_at, data, prev_hash, hash)
             VALUES (\(bind: r.id.lowercased), \(bind: r.workspaceID.lowercased), \(bind: r.position),
@@ -34,11 +29,13 @@ struct AuditStore: Sendable {
                 \(bind: r.actorRole), \(bind: r.subjectType), \(bind: r.subjectID?.lowercased), \(bind: r.ip),
                 \(bind: r.userAgent), \(bind: r.via), \(bind: r.requestID), \(bind: r.occurredAt.epochMilliseconds),
                 \(bind: r.recordedAt.epochMilliseconds), \(bind: r.data), \(bind: r.previousHash), \(bind: r.hash))
-            """).run()
+            ON CONFLICT (event_id) DO NOTHING RETURNING id
+            """).first() != nil else { return false }
         try await db.raw("""
             UPDATE audit_chains SET last_position = \(bind: r.position), last_hash = \(bind: r.hash)
             WHERE workspace_id = \(bind: r.workspaceID.lowercased)
             """).run()
+        return true
     }
 
     /// Records matching `filter`, newest first below `beforePosition`, or oldest first above `afterPosition`.

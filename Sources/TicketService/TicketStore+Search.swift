@@ -26,14 +26,20 @@ extension TicketStore {
     /// that cannot exist yet. SQLite keys its documents by the ticket's rowid, so it goes through `reindex`.
     func indexNew(_ ticket: Ticket, comments: [Comment], on db: any SQLDatabase) async throws {
         guard kind == .postgres else { return try await reindex(ticketID: ticket.id, on: db) }
-        let publicText = ([ticket.subject] + comments.filter(\.isPublic).map(\.body)).joined(separator: "\n")
-        let allText = ([ticket.subject] + comments.map(\.body)).joined(separator: "\n")
+        let (publicText, allText) = Self.documents(subject: ticket.subject, comments: comments.map { ($0.body, $0.isPublic) })
         let id = ticket.id.lowercased, workspace = ticket.workspaceID.lowercased
         try await db.raw("""
             INSERT INTO ticket_search (ticket_id, workspace_id, scope, body)
             VALUES (\(bind: id), \(bind: workspace), \(bind: SearchScope.publicText.rawValue), \(bind: publicText)),
                    (\(bind: id), \(bind: workspace), \(bind: SearchScope.all.rawValue), \(bind: allText))
             """).run()
+    }
+
+    /// The text of a ticket's two search documents: what customers may match (subject and public comments)
+    /// and what staff may match (everything). `indexNew` and `reindex` must write the same text.
+    static func documents(subject: String, comments: [(body: String, isPublic: Bool)]) -> (publicText: String, allText: String) {
+        (([subject] + comments.filter(\.isPublic).map(\.body)).joined(separator: "\n"),
+         ([subject] + comments.map(\.body)).joined(separator: "\n"))
     }
 
     /// Rebuilds the ticket's two search documents from its subject and comments, in the caller's transaction.
@@ -56,8 +62,7 @@ extension TicketStore {
                                 AND merged_into = \(bind: ticketID.lowercased))
             ORDER BY id
             """).all().map { (try $0.decode(column: "body", as: String.self), try $0.decode(column: "is_public", as: Bool.self)) }
-        let publicText = ([subject] + comments.filter(\.1).map(\.0)).joined(separator: "\n")
-        let allText = ([subject] + comments.map(\.0)).joined(separator: "\n")
+        let (publicText, allText) = Self.documents(subject: subject, comments: comments)
         switch kind {
         case .sqlite:
             let base = try row.decode(column: "rowid", as: Int64.self) * 2

@@ -231,6 +231,16 @@ struct TicketTests {
             #expect(try await h.request(.get, "/api/v1/tickets?status=lost", token: agent.accessToken).errorFields == ["status"])
             #expect(try await h.request(.get, "/api/v1/tickets?created_after=yesterday", token: agent.accessToken).errorFields == ["created_after"])
             let id = try #require(b["id"])
+            // Tag rows follow edits, and survive changes that leave the tags alone.
+            #expect(try await h.request(.patch, "/api/v1/tickets/\(id)", json: ["tags": ["vip", "later"]], token: agent.accessToken).status == 200)
+            #expect(try await h.request(.get, "/api/v1/tickets?tag=vip", token: agent.accessToken).items.count == 2)
+            #expect(try await h.request(.post, "/api/v1/tickets/\(id)/comments", json: ["body": "noted", "public": true],
+                                        token: agent.accessToken).status == 201)
+            #expect(try await h.request(.patch, "/api/v1/tickets/\(id)", json: ["priority": "low"], token: agent.accessToken).status == 200)
+            #expect(try await h.request(.get, "/api/v1/tickets?tag=later", token: agent.accessToken).items.count == 1)
+            #expect(try await h.request(.patch, "/api/v1/tickets/\(id)", json: ["tags": ["later"]], token: agent.accessToken).status == 200)
+            #expect(try await h.request(.get, "/api/v1/tickets?tag=vip", token: agent.accessToken).items.count == 1)
+            #expect(try await h.request(.get, "/api/v1/tickets?tag=later", token: agent.accessToken).items.count == 1)
             #expect(try await h.request(.delete, "/api/v1/tickets/\(id)", token: agent.accessToken).status == 403)
             #expect(try await h.request(.delete, "/api/v1/tickets/\(id)", token: admin.accessToken).status == 204)
             #expect(try await h.request(.get, "/api/v1/tickets/\(id)", token: admin.accessToken).status == 404)

@@ -1,7 +1,8 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Gateway
 import HelpdeskCore
-import NotificationService
+@testable import NotificationService
 import Platform
 import Testing
 
@@ -43,6 +44,22 @@ func decoded(_ message: String) -> (subject: String, text: String) {
 
 @Suite("Notifications")
 struct NotificationTests {
+    @Test("the inbox signal calls its handler as directly on the thousandth fire as on the first")
+    func inboxSignalStaysShallow() {
+        let signal = InboxSignal()
+        let depths = NIOLockedValueBox<[Int]>([])
+        let workspace = UUID()
+        signal.setHandler { id, users in
+            #expect(id == workspace && users.count == 1)
+            depths.withLockedValue { $0.append(Thread.callStackReturnAddresses.count) }
+        }
+        for _ in 0..<1_000 { signal.fire(workspace, [UUID()]) }
+        let seen = depths.withLockedValue { $0 }
+        #expect(seen.count == 1_000)
+        // It grew by two frames per fire when the handler sat in a generic box read through `inout`.
+        #expect(seen.first == seen.last, "stack depth \(seen.first ?? 0) at the first call, \(seen.last ?? 0) at the last")
+    }
+
     @Test("a ticket's life notifies the right people, in their language, threaded, never about their own action")
     func lifecycle() async throws {
         try await Harness.run { h in

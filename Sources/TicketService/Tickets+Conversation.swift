@@ -53,7 +53,7 @@ extension Tickets {
                 ticket.updatedAt = now
                 try await store.update(ticket, previousTags: before.tags, on: db)
                 try await store.insert(comment, workspaceID: p.workspaceID, on: db)
-                try await store.reindex(ticketID: ticket.id, on: db)
+                try await store.indexComment(comment, on: db)
                 try await store.record([history.commentAdded(ticket, comment)] + history.updated(from: before, to: ticket),
                                        ticketID: ticket.id, on: db)
                 if let idempotency {

@@ -34,6 +34,41 @@ struct TicketSearchTests {
         }
     }
 
+    @Test("a comment adds to the search documents exactly what a rebuild writes; an internal note only to staff's")
+    func commentDocuments() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let agent = try await h.staff("agent@example.com", by: admin)
+            let customer = try await h.customer("cust@example.com")
+            let t = try await h.request(.post, "/api/v1/tickets", json: ["subject": "Scanner jams", "description": "Every morning"],
+                                        token: customer.accessToken)
+            let id = try #require(t["id"] as? String)
+            for (body, isPublic) in [("Try the quokka tray", true), ("Known firmware bug, see wombat", false),
+                                     ("Une réponse accentuée ✓", true)] {
+                let c = try await h.request(.post, "/api/v1/tickets/\(id)/comments", json: ["body": body, "public": isPublic],
+                                            token: agent.accessToken)
+                #expect(c.status == 201, "\(c.text)")
+            }
+            let db = h.system.database
+            func documents() async throws -> [String: String] {
+                var out: [String: String] = [:]
+                for row in try await db.sql.raw("SELECT scope, body FROM ticket_search WHERE ticket_id = \(bind: id)").all() {
+                    out[try row.decode(column: "scope", as: String.self)] = try row.decode(column: "body", as: String.self)
+                }
+                return out
+            }
+            let written = try await documents()
+            #expect(written["public"] == "Scanner jams\nEvery morning\nTry the quokka tray\nUne réponse accentuée ✓")
+            #expect(written["all"] == "Scanner jams\nEvery morning\nTry the quokka tray\nKnown firmware bug, see wombat\nUne réponse accentuée ✓")
+            let store = TicketStore(kind: db.kind)
+            try await db.transaction { try await store.reindex(ticketID: UUID(uuidString: id)!, on: $0) }
+            #expect(try await documents() == written)
+            #expect(try await h.request(.get, "/api/v1/tickets?q=wombat", token: agent.accessToken).items.count == 1)
+            #expect(try await h.request(.get, "/api/v1/tickets?q=wombat", token: customer.accessToken).items.isEmpty)
+            #expect(try await h.request(.get, "/api/v1/tickets?q=quokka", token: customer.accessToken).items.count == 1)
+        }
+    }
+
     @Test("a search matching more tickets than the ranking limit comes newest first, filters and pages included")
     func broadSearch() async throws {
         try await Harness.run { h in

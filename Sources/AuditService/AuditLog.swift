@@ -18,22 +18,50 @@ public struct AuditLog: Sendable {
     /// Appends `event` to its workspace's chain unless it is already recorded (redeliveries are no-ops).
     @discardableResult
     public func record(_ event: EventEnvelope) async throws -> Bool {
-        let data = String(decoding: try EventJSON.encoder().encode(event.data), as: UTF8.self)
+        try await record([event]) == 1
+    }
+
+    /// Appends the events not yet recorded to their workspaces' chains, in order: one transaction per workspace
+    /// instead of one per event, so a consumer that fell behind catches up with a few round trips per batch.
+    /// Returns how many were appended (redelivered events are skipped).
+    @discardableResult
+    public func record(_ events: [EventEnvelope]) async throws -> Int {
+        var byWorkspace: [UUID: [EventEnvelope]] = [:]
+        var workspaces: [UUID] = []
+        for event in events {
+            if byWorkspace[event.workspaceID] == nil { workspaces.append(event.workspaceID) }
+            byWorkspace[event.workspaceID, default: []].append(event)
+        }
+        var appended = 0
+        for workspaceID in workspaces {
+            appended += try await record(byWorkspace[workspaceID]!, workspaceID: workspaceID)
+        }
+        return appended
+    }
+
+    private func record(_ events: [EventEnvelope], workspaceID: UUID) async throws -> Int {
+        let data = try events.map { String(decoding: try EventJSON.encoder().encode($0.data), as: UTF8.self) }
         let recordedAt = clock.now
         return try await database.transaction { db in
-            // The head lock comes first: two consumers recording the same event queue here, and the second
-            // then sees the first's row.
-            let head = try await store.lockHead(workspaceID: event.workspaceID, on: db)
-            let context = event.context
-            let record = AuditRecord(
-                id: UUIDv7.make(), workspaceID: event.workspaceID, position: head.position + 1, eventID: event.id,
-                action: event.type, actorID: event.actor.id, actorType: event.actor.type, actorRole: context?.actorRole,
-                subjectType: event.subject.type, subjectID: event.subject.id, ip: context?.ip,
-                userAgent: context?.userAgent, via: context?.via ?? "system", requestID: context?.requestID,
-                occurredAt: event.occurredAt, recordedAt: recordedAt, data: data, previousHash: head.hash, hash: ""
-            ).sealed()
-            // A redelivered event's row is there already (unique event id): nothing is written, the head stays.
-            return try await store.appendUnlessRecorded(record, on: db)
+            // The head lock comes first: two consumers recording the same events queue here, and the second
+            // then sees the first's rows and skips them.
+            var head = try await store.lockHead(workspaceID: workspaceID, on: db)
+            var seen = try await store.recordedEventIDs(events.map(\.id), on: db)
+            var records: [AuditRecord] = []
+            for (event, data) in zip(events, data) where seen.insert(event.id).inserted {
+                let context = event.context
+                let record = AuditRecord(
+                    id: UUIDv7.make(), workspaceID: workspaceID, position: head.position + 1, eventID: event.id,
+                    action: event.type, actorID: event.actor.id, actorType: event.actor.type, actorRole: context?.actorRole,
+                    subjectType: event.subject.type, subjectID: event.subject.id, ip: context?.ip,
+                    userAgent: context?.userAgent, via: context?.via ?? "system", requestID: context?.requestID,
+                    occurredAt: event.occurredAt, recordedAt: recordedAt, data: data, previousHash: head.hash, hash: ""
+                ).sealed()
+                head = (record.position, record.hash)
+                records.append(record)
+            }
+            try await store.append(records, on: db)
+            return records.count
         }
     }
 

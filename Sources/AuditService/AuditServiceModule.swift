@@ -27,7 +27,10 @@ public struct AuditServiceModule: ServiceModule {
 
     public var subscriptions: [EventSubscription] {
         let log = self.log
-        return [EventSubscription(consumer: "audit", eventTypes: ["*"]) { event in
+        // Recording is idempotent by event id, so batches from the stream skip the consumer ledger.
+        return [EventSubscription(consumer: "audit", eventTypes: ["*"], handleBatch: { events in
+            try await log.record(events)
+        }) { event in
             try await log.record(event)
         }]
     }

@@ -19,23 +19,38 @@ struct AuditStore: Sendable {
         return (try row.decode(column: "last_position", as: Int64.self), try row.decode(column: "last_hash", as: String.self))
     }
 
-    /// Appends the record and advances the head; false, writing nothing, when its event is already recorded.
-    func appendUnlessRecorded(_ r: AuditRecord, on db: any SQLDatabase) async throws -> Bool {
-        guard try await db.raw("""
-            INSERT INTO audit_records (id, workspace_id, position, event_id, action, actor_id, actor_type, actor_role,
-                subject_type, subject_id, ip, user_agent, via, request_id, occurred_at, recorded_at, data, prev_hash, hash)
-            VALUES (\(bind: r.id.lowercased), \(bind: r.workspaceID.lowercased), \(bind: r.position),
-                \(bind: r.eventID?.lowercased), \(bind: r.action), \(bind: r.actorID?.lowercased), \(bind: r.actorType),
-                \(bind: r.actorRole), \(bind: r.subjectType), \(bind: r.subjectID?.lowercased), \(bind: r.ip),
-                \(bind: r.userAgent), \(bind: r.via), \(bind: r.requestID), \(bind: r.occurredAt.epochMilliseconds),
-                \(bind: r.recordedAt.epochMilliseconds), \(bind: r.data), \(bind: r.previousHash), \(bind: r.hash))
-            ON CONFLICT (event_id) DO NOTHING RETURNING id
-            """).first() != nil else { return false }
+    /// Which of `eventIDs` are recorded already (by the unique event id), in the caller's transaction.
+    func recordedEventIDs(_ eventIDs: [UUID], on db: any SQLDatabase) async throws -> Set<UUID> {
+        guard !eventIDs.isEmpty else { return [] }
+        var q = SQLQueryString("SELECT event_id FROM audit_records WHERE event_id IN (")
+        for (i, id) in eventIDs.enumerated() {
+            if i > 0 { q.appendInterpolation(unsafeRaw: ", ") }
+            q.appendInterpolation(bind: id.lowercased)
+        }
+        q.appendInterpolation(unsafeRaw: ")")
+        return Set(try await db.raw(q).all().compactMap { UUID(uuidString: try $0.decode(column: "event_id", as: String.self)) })
+    }
+
+    /// Appends records that continue the chain from the locked head, and moves the head to the last one. A
+    /// record whose event is recorded already fails the unique index and rolls the transaction back, so the
+    /// chain never gets a gap; callers skip those first (`recordedEventIDs`).
+    func append(_ records: [AuditRecord], on db: any SQLDatabase) async throws {
+        guard let last = records.last else { return }
+        try await BulkInsert.run(
+            into: "audit_records",
+            columns: ["id", "workspace_id", "position", "event_id", "action", "actor_id", "actor_type", "actor_role",
+                      "subject_type", "subject_id", "ip", "user_agent", "via", "request_id", "occurred_at", "recorded_at",
+                      "data", "prev_hash", "hash"],
+            rows: records.map { r -> [any Encodable & Sendable] in
+                [r.id.lowercased, r.workspaceID.lowercased, r.position, r.eventID?.lowercased, r.action,
+                 r.actorID?.lowercased, r.actorType, r.actorRole, r.subjectType, r.subjectID?.lowercased, r.ip,
+                 r.userAgent, r.via, r.requestID, r.occurredAt.epochMilliseconds, r.recordedAt.epochMilliseconds,
+                 r.data, r.previousHash, r.hash]
+            }, on: db)
         try await db.raw("""
-            UPDATE audit_chains SET last_position = \(bind: r.position), last_hash = \(bind: r.hash)
-            WHERE workspace_id = \(bind: r.workspaceID.lowercased)
+            UPDATE audit_chains SET last_position = \(bind: last.position), last_hash = \(bind: last.hash)
+            WHERE workspace_id = \(bind: last.workspaceID.lowercased)
             """).run()
-        return true
     }
 
     /// Records matching `filter`, newest first below `beforePosition`, or oldest first above `afterPosition`.

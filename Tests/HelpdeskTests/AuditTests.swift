@@ -182,4 +182,27 @@ struct AuditTests {
             #expect(verify.json["ok"] as? Bool == true)
         }
     }
+
+    @Test("a batch records each new event once, in order, skipping ones already recorded or repeated in the batch")
+    func batchRecording() async throws {
+        try await Harness.run { h in
+            let events = (0..<6).map { i in
+                EventEnvelope(type: "test.audit", workspaceID: h.workspaceID, actor: .system,
+                              subject: EventSubject(type: "test", id: UUIDv7.make()), occurredAt: Date(),
+                              data: ["i": .number(Double(i))])
+            }
+            let log = h.system.audit.log
+            #expect(try await log.record(events[1]))
+            // A redelivered event (1), one repeated within the batch (3), and the rest new.
+            #expect(try await log.record([events[0], events[1], events[2], events[3], events[3], events[4]]) == 4)
+            #expect(try await log.record([events[4], events[5]]) == 1)
+            let admin = try await h.admin()
+            try await h.system.settleEvents()
+            let recorded = try await h.request(.get, "/api/v1/audit/events?action=test.audit&limit=100", token: admin.accessToken).items
+            // Newest first: the order the batch gave, after the single event recorded first.
+            #expect(Array(recorded.compactMap { ($0["data"] as? [String: Any])?["i"] as? Int }.reversed()) == [1, 0, 2, 3, 4, 5])
+            let verify = try await h.request(.get, "/api/v1/audit/verify", token: admin.accessToken)
+            #expect(verify.json["ok"] as? Bool == true)
+        }
+    }
 }

@@ -166,6 +166,45 @@ struct RedisTests {
         }
     }
 
+    @Test("a batch handler gets a read's wanted events in order; if it fails they go one by one through the ledger")
+    func batchHandler() async throws {
+        try await Harness.run { h in
+            var s = h.system.configuration.streamSettings
+            s.blockTime = .milliseconds(20)
+            s.stream = "helpdesk:test-batch:\(UUID().uuidString)"
+            let batches = NIOLockedValueBox<[[UUID]]>([])
+            let singles = NIOLockedValueBox<[UUID]>([])
+            let failBatch = NIOLockedValueBox(false)
+            let subscription = EventSubscription(consumer: "batch-probe", eventTypes: ["probe.event"], handleBatch: { events in
+                if failBatch.withLockedValue({ $0 }) { throw HelpdeskError.unavailable("batch failing") }
+                batches.withLockedValue { $0.append(events.map(\.id)) }
+            }) { event in
+                singles.withLockedValue { $0.append(event.id) }
+            }
+            let redis = try RedisClient(url: url)
+            let ledger = ConsumerLedger(database: h.system.database)
+            let bus = RedisStreamsEventBus(redis: redis, settings: s, subscriptions: [subscription], ledger: ledger, logger: quiet)
+            try await bus.prepare()
+            let first = [event(h), event(h), event(h)]
+            let published = await bus.publish([first[0], event(h, type: "other.event"), first[1], first[2]])
+            #expect(published.accepted == 4 && published.failure == nil)
+            try await bus.settle()
+            #expect(batches.withLockedValue { $0 } == [first.map(\.id)], "one call, unwanted types left out, in order")
+            #expect(singles.withLockedValue { $0 }.isEmpty)
+
+            failBatch.withLockedValue { $0 = true }
+            let second = [event(h), event(h), event(h)]
+            // The middle one was applied before (a redelivery): the ledger skips it.
+            try await ledger.handle(EventSubscription(consumer: "batch-probe", eventTypes: []) { _ in }, second[1])
+            #expect(await bus.publish(second).accepted == 3)
+            try await bus.settle()
+            #expect(singles.withLockedValue { $0 } == [second[0].id, second[2].id])
+            #expect(try await pendingCount(bus, group: "batch-probe") == 0)
+            try await redis.send(["DEL", .string(s.stream), .string(s.attemptsKey(group: "batch-probe"))])
+            await redis.shutdown()
+        }
+    }
+
     @Test("a failing handler is retried with backoff until it succeeds")
     func retries() async throws {
         try await withBus({ $0.baseBackoff = .milliseconds(20) }) { h, bus, probe in

@@ -13,11 +13,38 @@ public struct ConsumerLedger: Sendable {
     /// Returns false when the event was a duplicate.
     @discardableResult
     public func handleOnce(_ subscription: EventSubscription, _ event: EventEnvelope) async throws -> Bool {
-        let already = try await database.sql.raw("""
-            SELECT event_id FROM consumed_events
-            WHERE consumer = \(bind: subscription.consumer) AND event_id = \(bind: event.id.lowercased)
-            """).first()
-        if already != nil { return false }
+        if try await handled(by: subscription.consumer, among: [event]).contains(event.id) { return false }
+        try await handle(subscription, event)
+        return true
+    }
+
+    /// Which of `events` the consumer handled already: one statement for a batch read from the stream.
+    public func handled(by consumer: String, among events: [EventEnvelope]) async throws -> Set<UUID> {
+        guard !events.isEmpty else { return [] }
+        var q = SQLQueryString("SELECT event_id FROM consumed_events WHERE consumer = \(bind: consumer) AND event_id ")
+        if events.count == 1 {
+            q.appendInterpolation(unsafeRaw: "= ")
+            q.appendInterpolation(bind: events[0].id.lowercased)
+        } else if database.kind == .postgres {
+            // One array parameter: one statement text whatever the batch size (see `PostgresStatementNames`).
+            q.appendInterpolation(unsafeRaw: "= ANY(")
+            q.appendInterpolation(bind: events.map(\.id.lowercased))
+            q.appendInterpolation(unsafeRaw: ")")
+        } else {
+            q.appendInterpolation(unsafeRaw: "IN (")
+            for (i, event) in events.enumerated() {
+                if i > 0 { q.appendInterpolation(unsafeRaw: ", ") }
+                q.appendInterpolation(bind: event.id.lowercased)
+            }
+            q.appendInterpolation(unsafeRaw: ")")
+        }
+        return Set(try await database.sql.raw(q).all().compactMap {
+            UUID(uuidString: try $0.decode(column: "event_id", as: String.self))
+        })
+    }
+
+    /// Runs the handler and records the event as handled by this consumer (the caller checked it was not).
+    public func handle(_ subscription: EventSubscription, _ event: EventEnvelope) async throws {
         try await subscription.handle(event)
         // One statement commits on its own; a transaction around it cost two more round trips per event and
         // consumer (about seventeen per created ticket on PostgreSQL).
@@ -30,6 +57,5 @@ public struct ConsumerLedger: Sendable {
                 ON CONFLICT DO NOTHING
                 """).run()
         }
-        return true
     }
 }

@@ -10,12 +10,18 @@ public struct EventSubscription: Sendable {
     /// On Redis, whether a consumer group created for the first time reads the events already in the stream
     /// (the audit log must) or only those published from then on (notifications must not mail last week's news).
     public let readsHistory: Bool
+    /// For a consumer that applies each event once by itself (the audit log, by unique event id): handles a
+    /// batch read from the stream at once, without the consumer ledger's two statements per event. If it
+    /// throws, the batch's events go through `handle` and the ledger one by one.
+    public let handleBatch: (@Sendable ([EventEnvelope]) async throws -> Void)?
 
     public init(consumer: String, eventTypes: Set<String>, readsHistory: Bool = true,
+                handleBatch: (@Sendable ([EventEnvelope]) async throws -> Void)? = nil,
                 handle: @escaping @Sendable (EventEnvelope) async throws -> Void) {
         self.consumer = consumer
         self.eventTypes = eventTypes
         self.readsHistory = readsHistory
+        self.handleBatch = handleBatch
         self.handle = handle
     }
 
@@ -30,6 +36,10 @@ public protocol EventBus: Sendable {
     /// Hands `event` to the bus; throws if it was not accepted, so the relay retries.
     func publish(_ event: EventEnvelope) async throws
 
+    /// Hands `events` to the bus in order and stops at the first one not accepted: how many were accepted, and
+    /// why the next was not. A bus may send them together (Redis: one round trip for the relay's page).
+    func publish(_ events: [EventEnvelope]) async -> (accepted: Int, failure: (any Error)?)
+
     /// Delivers everything already published to this process's consumers before returning. Tests and the
     /// CLI call it to settle events; the in-process bus delivers during `publish`, so it has nothing to do.
     func settle() async throws
@@ -39,6 +49,13 @@ public protocol EventBus: Sendable {
 }
 
 extension EventBus {
+    public func publish(_ events: [EventEnvelope]) async -> (accepted: Int, failure: (any Error)?) {
+        for (i, event) in events.enumerated() {
+            do { try await publish(event) } catch { return (i, error) }
+        }
+        return (events.count, nil)
+    }
+
     public func settle() async throws {}
     public var deadLetterQueue: (any DeadLetterQueue)? { nil }
 }

@@ -109,22 +109,26 @@ public actor OutboxRelay: Service {
                 ORDER BY seq LIMIT \(unsafeRaw: String(batchSize))
                 """).all()
             if rows.isEmpty { return total }
-            var published: [Int64] = []
-            do {
-                for row in rows {
-                    let seq = try row.decode(column: "seq", as: Int64.self)
+            var seqs: [Int64] = []
+            var events: [EventEnvelope] = []
+            var unreadable: (any Error)?
+            for row in rows {
+                do {
                     let json = try row.decode(column: "envelope", as: String.self)
-                    let event = try EventJSON.decoder().decode(EventEnvelope.self, from: Data(json.utf8))
-                    // Stop at the first failure so later events never overtake an earlier one.
-                    try await bus.publish(event)
-                    published.append(seq)
+                    events.append(try EventJSON.decoder().decode(EventEnvelope.self, from: Data(json.utf8)))
+                    seqs.append(try row.decode(column: "seq", as: Int64.self))
+                } catch {
+                    unreadable = error
+                    break
                 }
-            } catch {
-                try await markPublished(published)
-                throw error
             }
-            try await markPublished(published)
-            total += published.count
+            // Stop at the first failure so later events never overtake an earlier one.
+            let (accepted, failure) = await bus.publish(events)
+            try await markPublished(Array(seqs.prefix(accepted)))
+            if let error = failure ?? unreadable { throw error }
+            total += accepted
+            // A short page was the end when it was read; rows committed since come with their commit's signal.
+            if rows.count < batchSize { return total }
         }
     }
 

@@ -61,9 +61,24 @@ public struct RedisStreamsEventBus: EventBus {
     }
 
     public func publish(_ event: EventEnvelope) async throws {
+        try await redis.send(try append(event))
+    }
+
+    /// One pipeline for the page: if it fails, none counts as accepted and all go out again (consumers skip
+    /// what they already applied).
+    public func publish(_ events: [EventEnvelope]) async -> (accepted: Int, failure: (any Error)?) {
+        do {
+            _ = try await redis.pipeline(try events.map(append))
+            return (events.count, nil)
+        } catch {
+            return (0, error)
+        }
+    }
+
+    private func append(_ event: EventEnvelope) throws -> [RESPArgument] {
         let json = String(decoding: try EventJSON.encoder().encode(event), as: UTF8.self)
-        try await redis.send(["XADD", .string(settings.stream), "*", "id", .string(event.id.lowercased),
-                              "type", .string(event.type), "envelope", .string(json)])
+        return ["XADD", .string(settings.stream), "*", "id", .string(event.id.lowercased),
+                "type", .string(event.type), "envelope", .string(json)]
     }
 
     public func settle() async throws {

@@ -95,7 +95,7 @@ public final class StreamConsumer: Service, Sendable {
         if case .array(let first) = streams[0] { streams = first }
         guard streams.count >= 2 else { return 0 }
         let entries = StreamEntry.list(streams[1])
-        for entry in entries { try await process(entry) }
+        try await process(entries)
         return entries.count
     }
 
@@ -120,7 +120,7 @@ public final class StreamConsumer: Service, Sendable {
                 // XCLAIM with the same idle floor: if another replica claimed it meanwhile, nothing comes back.
                 let claimed = try await redis.send(["XCLAIM", .string(settings.stream), .string(group), .string(name),
                                                     .string(String(due)), .string(item.id)])
-                for entry in StreamEntry.list(claimed) { try await process(entry) }
+                try await process(StreamEntry.list(claimed))
             }
         }
         var start = "0-0"
@@ -129,10 +129,11 @@ public final class StreamConsumer: Service, Sendable {
                                               .string(String(settings.claimTimeout.milliseconds)), .string(start),
                                               "COUNT", "100"])
             guard let parts = reply.array, parts.count >= 2 else { return }
-            for entry in StreamEntry.list(parts[1]) {
+            let reclaimed = StreamEntry.list(parts[1])
+            for entry in reclaimed {
                 logger.info("reclaimed an event left pending", metadata: ["consumer": "\(group)", "stream_id": "\(entry.id)"])
-                try await process(entry)
             }
+            try await process(reclaimed)
             // Ids trimmed away while pending come back in the third element; nothing is left to process.
             if parts.count >= 3, let deleted = parts[2].array, !deleted.isEmpty {
                 try await redis.send(["XACK", .string(settings.stream), .string(group)] + deleted.compactMap { $0.string.map(RESPArgument.string) })
@@ -142,29 +143,65 @@ public final class StreamConsumer: Service, Sendable {
         }
     }
 
-    func process(_ entry: StreamEntry) async throws {
-        guard let json = entry.fields["envelope"],
-              let event = try? EventJSON.decoder().decode(EventEnvelope.self, from: Data(json.utf8)) else {
-            try await deadLetter(entry, attempts: 1, error: "the message is not a valid event envelope")
-            return
-        }
-        guard subscription.wants(event.type) else {
-            try await acknowledge(entry.id)
-            return
-        }
-        do {
-            try await ledger.handleOnce(subscription, event)
-            try await acknowledge(entry.id)
-        } catch {
-            let attempts = try await redis.send(["HINCRBY", .string(settings.attemptsKey(group: group)),
-                                                 .string(entry.id), "1"]).int ?? 1
-            logger.warning("event handler failed", metadata: [
-                "consumer": "\(group)", "event_id": "\(event.id.lowercased)", "event_type": "\(event.type)",
-                "attempt": "\(attempts)", "error": "\(String(reflecting: error))",
-            ])
-            if attempts >= settings.maxAttempts {
-                try await deadLetter(entry, attempts: Int(attempts), error: String(describing: error))
+    /// Applies a batch read from the stream, in order, and acknowledges what was applied (or was a duplicate, or
+    /// unwanted) in one round trip. Per batch rather than per event: one ledger lookup, and for a subscription
+    /// with a batch handler one call; a consumer that fell behind catches up with a few round trips per batch.
+    func process(_ entries: [StreamEntry]) async throws {
+        var applied: [String] = []
+        var wanted: [(entry: StreamEntry, event: EventEnvelope)] = []
+        for entry in entries {
+            guard let json = entry.fields["envelope"],
+                  let event = try? EventJSON.decoder().decode(EventEnvelope.self, from: Data(json.utf8)) else {
+                try await deadLetter(entry, attempts: 1, error: "the message is not a valid event envelope")
+                continue
             }
+            if subscription.wants(event.type) { wanted.append((entry, event)) } else { applied.append(entry.id) }
+        }
+        if let handleBatch = subscription.handleBatch, !wanted.isEmpty {
+            do {
+                try await handleBatch(wanted.map(\.event))
+                applied += wanted.map(\.entry.id)
+                wanted = []
+            } catch {
+                logger.warning("batch handler failed; applying the events one by one", metadata: [
+                    "consumer": "\(group)", "events": "\(wanted.count)", "error": "\(String(reflecting: error))",
+                ])
+            }
+        }
+        var handled: Set<UUID>
+        do {
+            handled = try await ledger.handled(by: subscription.consumer, among: wanted.map(\.event))
+        } catch {
+            // As if each handler had failed: counted, and retried after the backoff.
+            for (entry, event) in wanted { try await failed(entry, event, error) }
+            try await acknowledge(applied)
+            return
+        }
+        for (entry, event) in wanted {
+            do {
+                // The same event twice in one read (published twice) is applied once.
+                if !handled.contains(event.id) {
+                    try await ledger.handle(subscription, event)
+                    handled.insert(event.id)
+                }
+                applied.append(entry.id)
+            } catch {
+                try await failed(entry, event, error)
+            }
+        }
+        try await acknowledge(applied)
+    }
+
+    /// Counts a failed attempt; after `maxAttempts` the message goes to the dead-letter stream.
+    private func failed(_ entry: StreamEntry, _ event: EventEnvelope, _ error: any Error) async throws {
+        let attempts = try await redis.send(["HINCRBY", .string(settings.attemptsKey(group: group)),
+                                             .string(entry.id), "1"]).int ?? 1
+        logger.warning("event handler failed", metadata: [
+            "consumer": "\(group)", "event_id": "\(event.id.lowercased)", "event_type": "\(event.type)",
+            "attempt": "\(attempts)", "error": "\(String(reflecting: error))",
+        ])
+        if attempts >= settings.maxAttempts {
+            try await deadLetter(entry, attempts: Int(attempts), error: String(describing: error))
         }
     }
 
@@ -174,10 +211,11 @@ public final class StreamConsumer: Service, Sendable {
         return event.workspaceID.lowercased
     }
 
-    private func acknowledge(_ id: String) async throws {
+    private func acknowledge(_ ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
         _ = try await redis.pipeline([
-            ["XACK", .string(settings.stream), .string(group), .string(id)],
-            ["HDEL", .string(settings.attemptsKey(group: group)), .string(id)],
+            ["XACK", .string(settings.stream), .string(group)] + ids.map(RESPArgument.string),
+            ["HDEL", .string(settings.attemptsKey(group: group))] + ids.map(RESPArgument.string),
         ])
     }
 
@@ -192,7 +230,7 @@ public final class StreamConsumer: Service, Sendable {
                               "envelope", .string(entry.fields["envelope"] ?? ""),
                               "attempts", .string(String(attempts)), "error", .string(String(error.prefix(2_000))),
                               "failed_at", .string(RFC3339.string(from: Date()))])
-        try await acknowledge(entry.id)
+        try await acknowledge([entry.id])
     }
 }
 

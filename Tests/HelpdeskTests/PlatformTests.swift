@@ -267,6 +267,27 @@ struct PlatformTests {
         }
     }
 
+    @Test("a commit wakes the outbox relay only when its transaction wrote events")
+    func commitSignals() async throws {
+        try await Harness.run { h in
+            // A pool of its own, so its signals have one listener: this test.
+            let database = try Database(url: h.system.database.url, logger: Logger(label: "test"))
+            let signals = NIOLockedValueBox(0)
+            let listener = Task { for await _ in database.commitSignals { signals.withLockedValue { $0 += 1 } } }
+            try await database.transaction { try await $0.raw("SELECT 1").run() }
+            try await database.exclusive { try await database.sql.raw("SELECT 1").run() }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(signals.withLockedValue { $0 } == 0, "a transaction without events")
+            let event = EventEnvelope(type: "test.signal", workspaceID: UUIDv7.make(), actor: .system,
+                                      subject: EventSubject(type: "test", id: UUID()), occurredAt: Date())
+            try await database.transaction { try await Outbox.append(event, on: $0) }
+            for _ in 0..<100 where signals.withLockedValue({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(signals.withLockedValue { $0 } == 1, "a transaction that wrote an event")
+            await database.shutdown()
+            await listener.value
+        }
+    }
+
     @Test("the bootstrap admin is created once, on a workspace without admins")
     func bootstrapAdmin() async throws {
         try await Harness.run(configure: { $0.bootstrapAdmin = ("boot@example.com", "boot-password", "Boot") }) { h in

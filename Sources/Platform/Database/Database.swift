@@ -20,7 +20,8 @@ public final class Database: Sendable {
     public let connections: ConnectionMeter
     private let logger: Logger
     private let commits: AsyncStream<Void>.Continuation
-    /// Yields after every committed transaction; the outbox relay listens to publish promptly.
+    /// Yields after every committed transaction that wrote to the outbox; the outbox relay listens to publish
+    /// promptly.
     public let commitSignals: AsyncStream<Void>
     private let writerGate = WriterGate()
 
@@ -74,10 +75,13 @@ public final class Database: Sendable {
         let begin: SQLQueryString = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
         // PostgresKit runs the session closure in a task of its own; the request's event context goes along.
         let eventContext = EventContext.current
+        let outboxWrites = OutboxWrites()
         let result = try await exclusive { try await self.sql.withSession { db in
             try await db.raw(begin).run()
             do {
-                let value = try await EventContext.$current.withValue(eventContext) { try await body(db) }
+                let value = try await EventContext.$current.withValue(eventContext) {
+                    try await OutboxWrites.$current.withValue(outboxWrites) { try await body(db) }
+                }
                 try await db.raw("COMMIT").run()
                 return value
             } catch {
@@ -87,7 +91,9 @@ public final class Database: Sendable {
                 throw error
             }
         } }
-        commits.yield()
+        // Only commits with events wake the relay: every consumer's commit did, and under load the relay spent
+        // three statements a pass (lock, empty read, unlock) on about four passes per event.
+        if outboxWrites.wrote { commits.yield() }
         return result
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import HelpdeskCore
 import SQLKit
 
@@ -60,5 +61,17 @@ public enum Outbox {
         }
         try await BulkInsert.run(into: "outbox", columns: ["id", "workspace_id", "type", "envelope", "created_at"],
                                  rows: rows, on: db)
+        OutboxWrites.current?.mark()
     }
+}
+
+/// Whether the transaction running in this task wrote to the outbox, so its commit should wake the relay.
+/// Set by `Database.transaction`; an append outside a transaction is published by the relay's poll.
+final class OutboxWrites: Sendable {
+    @TaskLocal static var current: OutboxWrites?
+
+    private let flag = NIOLockedValueBox(false)
+
+    func mark() { flag.withLockedValue { $0 = true } }
+    var wrote: Bool { flag.withLockedValue { $0 } }
 }

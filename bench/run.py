@@ -9,6 +9,7 @@ import argparse
 import datetime
 import json
 import os
+import resource
 import platform
 import shutil
 import signal
@@ -120,6 +121,19 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds():
+    """CPU time the whole machine spent busy so far (every process, the kernel included)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds():
+    """CPU time of finished child processes: the wrk runs."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def quiesce(server, limit=120.0):
     """Waits until the work a previous scenario left behind is done, so each scenario starts from a quiet server:
     no unpublished outbox rows, no consumer lag or pending events (Redis), and the server under a tenth of a core
@@ -176,7 +190,7 @@ def run_mode(args, mode, database_url, redis_url):
         open_tickets = ",".join(numbers)
         # Warm-up: caches, connection pools, the JIT-free but page-cache-hungry first reads.
         wrk(server, "mix", 16, 5, {"BENCH_TOKEN": agent, "BENCH_TICKETS": str(args.tickets)})
-        waits = []
+        waits, costs = [], []
         for scenario in args.scenarios:
             waits.append(f"{scenario} {quiesce(server):.0f} s")
             token = customer if scenario == "ticket_create" else agent
@@ -184,6 +198,7 @@ def run_mode(args, mode, database_url, redis_url):
                    "BENCH_OPEN_TICKETS": open_tickets}
             before = ticket_count(server, agent) if scenario == "ticket_create" else None
             connections = 8 if scenario == "login" else args.connections
+            busy_before, wrk_before = machine_busy_seconds(), children_cpu_seconds()
             peak = wrk(server, scenario, connections, args.duration, env)
             peak.update(scenario=scenario, load="max", connections=connections)
             rows.append(peak)
@@ -198,6 +213,12 @@ def run_mode(args, mode, database_url, redis_url):
                 rate = max(1.0, peak["rps"] / 2)
                 delay_ms = max(0, int(1000 * paced_connections / rate))
                 waits[-1] += f" + {quiesce(server):.0f} s"
+                # What a request costs once the work it leaves behind (events, consumers) is done too: the
+                # machine's CPU from the start of the full-rate run until quiet again, less wrk's own.
+                ok = peak["requests"] - peak["non2xx"]
+                spent = machine_busy_seconds() - busy_before - (children_cpu_seconds() - wrk_before)
+                if ok:
+                    costs.append((scenario, spent * 1000 / ok))
                 half = wrk(server, scenario, paced_connections, args.duration, dict(env, BENCH_DELAY_MS=str(delay_ms)))
                 half.update(scenario=scenario, load="50%", connections=paced_connections)
                 rows.append(half)
@@ -205,6 +226,11 @@ def run_mode(args, mode, database_url, redis_url):
                 row.setdefault("rss_mib", rss_kib(server.proc.pid, "VmHWM") / 1024)
             print(f"{mode:12} {scenario:15} max {peak['rps']:9.0f} req/s  p99 {peak['p99_us'] / 1000:7.2f} ms"
                   + (f"   50%: p99 {rows[-1]['p99_us'] / 1000:6.2f} ms" if scenario != "login" else ""), flush=True)
+        cores = os.cpu_count() or 1
+        if costs:
+            notes.append("CPU per successful request, the work it leaves behind included (machine CPU less wrk's, from the "
+                         "start of the full-rate run until quiet again), and the rate that would keep all "
+                         f"{cores} cores busy: " + ", ".join(f"{s} {ms:.2f} ms ({cores * 1000 / ms:,.0f}/s)" for s, ms in costs))
         notes.append("waited for a quiet server (outbox and consumers caught up, server under 0.1 core) before "
                      "each scenario's full and half run: " + ", ".join(waits))
         if args.realtime_connections:

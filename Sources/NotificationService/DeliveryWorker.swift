@@ -92,14 +92,17 @@ public final class DeliveryWorker: Service, Sendable {
     @discardableResult
     public func deliverDue() async throws -> Int {
         var attempted = 0
+        let limit = 20
+        let (sql, store, workspaceID) = (database.sql, store, workspaceID)
         while true {
             let now = clock.now
-            let batch = try await database.transaction { [store, workspaceID] db in
-                try await store.claimDue(now: now, lease: now.addingTimeInterval(300), limit: 20, workspaceID: workspaceID, on: db)
+            let batch = try await database.exclusive {
+                try await store.claimDue(now: now, lease: now.addingTimeInterval(300), limit: limit, workspaceID: workspaceID, on: sql)
             }
-            if batch.isEmpty { return attempted }
             for delivery in batch { try await attempt(delivery) }
             attempted += batch.count
+            // A short batch was everything due; deliveries queued since come with their nudge or the poll.
+            if batch.count < limit { return attempted }
         }
     }
 
@@ -132,7 +135,8 @@ public final class DeliveryWorker: Service, Sendable {
         }
         d.updatedAt = clock.now
         let updated = d
-        try await database.transaction { [store] db in try await store.update(updated, on: db) }
+        let (sql, store) = (database.sql, store)
+        try await database.exclusive { try await store.update(updated, on: sql) }
     }
 }
 

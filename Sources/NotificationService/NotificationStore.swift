@@ -88,28 +88,20 @@ struct NotificationStore: Sendable {
     }
 
     /// Claims up to `limit` deliveries due now by pushing their next attempt `lease` ahead, so another worker
-    /// (another replica) does not send them too; returns the claimed rows.
+    /// (another replica) does not send them too; returns the claimed rows, oldest first. One statement: it was a
+    /// transaction of a read and an update per row. The outer conditions are checked again on each row as it is
+    /// updated, and on PostgreSQL rows another worker is claiming are skipped rather than waited for.
     func claimDue(now: Date, lease: Date, limit: Int, workspaceID: UUID?, on db: any SQLDatabase) async throws -> [Delivery] {
-        var due = SQLQueryString("""
-            SELECT id, next_attempt_at FROM notification_deliveries
+        var sql = SQLQueryString("""
+            UPDATE notification_deliveries SET next_attempt_at = \(bind: lease.epochMilliseconds)
             WHERE status IN ('queued', 'retrying') AND next_attempt_at <= \(bind: now.epochMilliseconds)
+              AND id IN (SELECT id FROM notification_deliveries
+                         WHERE status IN ('queued', 'retrying') AND next_attempt_at <= \(bind: now.epochMilliseconds)
             """)
-        if let workspaceID { due.appendInterpolation(unsafeRaw: " AND workspace_id = "); due.appendInterpolation(bind: workspaceID.lowercased) }
-        due.appendInterpolation(unsafeRaw: " ORDER BY next_attempt_at, id LIMIT \(limit)")
-        var claimed: [Delivery] = []
-        for row in try await db.raw(due).all() {
-            let id = try row.decode(column: "id", as: String.self)
-            let at = try row.decode(column: "next_attempt_at", as: Int64.self)
-            // Optimistic: only the worker that still sees the old time wins the row.
-            if let won = try await db.raw("""
-                UPDATE notification_deliveries SET next_attempt_at = \(bind: lease.epochMilliseconds)
-                WHERE id = \(bind: id) AND next_attempt_at = \(bind: at) AND status IN ('queued', 'retrying')
-                RETURNING *
-                """).first() {
-                claimed.append(try Self.decodeDelivery(won))
-            }
-        }
-        return claimed
+        if let workspaceID { sql.appendInterpolation(unsafeRaw: " AND workspace_id = "); sql.appendInterpolation(bind: workspaceID.lowercased) }
+        sql.appendInterpolation(unsafeRaw: " ORDER BY next_attempt_at, id LIMIT \(limit)\(kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""))")
+        sql.appendInterpolation(unsafeRaw: " RETURNING *")
+        return try await db.raw(sql).all().map(Self.decodeDelivery).sorted { $0.id.lowercased < $1.id.lowercased }
     }
 
     func update(_ d: Delivery, on db: any SQLDatabase) async throws {

@@ -227,6 +227,32 @@ struct NotificationTests {
         }
     }
 
+    @Test("workers delivering at once send each email once, in batches, every one marked sent")
+    func concurrentDelivery() async throws {
+        try await Harness.run { h in
+            let customer = try await h.customer("c@example.com")
+            for i in 0..<45 {
+                let t = try await h.request(.post, "/api/v1/tickets", json: ["subject": "Parallel \(i)", "description": "D"],
+                                            token: customer.accessToken)
+                #expect(t.status == 201)
+            }
+            try await h.system.settleEvents()
+            #expect(h.mails(to: "c@example.com").isEmpty, "queued, not sent yet")
+            let worker = h.system.notifications.worker
+            let attempted = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<3 { group.addTask { try await worker.deliverDue() } }
+                return try await group.reduce(0, +)
+            }
+            #expect(attempted == 45, "each delivery claimed by one worker")
+            let subjects = h.mails(to: "c@example.com").map { decoded($0).subject }
+            #expect(subjects.count == 45 && Set(subjects).count == 45)
+            let admin = try await h.admin()
+            let statuses = try await h.request(.get, "/api/v1/notifications/deliveries?channel=email&limit=100", token: admin.accessToken)
+                .items.compactMap { $0["status"] as? String }
+            #expect(statuses.count == 45 && statuses.allSatisfy { $0 == "sent" })
+        }
+    }
+
     @Test("a failing SMTP server means retries with backoff, then failed; coming back in time loses nothing")
     func retries() async throws {
         try await Harness.run(configure: { $0.deliverySettings.maxAttempts = 3; $0.deliverySettings.baseBackoff = 60 }) { h in

@@ -20,17 +20,19 @@ struct NotificationStore: Sendable {
             """).run()
     }
 
-    func insert(_ d: Delivery, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO notification_deliveries (id, workspace_id, user_id, event_id, kind, channel, recipient, status,
-                attempts, next_attempt_at, last_error, subject, message, created_at, updated_at, sent_at)
-            VALUES (\(bind: d.id.lowercased), \(bind: d.workspaceID.lowercased), \(bind: d.userID.lowercased),
-                    \(bind: d.eventID.lowercased), \(bind: d.kind.rawValue), \(bind: d.channel.rawValue), \(bind: d.recipient),
-                    \(bind: d.status.rawValue), \(bind: d.attempts), \(bind: d.nextAttemptAt?.epochMilliseconds),
-                    \(bind: d.lastError), \(bind: d.subject), \(bind: d.message), \(bind: d.createdAt.epochMilliseconds),
-                    \(bind: d.updatedAt.epochMilliseconds), \(bind: d.sentAt?.epochMilliseconds))
-            ON CONFLICT DO NOTHING
-            """).run()
+    /// One statement for an event's deliveries (in-app and email rows of every recipient). A redelivered event's
+    /// rows exist already and are skipped.
+    func insert(_ deliveries: [Delivery], on db: any SQLDatabase) async throws {
+        try await BulkInsert.run(
+            into: "notification_deliveries",
+            columns: ["id", "workspace_id", "user_id", "event_id", "kind", "channel", "recipient", "status", "attempts",
+                      "next_attempt_at", "last_error", "subject", "message", "created_at", "updated_at", "sent_at"],
+            rows: deliveries.map { d -> [any Encodable & Sendable] in
+                [d.id.lowercased, d.workspaceID.lowercased, d.userID.lowercased, d.eventID.lowercased, d.kind.rawValue,
+                 d.channel.rawValue, d.recipient, d.status.rawValue, d.attempts, d.nextAttemptAt?.epochMilliseconds,
+                 d.lastError, d.subject, d.message, d.createdAt.epochMilliseconds, d.updatedAt.epochMilliseconds,
+                 d.sentAt?.epochMilliseconds]
+            }, suffix: "ON CONFLICT DO NOTHING", on: db)
     }
 
     func inbox(workspaceID: UUID, userID: UUID, unreadOnly: Bool, before: UUID?, limit: Int,

@@ -27,11 +27,19 @@ public struct Notifier: Sendable {
     public func handle(_ event: EventEnvelope) async throws {
         guard event.subject.type == "ticket", NotificationRules.eventTypes.contains(event.type),
               let ticket = try await tickets.ticket(workspaceID: event.workspaceID, id: event.subject.id) else { return }
+        // The author, the actor and a recipient are often one person: each user is read once per event.
+        var known: [UUID: DirectoryUser?] = [:]
+        func lookUp(_ id: UUID) async throws -> DirectoryUser? {
+            if let user = known[id] { return user }
+            let found = try await users.user(workspaceID: event.workspaceID, id: id)
+            known[id] = found
+            return found
+        }
         var facts = NotificationRules.Facts(ticket: ticket)
         if event.type == "comment.added", case .string(let raw)? = event.data["comment_id"], let commentID = UUID(uuidString: raw) {
             facts.comment = try await tickets.comment(workspaceID: event.workspaceID, id: commentID)
             if let author = facts.comment?.authorID {
-                facts.authorIsStaff = try await users.user(workspaceID: event.workspaceID, id: author)?.role.isStaff ?? false
+                facts.authorIsStaff = try await lookUp(author)?.role.isStaff ?? false
             }
         }
         if let team = ticket.teamID { facts.teamMembers = try await users.teamMemberIDs(workspaceID: event.workspaceID, teamID: team) }
@@ -39,14 +47,13 @@ public struct Notifier: Sendable {
         var chosen: [(DirectoryUser, NotificationKind)] = []
         var seen: Set<UUID> = []
         for candidate in rules.recipients(for: event, facts: facts) where !seen.contains(candidate.userID) {
-            guard let user = try await users.user(workspaceID: event.workspaceID, id: candidate.userID), user.active else { continue }
+            guard let user = try await lookUp(candidate.userID), user.active else { continue }
             if candidate.staffOnly && !user.role.isStaff { continue }
             seen.insert(user.id)
             chosen.append((user, candidate.kind))
         }
         guard !chosen.isEmpty else { return }
-        let actorName = try await event.actor.id.asyncMap { try await users.user(workspaceID: event.workspaceID, id: $0)?.name }
-            ?? nil
+        let actorName = try await event.actor.id.asyncMap { try await lookUp($0)?.name } ?? nil
         let enabled = try await preferences.enabled(workspaceID: event.workspaceID, userIDs: chosen.map(\.0.id))
         let overrides = try await templates.overrides(workspaceID: event.workspaceID)
         var locales: [UUID: String] = [:]
@@ -104,7 +111,7 @@ public struct Notifier: Sendable {
         let rows = (inbox, deliveries)
         try await database.transaction { db in
             for n in rows.0 { try await store.insert(n, workspaceID: workspaceID, eventID: eventID, on: db) }
-            for d in rows.1 { try await store.insert(d, on: db) }
+            try await store.insert(rows.1, on: db)
         }
         if deliveries.contains(where: { $0.channel == .email }) { queued() }
         if !rows.0.isEmpty { inboxChanged(workspaceID, Array(Set(rows.0.map(\.userID)))) }

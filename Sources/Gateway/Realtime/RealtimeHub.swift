@@ -119,7 +119,9 @@ public actor RealtimeHub {
         EventSubscription(consumer: "realtime", eventTypes: ["ticket.created", "ticket.updated", "ticket.status_changed",
                                                              "ticket.assigned", "ticket.merged", "ticket.deleted",
                                                              "comment.added"],
-                          readsHistory: false) { event in
+                          readsHistory: false,
+                          // A repeated frame only makes a page reload: batches skip the consumer ledger.
+                          handleBatch: { events in for event in events { await hub.publish(event) } }) { event in
             await hub.publish(event)
         }
     }

@@ -10,9 +10,10 @@ public struct EventSubscription: Sendable {
     /// On Redis, whether a consumer group created for the first time reads the events already in the stream
     /// (the audit log must) or only those published from then on (notifications must not mail last week's news).
     public let readsHistory: Bool
-    /// For a consumer that applies each event once by itself (the audit log, by unique event id): handles a
-    /// batch read from the stream at once, without the consumer ledger's two statements per event. If it
-    /// throws, the batch's events go through `handle` and the ledger one by one.
+    /// For a consumer that applies each event once by itself (the audit log, by unique event id), or for which
+    /// a repeat is harmless (realtime frames): handles a batch read from the stream at once, without the
+    /// consumer ledger's statements per event. If it throws, the batch's events go through `handle` and the
+    /// ledger one by one.
     public let handleBatch: (@Sendable ([EventEnvelope]) async throws -> Void)?
 
     public init(consumer: String, eventTypes: Set<String>, readsHistory: Bool = true,

@@ -233,7 +233,9 @@ struct TicketStore: Sendable {
         if let id = filter.requesterID { and("requester_id =", id.lowercased) }
         if let id = filter.organizationID { and("organization_id =", id.lowercased) }
         for tag in filter.tags {
-            if let pattern = Self.tagPrefilter(tag) {
+            // Not with a text search: PostgreSQL takes the pattern and the lookup as independent, expects a tenth
+            // of the rows, and joins every tagged ticket to the search instead (invoice tag:billing 20 -> 134 ms).
+            if filter.text.isEmpty, let pattern = Self.tagPrefilter(tag) {
                 q.appendInterpolation(unsafeRaw: " AND tickets.tags LIKE ")
                 q.appendInterpolation(bind: pattern)
             }

@@ -161,14 +161,19 @@ struct AuditTests {
         }
     }
 
+    /// `test.audit` events carrying their index as `data.i`.
+    func numberedEvents(_ count: Int, in workspaceID: UUID) -> [EventEnvelope] {
+        (0..<count).map { i in
+            EventEnvelope(type: "test.audit", workspaceID: workspaceID, actor: .system,
+                          subject: EventSubject(type: "test", id: UUIDv7.make()), occurredAt: Date(),
+                          data: ["i": .number(Double(i))])
+        }
+    }
+
     @Test("two consumers recording the same events at once still write one record each, in one chain")
     func concurrentRecording() async throws {
         try await Harness.run { h in
-            let events = (0..<40).map { i in
-                EventEnvelope(type: "test.audit", workspaceID: h.workspaceID, actor: .system,
-                              subject: EventSubject(type: "test", id: UUIDv7.make()), occurredAt: Date(),
-                              data: ["i": .number(Double(i))])
-            }
+            let events = numberedEvents(40, in: h.workspaceID)
             let log = h.system.audit.log
             let written = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<2 {
@@ -186,11 +191,7 @@ struct AuditTests {
     @Test("a batch records each new event once, in order, skipping ones already recorded or repeated in the batch")
     func batchRecording() async throws {
         try await Harness.run { h in
-            let events = (0..<6).map { i in
-                EventEnvelope(type: "test.audit", workspaceID: h.workspaceID, actor: .system,
-                              subject: EventSubject(type: "test", id: UUIDv7.make()), occurredAt: Date(),
-                              data: ["i": .number(Double(i))])
-            }
+            let events = numberedEvents(6, in: h.workspaceID)
             let log = h.system.audit.log
             #expect(try await log.record(events[1]))
             // A redelivered event (1), one repeated within the batch (3), and the rest new.

@@ -21,23 +21,8 @@ public struct ConsumerLedger: Sendable {
     /// Which of `events` the consumer handled already: one statement for a batch read from the stream.
     public func handled(by consumer: String, among events: [EventEnvelope]) async throws -> Set<UUID> {
         guard !events.isEmpty else { return [] }
-        var q = SQLQueryString("SELECT event_id FROM consumed_events WHERE consumer = \(bind: consumer) AND event_id ")
-        if events.count == 1 {
-            q.appendInterpolation(unsafeRaw: "= ")
-            q.appendInterpolation(bind: events[0].id.lowercased)
-        } else if database.kind == .postgres {
-            // One array parameter: one statement text whatever the batch size (see `PostgresStatementNames`).
-            q.appendInterpolation(unsafeRaw: "= ANY(")
-            q.appendInterpolation(bind: events.map(\.id.lowercased))
-            q.appendInterpolation(unsafeRaw: ")")
-        } else {
-            q.appendInterpolation(unsafeRaw: "IN (")
-            for (i, event) in events.enumerated() {
-                if i > 0 { q.appendInterpolation(unsafeRaw: ", ") }
-                q.appendInterpolation(bind: event.id.lowercased)
-            }
-            q.appendInterpolation(unsafeRaw: ")")
-        }
+        var q = SQLQueryString("SELECT event_id FROM consumed_events WHERE consumer = \(bind: consumer) AND ")
+        q.appendOneOf("event_id", events.map(\.id.lowercased), kind: database.kind)
         return Set(try await database.sql.raw(q).all().compactMap {
             UUID(uuidString: try $0.decode(column: "event_id", as: String.self))
         })

@@ -137,19 +137,7 @@ public actor OutboxRelay: Service {
     private func markPublished(_ seqs: [Int64]) async throws {
         guard !seqs.isEmpty else { return }
         var statement: SQLQueryString = "UPDATE outbox SET published_at = \(bind: Date().epochMilliseconds) WHERE "
-        if database.kind == .postgres {
-            // One array parameter: one statement text whatever the count (see `PostgresStatementNames`).
-            statement.appendInterpolation(unsafeRaw: "seq = ANY(")
-            statement.appendInterpolation(bind: seqs)
-            statement.appendInterpolation(unsafeRaw: ")")
-        } else {
-            statement.appendInterpolation(unsafeRaw: "seq IN (")
-            for (i, seq) in seqs.enumerated() {
-                if i > 0 { statement.appendInterpolation(unsafeRaw: ", ") }
-                statement.appendInterpolation(bind: seq)
-            }
-            statement.appendInterpolation(unsafeRaw: ")")
-        }
+        statement.appendOneOf("seq", seqs, kind: database.kind)
         let sql = database.sql
         let update = statement
         try await database.exclusive { try await sql.raw(update).run() }

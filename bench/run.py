@@ -234,8 +234,7 @@ def run_mode(args, mode, database_url, redis_url):
         notes.append("waited for a quiet server (outbox and consumers caught up, server under 0.1 core) before "
                      "each scenario's full and half run: " + ", ".join(waits))
         if args.realtime_connections:
-            python = os.environ.get("HELPDESK_TOOLS_PYTHON", sys.executable)
-            out = subprocess.run([python, os.path.join(HERE, "realtime.py"), str(server.port), str(server.proc.pid),
+            out = subprocess.run([sys.executable, os.path.join(HERE, "realtime.py"), str(server.port), str(server.proc.pid),
                                   agent, "--connections", str(args.realtime_connections)],
                                  capture_output=True, text=True, timeout=1200)
             lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
@@ -248,7 +247,9 @@ def run_mode(args, mode, database_url, redis_url):
                     f"{r['connect_seconds']} s); server RSS {r['rss_before_mib']} → {r['rss_held_mib']} MiB "
                     f"(≈ {r['per_connection_kib']} KiB per connection), {r['rss_after_events_mib']} MiB after events; "
                     f"{r['events']} ticket events fanned out: {r['deliveries']:,}/{r['expected_deliveries']:,} deliveries, "
-                    f"latency p50 {r['fanout_p50_ms']:.1f} ms, p99 {r['fanout_p99_ms']:.1f} ms, max {r['fanout_max_ms']:.1f} ms")
+                    f"latency p50 {r['fanout_p50_ms']:.1f} ms, p99 {r['fanout_p99_ms']:.1f} ms, max {r['fanout_max_ms']:.1f} ms; "
+                    f"CPU per event: server {r['server_cpu_ms_per_event']} ms, client {r['client_cpu_ms_per_event']} ms"
+                    + (f"; {r['closed']} connections closed by the server" if r['closed'] else ""))
             print(notes[-1], flush=True)
     finally:
         server.stop()

@@ -78,7 +78,7 @@ extension HelpdeskSystem {
     /// The HTTP application, with the relay and the database closer as its services; it stops gracefully on
     /// SIGINT and SIGTERM, letting in-flight requests finish. Only a gateway accepts WebSockets.
     public func buildApplication() -> some ApplicationProtocol {
-        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        let webSocketRouter = Router(context: RealtimeRequestContext.self)
         if configuration.isGateway {
             RealtimeEndpoint(hub: realtime, tokens: tokens, users: userDirectory, logger: logger).add(to: webSocketRouter)
         }

@@ -3,6 +3,7 @@ import HelpdeskCore
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import NIOWebSocket
 import Platform
 import ServiceLifecycle
@@ -23,19 +24,28 @@ struct RealtimeEndpoint {
     static let maxMessageBytes = 16 * 1024
     static let unauthorized = WebSocketErrorCode.unknown(4401)
 
-    func add(to router: Router<BasicWebSocketRequestContext>) {
-        router.ws(RouterPath(stringLiteral: Self.path)) { inbound, outbound, _ in
+    func add(to router: Router<RealtimeRequestContext>) {
+        router.ws(RouterPath(stringLiteral: Self.path)) { inbound, outbound, context in
+            context.requestContext.releaseHandler()
+            let connectionID = UUID()
             // Open pages must not hold a stopping server: tell them to reconnect (to another replica, or later).
             try await withGracefulShutdownHandler {
-                try await serve(inbound, outbound)
+                guard let channel = context.requestContext.channel else { return }  // already closed
+                try await serve(connectionID, inbound, outbound, channel: channel)
             } onGracefulShutdown: {
-                Task { try? await outbound.close(.goingAway, reason: "server shutting down") }
+                Task { await close(connectionID, outbound, .goingAway, reason: "server shutting down") }
             }
         }
     }
 
-    func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
-        let connectionID = UUID()
+    /// Closes from the server's side: the hub lets go first, so no event frame follows the close frame.
+    func close(_ id: UUID, _ outbound: WebSocketOutboundWriter, _ code: WebSocketErrorCode, reason: String) async {
+        await hub.unregister(id)
+        try? await outbound.close(code, reason: reason)
+    }
+
+    func serve(_ connectionID: UUID, _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter,
+               channel: any Channel) async throws {
         // Closing the writer ends the inbound stream, which ends the loop below.
         let authDeadline = Task {
             try await Task.sleep(for: Self.authTimeout)
@@ -51,7 +61,7 @@ struct RealtimeEndpoint {
             for try await message in inbound.messages(maxSize: Self.maxMessageBytes) {
                 guard case .text(let text) = message, let object = RealtimeMessage.decode(text),
                       case .string(let type)? = object["type"] else {
-                    try await outbound.close(.unacceptableData, reason: "expected a JSON object with a type")
+                    await close(connectionID, outbound, .unacceptableData, reason: "expected a JSON object with a type")
                     break
                 }
                 if !registered {
@@ -63,21 +73,23 @@ struct RealtimeEndpoint {
                         break
                     }
                     authDeadline.cancel()
-                    let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(256))
+                    let socket: RealtimeSocket
+                    do {
+                        socket = try await RealtimeSocket(channel: channel)
+                    } catch {
+                        logger.error("realtime: no WebSocket frame encoder on the channel", metadata: ["error": "\(error)"])
+                        try await outbound.close(.unexpectedServerError, reason: "internal error")
+                        break
+                    }
                     // "ready" is always the first frame, even while events are being fanned out.
-                    await hub.register(connectionID, .init(principal: principal, name: user.name, outbox: continuation),
+                    await hub.register(connectionID, .init(principal: principal, name: user.name, socket: socket),
                                        greeting: RealtimeMessage.encode(["type": .string("ready"),
                                                                          "user_id": .string(principal.userID.lowercased)]))
                     registered = true
                     tasks.append(Task {
-                        for await text in stream {
-                            do { try await outbound.writeTextMessage(text) } catch { break }
-                        }
-                    })
-                    tasks.append(Task {
                         let remaining = expires.timeIntervalSinceNow
                         try? await Task.sleep(for: .milliseconds(max(0, Int(remaining * 1000))))
-                        if !Task.isCancelled { try? await outbound.close(Self.unauthorized, reason: "token expired") }
+                        if !Task.isCancelled { await close(connectionID, outbound, Self.unauthorized, reason: "token expired") }
                     })
                     continue
                 }

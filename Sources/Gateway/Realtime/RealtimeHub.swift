@@ -3,19 +3,33 @@ import HelpdeskCore
 import Platform
 
 /// The open realtime connections of this process: who may hear about which ticket, and who is looking at
-/// which ticket (presence). Messages are queued per connection and written by that connection's own task,
-/// so one slow client never holds up the others.
+/// which ticket (presence). Writes never wait for a client: a socket's frames are handed to its event loop
+/// (a page that stops reading is closed there), a queue's are yielded.
 public actor RealtimeHub {
-    /// One open connection: who it is, and where its outgoing frames queue.
+    /// One open connection: who it is, and where its outgoing frames go.
     public struct Connection: Sendable {
         let principal: Principal
         let name: String
-        let outbox: AsyncStream<String>.Continuation
+        let outlet: Outlet
+
+        /// Where a connection's frames go.
+        enum Outlet: Sendable {
+            /// A WebSocket, written on its event loop.
+            case socket(RealtimeSocket)
+            /// A queue someone else reads (tests; transports without a channel).
+            case queue(AsyncStream<String>.Continuation)
+        }
+
+        public init(principal: Principal, name: String, socket: RealtimeSocket) {
+            self.principal = principal
+            self.name = name
+            self.outlet = .socket(socket)
+        }
 
         public init(principal: Principal, name: String, outbox: AsyncStream<String>.Continuation) {
             self.principal = principal
             self.name = name
-            self.outbox = outbox
+            self.outlet = .queue(outbox)
         }
     }
 
@@ -46,12 +60,14 @@ public actor RealtimeHub {
 
     /// Adds a connection; `greeting` is queued first, before any event published meanwhile can reach it.
     public func register(_ id: UUID, _ connection: Connection, greeting: String? = nil) {
-        if let greeting { connection.outbox.yield(greeting) }
         connections[id] = connection
+        if let greeting { send(greeting, to: id) }
     }
 
+    /// Forgets a connection. Once this returns no frame of the hub's is written to it later than a frame the
+    /// caller writes next (a close frame): every write already handed to its event loop is queued before it.
     public func unregister(_ id: UUID) {
-        connections[id]?.outbox.finish()
+        if case .queue(let outbox)? = connections[id]?.outlet { outbox.finish() }
         connections[id] = nil
         for key in presence.keys where presence[key]?[id] != nil {
             presence[key]?[id] = nil
@@ -134,8 +150,6 @@ public actor RealtimeHub {
     /// comment only: pages reload through the API, which applies the permissions to the content.
     public func publish(_ event: EventEnvelope) async {
         guard event.subject.type == "ticket" else { return }
-        let audience = connections.filter { $0.value.principal.workspaceID == event.workspaceID }
-        guard !audience.isEmpty else { return }
         // Only a comment says whether it is public; anything unmarked counts as internal for customers.
         let isPublic: Bool = if case .bool(true)? = event.data["public"] { true } else { false }
         var message: [String: JSONValue] = [
@@ -147,23 +161,23 @@ public actor RealtimeHub {
         if event.type == "comment.added" { message["public"] = .bool(isPublic) }
         let text = RealtimeMessage.encode(["type": .string("event"), "event": .object(message)])
 
-        var customerSnapshot: TicketSnapshot??
-        for (id, connection) in audience {
+        var recipients: [UUID] = []
+        var customers: [(UUID, UUID)] = []  // connection, user
+        let customersHear = Self.customerEventTypes.contains(event.type) && (event.type != "comment.added" || isPublic)
+        for (id, connection) in connections where connection.principal.workspaceID == event.workspaceID {
             if connection.principal.role.isStaff {
-                send(text, to: id)
-                continue
-            }
-            guard Self.customerEventTypes.contains(event.type), event.type != "comment.added" || isPublic else { continue }
-            if customerSnapshot == nil {
-                customerSnapshot = .some(try? await tickets.ticket(workspaceID: event.workspaceID, id: event.subject.id))
-            }
-            guard let ticket = customerSnapshot ?? nil else { continue }
-            let userID = connection.principal.userID
-            if ticket.requesterID == userID || ticket.followerIDs.contains(userID) {
-                // The connection may have closed while the snapshot loaded.
-                if connections[id] != nil { send(text, to: id) }
+                recipients.append(id)
+            } else if customersHear {
+                customers.append((id, connection.principal.userID))
             }
         }
+        if !customers.isEmpty, let ticket = try? await tickets.ticket(workspaceID: event.workspaceID, id: event.subject.id) {
+            for (id, userID) in customers where ticket.requesterID == userID || ticket.followerIDs.contains(userID) {
+                recipients.append(id)
+            }
+        }
+        // Connections may have closed while the ticket loaded; send skips them.
+        send(text, to: recipients)
     }
 
     /// Sends the new unread count to every open page of these users.
@@ -175,7 +189,21 @@ public actor RealtimeHub {
     }
 
     func send(_ text: String, to id: UUID) {
-        connections[id]?.outbox.yield(text)
+        send(text, to: [id])
+    }
+
+    /// One message to many connections: encoded as a frame once, handed to each event loop once.
+    func send(_ text: String, to ids: [UUID]) {
+        var sockets: [RealtimeSocket] = []
+        sockets.reserveCapacity(ids.count)
+        for id in ids {
+            switch connections[id]?.outlet {
+            case .socket(let socket)?: sockets.append(socket)
+            case .queue(let outbox)?: outbox.yield(text)
+            case nil: continue
+            }
+        }
+        if !sockets.isEmpty { RealtimeSocket.send(RealtimeSocket.textFrame(text), to: sockets) }
     }
 }
 

@@ -71,8 +71,9 @@ struct RealtimeTests {
                                               token: alice.accessToken)
             let ticketID = try #require(created["id"])
             try await h.settleRealtime()
-            #expect(await agentFrames.events() == ["ticket.created", "comment.added:public"])
-            #expect(await aliceFrames.events() == ["ticket.created", "comment.added:public"])
+            // The description is not announced again as a comment.
+            #expect(await agentFrames.events() == ["ticket.created"])
+            #expect(await aliceFrames.events() == ["ticket.created"])
             #expect(await bobFrames.events() == [])
             let event = try #require(await agentFrames.firstEvent())
             #expect(event.ticketID == ticketID && event.number == 1)

@@ -150,6 +150,9 @@ public actor RealtimeHub {
     /// comment only: pages reload through the API, which applies the permissions to the content.
     public func publish(_ event: EventEnvelope) async {
         guard event.subject.type == "ticket" else { return }
+        // A new ticket is news once: the description it was opened with comes with ticket.created, and a second
+        // frame would only make every open page reload again (and double the fan-out).
+        if event.type == "comment.added", case .bool(true)? = event.data["initial"] { return }
         // Only a comment says whether it is public; anything unmarked counts as internal for customers.
         let isPublic: Bool = if case .bool(true)? = event.data["public"] { true } else { false }
         var message: [String: JSONValue] = [

@@ -2,9 +2,12 @@
 """The realtime benchmark: holds N WebSocket connections on the server, then creates tickets and measures how long
 each ticket event takes to reach every connection (from just before the POST to the frame's arrival).
 
-Usage: realtime.py PORT SERVER_PID TOKEN [--connections 10000] [--events 20] [--interval 1.0]
+Usage: realtime.py PORT SERVER_PID AGENT_TOKEN CUSTOMER_TOKEN [--connections 10000] [--events 20] [--interval 1.0]
+The sockets are the agent's; the tickets are the customer's, as in a helpdesk (an agent creating a ticket for
+themselves would also get an unread-count frame on each socket, the acknowledgement of their own request).
 Prints one JSON line. The sockets are held by bench/realtime_client.c (compiled here with cc): it shares the two
-cores with the server, so it must cost far less per frame than the server does.
+cores with the server, so it must cost far less per frame than the server does. Each created ticket is one frame
+on every socket (ticket.created). Then bench/fanout_floor.c measures what the kernel alone needs to carry a message to as many sockets.
 """
 import argparse
 import json
@@ -38,6 +41,7 @@ def main():
     parser.add_argument("port", type=int)
     parser.add_argument("pid", type=int)
     parser.add_argument("token")
+    parser.add_argument("customer_token")
     parser.add_argument("--connections", type=int, default=10_000)
     parser.add_argument("--events", type=int, default=20)
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between ticket creations")
@@ -45,8 +49,15 @@ def main():
 
     build = tempfile.mkdtemp(prefix="helpdesk-realtime-")
     client_bin = os.path.join(build, "realtime_client")
-    subprocess.run(["cc", "-O2", "-Wall", "-o", client_bin, os.path.join(HERE, "realtime_client.c")], check=True)
+    floor_bin = os.path.join(build, "fanout_floor")
+    for source, binary in (("realtime_client.c", client_bin), ("fanout_floor.c", floor_bin)):
+        subprocess.run(["cc", "-O2", "-Wall", "-pthread", "-o", binary, os.path.join(HERE, source)], check=True)
 
+    # The floor first: the kernel alone carrying a message of the same size to as many loopback sockets, from C
+    # writers (one per core, as the server has an event loop per core) to a C reader (bench/fanout_floor.c).
+    frame_bytes = 160
+    floor = subprocess.run([floor_bin, str(args.connections), "10", str(frame_bytes)], capture_output=True,
+                           text=True, check=True, timeout=300).stdout.split()
     rss_before = rss_kib(args.pid)
     client = subprocess.Popen([client_bin, str(args.port), args.token, str(args.connections)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -61,7 +72,7 @@ def main():
         request = urllib.request.Request(
             f"http://127.0.0.1:{args.port}/api/v1/tickets", method="POST",
             data=json.dumps({"subject": f"Realtime bench {n}", "description": "fan-out"}).encode(),
-            headers={"Content-Type": "application/json", "Authorization": "Bearer " + args.token})
+            headers={"Content-Type": "application/json", "Authorization": "Bearer " + args.customer_token})
         t0 = time.monotonic()  # CLOCK_MONOTONIC, as the client's arrival times
         with urllib.request.urlopen(request, timeout=60) as r:
             return t0, json.loads(r.read())["number"]
@@ -97,8 +108,9 @@ def main():
         "rss_before_mib": round(rss_before / 1024, 1), "rss_held_mib": round(rss_held / 1024, 1),
         "rss_after_events_mib": round(peak / 1024, 1),
         "per_connection_kib": round((rss_held - rss_before) / max(1, connected), 1),
-        "server_cpu_ms_per_event": round(server_cpu * 1000 / args.events, 1),
-        "client_cpu_ms_per_event": round(client_cpu * 1000 / args.events, 1),
+        "server_cpu_ms_per_ticket": round(server_cpu * 1000 / args.events, 1),
+        "client_cpu_ms_per_ticket": round(client_cpu * 1000 / args.events, 1),
+        "floor_p50_ms": float(floor[3]), "floor_max_ms": float(floor[5]), "floor_writer_cpu_ms": float(floor[6]),
         "fanout_p50_ms": pct(0.50), "fanout_p99_ms": pct(0.99),
         "fanout_max_ms": latencies[-1] * 1000 if latencies else None,
     }))

@@ -234,8 +234,10 @@ def run_mode(args, mode, database_url, redis_url):
         notes.append("waited for a quiet server (outbox and consumers caught up, server under 0.1 core) before "
                      "each scenario's full and half run: " + ", ".join(waits))
         if args.realtime_connections:
+            # Fresh tokens: access tokens last 15 minutes, about as long as the scenarios before.
+            agent, customer = server.token("agent1@bench.example"), server.token("customer3@bench.example")
             out = subprocess.run([sys.executable, os.path.join(HERE, "realtime.py"), str(server.port), str(server.proc.pid),
-                                  agent, "--connections", str(args.realtime_connections)],
+                                  agent, customer, "--connections", str(args.realtime_connections)],
                                  capture_output=True, text=True, timeout=1200)
             lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
             if out.returncode != 0 or not lines:
@@ -248,7 +250,10 @@ def run_mode(args, mode, database_url, redis_url):
                     f"(≈ {r['per_connection_kib']} KiB per connection), {r['rss_after_events_mib']} MiB after events; "
                     f"{r['events']} ticket events fanned out: {r['deliveries']:,}/{r['expected_deliveries']:,} deliveries, "
                     f"latency p50 {r['fanout_p50_ms']:.1f} ms, p99 {r['fanout_p99_ms']:.1f} ms, max {r['fanout_max_ms']:.1f} ms; "
-                    f"CPU per event: server {r['server_cpu_ms_per_event']} ms, client {r['client_cpu_ms_per_event']} ms"
+                    f"CPU per created ticket: server {r['server_cpu_ms_per_ticket']} ms, client "
+                    f"{r['client_cpu_ms_per_ticket']} ms; the floor (bench/fanout_floor.c: C writers, one per core, to a C reader "
+                    f"over as many loopback sockets) took p50 {r['floor_p50_ms']} ms, max {r['floor_max_ms']} ms per "
+                    f"message to reach them all, {r['floor_writer_cpu_ms']} ms of writer CPU"
                     + (f"; {r['closed']} connections closed by the server" if r['closed'] else ""))
             print(notes[-1], flush=True)
     finally:

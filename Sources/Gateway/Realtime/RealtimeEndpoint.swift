@@ -26,11 +26,10 @@ struct RealtimeEndpoint {
 
     func add(to router: Router<RealtimeRequestContext>) {
         router.ws(RouterPath(stringLiteral: Self.path)) { inbound, outbound, context in
-            context.requestContext.releaseHandler()
+            guard let channel = context.requestContext.start() else { return }
             let connectionID = UUID()
             // Open pages must not hold a stopping server: tell them to reconnect (to another replica, or later).
             try await withGracefulShutdownHandler {
-                guard let channel = context.requestContext.channel else { return }  // already closed
                 try await serve(connectionID, inbound, outbound, channel: channel)
             } onGracefulShutdown: {
                 Task { await close(connectionID, outbound, .goingAway, reason: "server shutting down") }

@@ -75,9 +75,12 @@ def main():
             headers={"Content-Type": "application/json", "Authorization": "Bearer " + args.customer_token})
         t0 = time.monotonic()  # CLOCK_MONOTONIC, as the client's arrival times
         with urllib.request.urlopen(request, timeout=60) as r:
-            return t0, json.loads(r.read())["number"]
+            number = json.loads(r.read())["number"]
+        answered[number] = time.monotonic() - t0
+        return t0, number
 
     sent_at = {}
+    answered = {}  # ticket number → seconds the POST took
     server_cpu, client_cpu = cpu_seconds(args.pid), cpu_seconds(client.pid)
     for n in range(args.events):
         # The number is only known after the POST; the start time is taken before it.
@@ -91,10 +94,13 @@ def main():
     shutil.rmtree(build, ignore_errors=True)
     closed = 0
     latencies = []
+    first = {}  # ticket number → its first arrival: when the fan-out began
     for line in out.splitlines():
         parts = line.split()
         if parts[0] == "arrival" and int(parts[1]) in sent_at:
-            latencies.append(float(parts[2]) - sent_at[int(parts[1])])
+            latency = float(parts[2]) - sent_at[int(parts[1])]
+            latencies.append(latency)
+            first[parts[1]] = min(first.get(parts[1], latency), latency)
         elif parts[0] == "closed":
             closed = int(parts[1])
     latencies.sort()
@@ -111,6 +117,8 @@ def main():
         "server_cpu_ms_per_ticket": round(server_cpu * 1000 / args.events, 1),
         "client_cpu_ms_per_ticket": round(client_cpu * 1000 / args.events, 1),
         "floor_p50_ms": float(floor[3]), "floor_max_ms": float(floor[5]), "floor_writer_cpu_ms": float(floor[6]),
+        "post_median_ms": sorted(answered.values())[len(answered) // 2] * 1000 if answered else None,
+        "first_delivery_median_ms": sorted(first.values())[len(first) // 2] * 1000 if first else None,
         "fanout_p50_ms": pct(0.50), "fanout_p99_ms": pct(0.99),
         "fanout_max_ms": latencies[-1] * 1000 if latencies else None,
     }))

@@ -139,8 +139,9 @@ public struct HelpdeskSystem: Sendable {
             let served = modules.filter { configuration.services.contains($0.name) }
             let realtime = RealtimeHub(tickets: ticketDirectory)
             // Only the edge holds WebSockets, so only a gateway listens for what to push to them.
-            let subscriptions = served.flatMap(\.subscriptions)
-                + (configuration.isGateway || configuration.realtimeWithoutGateway ? [RealtimeHub.subscription(realtime)] : [])
+            // Realtime first: on the in-process bus, pages hear of a change before notifications are rendered.
+            let subscriptions = (configuration.isGateway || configuration.realtimeWithoutGateway ? [RealtimeHub.subscription(realtime)] : [])
+                + served.flatMap(\.subscriptions)
             notifications.inboxSignal.setHandler { [inbox = notifications.inbox] workspaceID, userIDs in
                 Task {
                     var counts: [UUID: Int] = [:]

@@ -318,6 +318,54 @@ struct RedisTests {
 
 @Suite("In-process bus")
 struct InProcessBusTests {
+    @Test("a relay page goes to batch consumers at once and first, without the ledger; a failed batch falls back to it")
+    func batchConsumers() async throws {
+        try await Harness.run { h in
+            let order = NIOLockedValueBox<[String]>([])
+            let failBatch = NIOLockedValueBox(false)
+            // Consumer names of their own: the ledger is shared by every test on the same database.
+            let (singleName, batchName) = ("single-\(UUID())", "batch-\(UUID())")
+            let single = EventSubscription(consumer: singleName, eventTypes: ["probe.event"]) { event in
+                order.withLockedValue { $0.append("single \(event.subject.id)") }
+            }
+            let batch = EventSubscription(consumer: batchName, eventTypes: ["probe.event"], handleBatch: { events in
+                if failBatch.withLockedValue({ $0 }) { throw HelpdeskError.unavailable("batch failing") }
+                order.withLockedValue { $0.append("batch " + events.map { "\($0.subject.id)" }.joined(separator: ",")) }
+            }) { event in
+                order.withLockedValue { $0.append("fallback \(event.subject.id)") }
+            }
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            // Listed after the single consumer, still served first.
+            let bus = InProcessEventBus(database: h.system.database, subscriptions: [single, batch], logger: logger)
+            func event(_ type: String = "probe.event") -> EventEnvelope {
+                EventEnvelope(type: type, workspaceID: h.workspaceID, actor: .system,
+                              subject: EventSubject(type: "test", id: UUIDv7.make()), occurredAt: Date())
+            }
+            func consumed(_ consumer: String) async throws -> Int {
+                try await h.system.database.sql.raw("SELECT COUNT(*) AS n FROM consumed_events WHERE consumer = \(bind: consumer)")
+                    .first()!.decode(column: "n", as: Int.self)
+            }
+            let page = [event(), event("other.event"), event()]
+            let (a, b) = (page[0].subject.id, page[2].subject.id)
+            #expect(await bus.publish(page).accepted == 3)
+            #expect(order.withLockedValue { $0 } == ["batch \(a),\(b)", "single \(a)", "single \(b)"])
+            let (batchLedger, singleLedger) = (try await consumed(batchName), try await consumed(singleName))
+            #expect(batchLedger == 0)
+            #expect(singleLedger == 2)
+
+            order.withLockedValue { $0 = [] }
+            failBatch.withLockedValue { $0 = true }
+            let next = [event(), event()]
+            #expect(await bus.publish(next).accepted == 2)
+            let (c, d) = (next[0].subject.id, next[1].subject.id)
+            #expect(order.withLockedValue { $0 } == ["single \(c)", "fallback \(c)", "single \(d)", "fallback \(d)"],
+                    "each event in turn, through every consumer in the order listed")
+            let fallbackLedger = try await consumed(batchName)
+            #expect(fallbackLedger == 2, "the fallback records through the ledger")
+        }
+    }
+
     @Test("a handler that keeps failing is dead-lettered after the limit, so later events flow; replay applies it once")
     func deadLetters() async throws {
         try await Harness.run { h in

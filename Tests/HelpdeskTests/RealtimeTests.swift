@@ -106,6 +106,30 @@ struct RealtimeTests {
         }
     }
 
+    @Test("connections opened or closed between events are heard, or not, from the next event on")
+    func audienceFollowsConnections() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let first = try await h.staff("first@example.com", by: admin)
+            let second = try await h.staff("second@example.com", by: admin)
+            let (firstID, firstFrames) = await h.connect(first, role: .agent, name: "First")
+            func open(_ subject: String) async throws {
+                let created = try await h.request(.post, "/api/v1/tickets", json: ["subject": subject, "description": "-"],
+                                                  token: admin.accessToken)
+                #expect(created.status == 201)
+                try await h.settleRealtime()
+            }
+            try await open("One")
+            let (_, secondFrames) = await h.connect(second, role: .agent, name: "Second")
+            try await open("Two")
+            await h.system.realtime.unregister(firstID)
+            try await open("Three")
+            let (heardByFirst, heardBySecond) = (await firstFrames.events(), await secondFrames.events())
+            #expect(heardByFirst == ["ticket.created", "ticket.created"], "not after it closed")
+            #expect(heardBySecond == ["ticket.created", "ticket.created"], "from the event after it opened")
+        }
+    }
+
     @Test("agents see who else is viewing or replying on a ticket; customers never share presence")
     func presence() async throws {
         try await Harness.run { h in

@@ -41,6 +41,23 @@ public actor RealtimeHub {
 
     private let tickets: any TicketDirectory
     private var connections: [UUID: Connection] = [:]
+    /// Who hears every ticket event of a workspace (its staff), ready to write: built on the first event after
+    /// a staff connection came or went, so that a fan-out to 10,000 sockets does not walk them all first.
+    private var staffAudience: [UUID: Audience] = [:]
+    /// A workspace's customer connections (connection → user): they hear only of their own tickets.
+    private var customerConnections: [UUID: [UUID: UUID]] = [:]
+    /// A user's open connections, for their unread counts.
+    private var byUser: [UserKey: Set<UUID>] = [:]
+
+    struct UserKey: Hashable {
+        let workspaceID: UUID
+        let userID: UUID
+    }
+
+    struct Audience {
+        var sockets: RealtimeSocket.Groups = []
+        var queues: [AsyncStream<String>.Continuation] = []
+    }
     /// Where presence is kept: a ticket of a workspace.
     struct PresenceKey: Hashable {
         let workspaceID: UUID
@@ -61,14 +78,49 @@ public actor RealtimeHub {
     /// Adds a connection; `greeting` is queued first, before any event published meanwhile can reach it.
     public func register(_ id: UUID, _ connection: Connection, greeting: String? = nil) {
         connections[id] = connection
+        indexed(id, connection, present: true)
         if let greeting { send(greeting, to: id) }
+    }
+
+    private func indexed(_ id: UUID, _ connection: Connection, present: Bool) {
+        let workspaceID = connection.principal.workspaceID
+        let user = UserKey(workspaceID: workspaceID, userID: connection.principal.userID)
+        if present {
+            byUser[user, default: []].insert(id)
+        } else {
+            byUser[user]?.remove(id)
+            if byUser[user]?.isEmpty == true { byUser[user] = nil }
+        }
+        if connection.principal.role.isStaff {
+            staffAudience[workspaceID] = nil
+        } else {
+            customerConnections[workspaceID, default: [:]][id] = present ? connection.principal.userID : nil
+            if customerConnections[workspaceID]?.isEmpty == true { customerConnections[workspaceID] = nil }
+        }
+    }
+
+    private func audience(_ workspaceID: UUID) -> Audience {
+        if let cached = staffAudience[workspaceID] { return cached }
+        var audience = Audience()
+        var sockets: [RealtimeSocket] = []
+        for connection in connections.values
+        where connection.principal.workspaceID == workspaceID && connection.principal.role.isStaff {
+            switch connection.outlet {
+            case .socket(let socket): sockets.append(socket)
+            case .queue(let queue): audience.queues.append(queue)
+            }
+        }
+        audience.sockets = RealtimeSocket.group(sockets)
+        staffAudience[workspaceID] = audience
+        return audience
     }
 
     /// Forgets a connection. Once this returns no frame of the hub's is written to it later than a frame the
     /// caller writes next (a close frame): every write already handed to its event loop is queued before it.
     public func unregister(_ id: UUID) {
-        if case .queue(let outbox)? = connections[id]?.outlet { outbox.finish() }
-        connections[id] = nil
+        guard let connection = connections.removeValue(forKey: id) else { return }
+        if case .queue(let outbox) = connection.outlet { outbox.finish() }
+        indexed(id, connection, present: false)
         for key in presence.keys where presence[key]?[id] != nil {
             presence[key]?[id] = nil
             if presence[key]?.isEmpty == true { presence[key] = nil }
@@ -164,30 +216,30 @@ public actor RealtimeHub {
         if event.type == "comment.added" { message["public"] = .bool(isPublic) }
         let text = RealtimeMessage.encode(["type": .string("event"), "event": .object(message)])
 
-        var recipients: [UUID] = []
-        var customers: [(UUID, UUID)] = []  // connection, user
+        // Staff first, before the await below: once the actor is let go, a connection may unregister and write its
+        // close frame, and nothing of ours may follow that.
+        let staff = audience(event.workspaceID)
+        if !staff.sockets.isEmpty { RealtimeSocket.send(RealtimeSocket.textFrame(text), to: staff.sockets) }
+        for queue in staff.queues { queue.yield(text) }
+
         let customersHear = Self.customerEventTypes.contains(event.type) && (event.type != "comment.added" || isPublic)
-        for (id, connection) in connections where connection.principal.workspaceID == event.workspaceID {
-            if connection.principal.role.isStaff {
-                recipients.append(id)
-            } else if customersHear {
-                customers.append((id, connection.principal.userID))
-            }
+        guard customersHear, customerConnections[event.workspaceID] != nil,
+              let ticket = try? await tickets.ticket(workspaceID: event.workspaceID, id: event.subject.id) else { return }
+        // Read after the ticket loaded: connections may have come and gone meanwhile.
+        var outlets: [Connection.Outlet] = []
+        for (id, userID) in customerConnections[event.workspaceID] ?? [:]
+        where ticket.requesterID == userID || ticket.followerIDs.contains(userID) {
+            if let outlet = connections[id]?.outlet { outlets.append(outlet) }
         }
-        if !customers.isEmpty, let ticket = try? await tickets.ticket(workspaceID: event.workspaceID, id: event.subject.id) {
-            for (id, userID) in customers where ticket.requesterID == userID || ticket.followerIDs.contains(userID) {
-                recipients.append(id)
-            }
-        }
-        // Connections may have closed while the ticket loaded; send skips them.
-        send(text, to: recipients)
+        deliver(text, to: outlets)
     }
 
     /// Sends the new unread count to every open page of these users.
     public func inboxChanged(workspaceID: UUID, counts: [UUID: Int]) {
-        for (id, connection) in connections where connection.principal.workspaceID == workspaceID {
-            guard let count = counts[connection.principal.userID] else { continue }
-            send(RealtimeMessage.encode(["type": .string("notification"), "unread_count": .number(Double(count))]), to: id)
+        for (userID, count) in counts {
+            guard let ids = byUser[UserKey(workspaceID: workspaceID, userID: userID)] else { continue }
+            send(RealtimeMessage.encode(["type": .string("notification"), "unread_count": .number(Double(count))]),
+                 to: Array(ids))
         }
     }
 
@@ -195,15 +247,19 @@ public actor RealtimeHub {
         send(text, to: [id])
     }
 
-    /// One message to many connections: encoded as a frame once, handed to each event loop once.
+    /// One message to these connections (those still open).
     func send(_ text: String, to ids: [UUID]) {
+        deliver(text, to: ids.compactMap { connections[$0]?.outlet })
+    }
+
+    /// One message to many outlets: encoded as a frame once, handed to each event loop once.
+    private func deliver(_ text: String, to outlets: [Connection.Outlet]) {
         var sockets: [RealtimeSocket] = []
-        sockets.reserveCapacity(ids.count)
-        for id in ids {
-            switch connections[id]?.outlet {
-            case .socket(let socket)?: sockets.append(socket)
-            case .queue(let outbox)?: outbox.yield(text)
-            case nil: continue
+        sockets.reserveCapacity(outlets.count)
+        for outlet in outlets {
+            switch outlet {
+            case .socket(let socket): sockets.append(socket)
+            case .queue(let outbox): outbox.yield(text)
             }
         }
         if !sockets.isEmpty { RealtimeSocket.send(RealtimeSocket.textFrame(text), to: sockets) }

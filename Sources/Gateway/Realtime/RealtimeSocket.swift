@@ -10,29 +10,49 @@ import NIOWebSocket
 /// writer's own frames (pongs, the close handshake) still pass through it and interleave whole.
 public final class RealtimeSocket: Sendable {
     let channel: any Channel
+    /// The channel's event loop, kept to group sockets without a call through the channel per socket.
+    let eventLoop: any EventLoop
     /// The frame encoder's place in the pipeline; only touched on the channel's event loop.
     private let encoder: NIOLoopBound<ChannelHandlerContext>
 
     /// Finds the frame encoder of an upgraded WebSocket channel.
     public init(channel: any Channel) async throws {
         self.channel = channel
+        self.eventLoop = channel.eventLoop
         self.encoder = try await channel.eventLoop.submit {
             NIOLoopBound(try channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self),
                          eventLoop: channel.eventLoop)
         }.get()
     }
 
+    /// Sockets sorted by event loop, to write to each loop's share in one job.
+    typealias Groups = [(loop: any EventLoop, sockets: [RealtimeSocket])]
+
+    static func group(_ sockets: [RealtimeSocket]) -> Groups {
+        // There are as many loops as cores: a short list beats hashing every socket's loop.
+        var groups: Groups = []
+        for socket in sockets {
+            if let index = groups.firstIndex(where: { $0.loop === socket.eventLoop }) {
+                groups[index].sockets.append(socket)
+            } else {
+                groups.append((socket.eventLoop, [socket]))
+                groups[groups.count - 1].sockets.reserveCapacity(sockets.count)
+            }
+        }
+        return groups
+    }
+
     /// Writes one frame to these sockets: one job per event loop, not one per socket.
     static func send(_ frame: ByteBuffer, to sockets: [RealtimeSocket]) {
-        guard let first = sockets.first else { return }
-        if sockets.allSatisfy({ $0.channel.eventLoop === first.channel.eventLoop }) {
-            first.channel.eventLoop.execute { for socket in sockets { socket.writeOnLoop(frame) } }
-            return
-        }
-        var byLoop: [ObjectIdentifier: [RealtimeSocket]] = [:]
-        for socket in sockets { byLoop[ObjectIdentifier(socket.channel.eventLoop), default: []].append(socket) }
-        for group in byLoop.values {
-            group[0].channel.eventLoop.execute { for socket in group { socket.writeOnLoop(frame) } }
+        send(frame, to: group(sockets))
+    }
+
+    /// Each loop writes its own copy of the frame, so that the cores do not contend for one reference count
+    /// thousands of times.
+    static func send(_ frame: ByteBuffer, to groups: Groups) {
+        for (index, group) in groups.enumerated() {
+            let own = index == 0 ? frame : ByteBuffer(buffer: frame)
+            group.loop.execute { for socket in group.sockets { socket.writeOnLoop(own) } }
         }
     }
 

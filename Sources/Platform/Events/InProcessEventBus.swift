@@ -6,7 +6,8 @@ import SQLKit
 /// The embedded event bus: calls each subscriber in this process, at most once per event per consumer.
 ///
 /// Idempotency: a consumer's handled event ids are kept in `consumed_events`, so a redelivery after a partial
-/// failure (the relay retries the whole event) skips consumers that already handled it. A handler that keeps
+/// failure (the relay retries the whole event) skips consumers that already handled it. Consumers with a batch
+/// handler apply repeats harmlessly by themselves and skip that ledger (see `publish(_:)` for a page). A handler that keeps
 /// failing would hold up every later event, so after `maxAttempts` relay passes the event is dead-lettered
 /// for that consumer (table `dead_letters`) and the stream moves on.
 public struct InProcessEventBus: EventBus, DeadLetterQueue {
@@ -30,6 +31,37 @@ public struct InProcessEventBus: EventBus, DeadLetterQueue {
     public var deadLetterQueue: (any DeadLetterQueue)? { self }
 
     public func publish(_ event: EventEnvelope) async throws {
+        try await publish(event, to: subscriptions)
+    }
+
+    /// A relay's page: consumers that take a batch (realtime frames, the audit log) get the page's events at once
+    /// and without the consumer ledger, as from a Redis read; the others get each event through the ledger. The
+    /// batch consumers go first, so pages hear of a change before notifications are rendered. If a batch fails,
+    /// that consumer takes this page one event at a time, with the ledger, its retries and dead letters.
+    public func publish(_ events: [EventEnvelope]) async -> (accepted: Int, failure: (any Error)?) {
+        var oneByOne: [EventSubscription] = []
+        for subscription in subscriptions {
+            guard let handleBatch = subscription.handleBatch else {
+                oneByOne.append(subscription)
+                continue
+            }
+            let wanted = events.filter { subscription.wants($0.type) }
+            guard !wanted.isEmpty else { continue }
+            do {
+                try await handleBatch(wanted)
+            } catch {
+                logger.warning("batch handler failed; handling the events one by one",
+                               metadata: ["consumer": "\(subscription.consumer)", "error": "\(String(reflecting: error))"])
+                oneByOne.append(subscription)
+            }
+        }
+        for (index, event) in events.enumerated() {
+            do { try await publish(event, to: oneByOne) } catch { return (index, error) }
+        }
+        return (events.count, nil)
+    }
+
+    private func publish(_ event: EventEnvelope, to subscriptions: [EventSubscription]) async throws {
         var firstError: (any Error)?
         for subscription in subscriptions where subscription.wants(event.type) {
             if let retryAt = try await retryAt(subscription, event), retryAt > Date().epochMilliseconds {

@@ -228,11 +228,12 @@ public struct HelpdeskSystem: Sendable {
         logger.notice("bootstrap admin created", metadata: ["email": "\(user.email)", "user_id": "\(user.id)"])
     }
 
-    /// Long-running work to run beside the HTTP server: the outbox relay, then the database closer (which
-    /// must stop last, so it is started first).
+    /// Long-running work to run beside the HTTP server: the outbox relay and its trimmer, then the database
+    /// closer (which must stop last, so it is started first).
     public var services: [any Service] {
         var services: [any Service] = [DatabaseLifecycle(database: database)]
-            + (httpClient.map { [HTTPClientLifecycle(client: $0)] } ?? []) + [relay]
+            + (httpClient.map { [HTTPClientLifecycle(client: $0)] } ?? [])
+            + [relay, OutboxTrimmer(database: database, logger: logger)]
         if let streams = bus as? RedisStreamsEventBus { services += streams.services }
         return services + servedModules.flatMap(\.backgroundServices)
     }

@@ -300,6 +300,51 @@ struct PlatformTests {
     }
 }
 
+extension PlatformTests {
+    @Test("published outbox rows and ledger rows past the retention are deleted, in chunks; pending rows never")
+    func outboxTrim() async throws {
+        try await Harness.run { h in
+            let sql = h.system.database.sql
+            let now = Date()
+            let old = now.addingTimeInterval(-30 * 86_400).epochMilliseconds
+            let recent = now.addingTimeInterval(-60).epochMilliseconds
+            func ids(_ n: Int) -> [String] { (0..<n).map { _ in UUIDv7.make().lowercased } }
+            let (oldPublished, oldPending, recentPublished) = (ids(7), ids(2), ids(2))
+            for (id, created, published) in oldPublished.map({ ($0, old, Optional(old)) })
+                + oldPending.map({ ($0, old, Int64?.none) }) + recentPublished.map({ ($0, recent, Optional(recent)) }) {
+                try await h.system.database.exclusive {
+                    try await sql.raw("""
+                        INSERT INTO outbox (id, workspace_id, type, envelope, created_at, published_at)
+                        VALUES (\(bind: id), \(bind: h.workspaceID.lowercased), 'trim.test', '{}', \(bind: created), \(bind: published))
+                        """).run()
+                }
+            }
+            // Its own consumer name: the ledger is shared by every test on the same database.
+            let consumer = "trim-\(UUID())"
+            let (oldHandled, recentHandled) = (ids(7), ids(1))
+            for (id, at) in oldHandled.map({ ($0, old) }) + recentHandled.map({ ($0, recent) }) {
+                try await h.system.database.exclusive {
+                    try await sql.raw("""
+                        INSERT INTO consumed_events (consumer, event_id, handled_at) VALUES (\(bind: consumer), \(bind: id), \(bind: at))
+                        """).run()
+                }
+            }
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let trimmer = OutboxTrimmer(database: h.system.database, logger: logger, retention: .seconds(7 * 86_400), chunk: 3)
+            try await trimmer.trim(now: now)
+
+            let mine = (oldPublished + oldPending + recentPublished).map { "'\($0)'" }.joined(separator: ",")
+            let left = Set(try await sql.raw("SELECT id FROM outbox WHERE id IN (\(unsafeRaw: mine))").all()
+                .map { try $0.decode(column: "id", as: String.self) })
+            #expect(left == Set(oldPending + recentPublished), "old published rows gone (three chunks); pending and recent kept")
+            let handled = try await sql.raw("SELECT event_id FROM consumed_events WHERE consumer = \(bind: consumer)").all()
+                .map { try $0.decode(column: "event_id", as: String.self) }
+            #expect(handled == recentHandled)
+        }
+    }
+}
+
 @Suite("Backend")
 struct BackendTests {
     @Test("the suite runs on the backend ./scripts/test asked for")

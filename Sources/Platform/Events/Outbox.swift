@@ -46,6 +46,10 @@ public enum Outbox {
             "CREATE INDEX outbox_pending ON outbox (seq) WHERE published_at IS NULL",
             "DROP INDEX outbox_unpublished",
         ] },
+        // OutboxTrimmer deletes ledger rows by age.
+        Migration(version: 4, name: "consumer ledger by age") { _ in [
+            "CREATE INDEX consumed_events_handled_at ON consumed_events (handled_at)",
+        ] },
     ])
 
     /// Writes `event` into the outbox on `db`, which must be the transaction making the change.

@@ -29,6 +29,8 @@ import RedisClient
 /// - event-claim-timeout (seconds, 30): with Redis, events a dead consumer left unacknowledged this long are
 ///   taken over by a live one.
 /// - audit-retention-days (int ≥ 1, unset): prune audit records older than this, daily; unset keeps them all.
+/// - shutdown-timeout (seconds 1…3600, 30): how long SIGTERM waits for requests and connections in flight before
+///   cancelling them; a client that stalls mid-request cannot keep a stopping server up.
 /// - bcrypt-cost (4…31, 12): password hashing cost.
 /// - web-root (directory, unset): serve the web UI from this folder, read again on every request (UI development);
 ///   unset serves the copy built into the binary's resources.
@@ -69,6 +71,8 @@ public struct HelpdeskConfiguration: Sendable {
     public var deliverySettings = DeliverySettings()
     /// Days of audit records to keep; nil keeps everything.
     public var auditRetentionDays: Int?
+    /// Seconds a graceful shutdown may take before the work still running is cancelled.
+    public var shutdownTimeout = 30
     public var bcryptCost: UInt8 = 12
     /// A folder to serve the web UI from instead of the built-in resources (development).
     public var webRoot: String?
@@ -209,6 +213,12 @@ public struct HelpdeskConfiguration: Sendable {
                 throw ConfigurationError("event-claim-timeout: expected seconds between 1 and 86400")
             }
             config.streamSettings.claimTimeout = .seconds(n)
+        }
+        if let seconds = value("shutdown-timeout") {
+            guard let n = Int(seconds), (1...3600).contains(n) else {
+                throw ConfigurationError("shutdown-timeout: expected seconds between 1 and 3600")
+            }
+            config.shutdownTimeout = n
         }
         if let days = value("audit-retention-days") {
             guard let n = Int(days), n >= 1 else { throw ConfigurationError("audit-retention-days: expected a positive integer") }

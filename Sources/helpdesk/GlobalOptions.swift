@@ -38,6 +38,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("event-claim-timeout"),
             help: "Seconds before a dead consumer's unacknowledged events are taken over (HELPDESK_EVENT_CLAIM_TIMEOUT, default 30).")
     var eventClaimTimeout: String?
+    @Option(name: .customLong("shutdown-timeout"),
+            help: "Seconds SIGTERM waits for requests in flight before cancelling them (HELPDESK_SHUTDOWN_TIMEOUT, default 30).")
+    var shutdownTimeout: String?
     @Option(name: .customLong("audit-retention-days"), help: "Keep audit records this many days (HELPDESK_AUDIT_RETENTION_DAYS; default forever).")
     var auditRetentionDays: String?
     @Option(name: .customLong("web-root"), help: "Serve the web UI from this folder (HELPDESK_WEB_ROOT; default: built in).")
@@ -78,6 +81,7 @@ struct GlobalOptions: ParsableArguments {
         out["delivery-retry-seconds"] = deliveryRetrySeconds
         out["event-claim-timeout"] = eventClaimTimeout
         out["audit-retention-days"] = auditRetentionDays
+        out["shutdown-timeout"] = shutdownTimeout
         out["bcrypt-cost"] = bcryptCost
         out["web-root"] = webRoot
         out["allow-registration"] = allowRegistration

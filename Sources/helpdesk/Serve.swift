@@ -2,6 +2,7 @@ import ArgumentParser
 import Gateway
 import Hummingbird
 import Platform
+import ServiceLifecycle
 
 /// `helpdesk serve`: migrate, then serve every configured service until SIGINT or SIGTERM.
 struct Serve: AsyncParsableCommand {
@@ -25,7 +26,12 @@ struct Serve: AsyncParsableCommand {
             "address": "\(config.host):\(config.port)", "database": "\(config.effectiveDatabaseURL.redacted)",
             "services": "\(config.services.sorted().joined(separator: ","))",
         ])
-        try await system.buildApplication().runService()
+        // Hummingbird's runService waits for in-flight work without limit: one stalled upload would keep a
+        // stopping server up forever. After the timeout the remaining work is cancelled.
+        var group = ServiceGroupConfiguration(services: [.init(service: system.buildApplication())],
+                                              gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(config.shutdownTimeout)
+        try await ServiceGroup(configuration: group).run()
     }
 }
 

@@ -63,6 +63,8 @@ struct PlatformTests {
         #expect(defaults.effectiveDatabaseURL == .sqlite(path: "./data/helpdesk.sqlite"))
         #expect(defaults.services == ["gateway", "auth", "users", "tickets", "files", "audit", "notifications", "channels"])
         #expect(defaults.rateLimits == .defaults)
+        #expect(defaults.shutdownTimeout == 30)
+        #expect(try HelpdeskConfiguration.resolve(flags: [:], environment: ["HELPDESK_SHUTDOWN_TIMEOUT": "5"]).shutdownTimeout == 5)
         let env = ["HELPDESK_PORT": "9000", "HELPDESK_HOST": "0.0.0.0", "HELPDESK_SERVICES": "auth",
                    "HELPDESK_DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db", "HELPDESK_LOG_FORMAT": "json"]
         let resolved = try HelpdeskConfiguration.resolve(flags: ["port": "9001"], environment: env)
@@ -80,6 +82,7 @@ struct PlatformTests {
                                  (["audit-retention-days": "-1"], "audit-retention-days"), (["smtp-url": "mail.example.com"], "smtp-url"),
                                  (["mail-from": "nobody"], "mail-from"), (["delivery-max-attempts": "0"], "delivery-max-attempts"),
                                  (["delivery-retry-seconds": "-5"], "delivery-retry-seconds"),
+                                 (["shutdown-timeout": "0"], "shutdown-timeout"), (["shutdown-timeout": "soon"], "shutdown-timeout"),
                                  (["rate-limits": "user=0/60"], "rate-limits"), (["rate-limits": "admins=5/60"], "rate-limits"),
                                  (["services": "gateway", "upstream": "tickets=ftp://x"], "upstream"),
                                  (["services": "gateway", "upstream": "tickets=http://u:p@h:1"], "upstream"),

@@ -247,6 +247,35 @@ def graceful_shutdown(server):
     check(code == 0, f"server exit code {code}:\n{server.logs()[-2000:]}")
 
 
+def stalled_shutdown(root):
+    """A client that stalls mid-request cannot keep a stopping server up: after --shutdown-timeout the server
+    cancels what is left and exits."""
+    data = os.path.join(root, "stall")
+    os.makedirs(data)
+    server = Server(data, args=["--shutdown-timeout", "2"])
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+    try:
+        # Half a body, then nothing more.
+        sock.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 100\r\n\r\n{\"email\":")
+        time.sleep(0.5)
+        stopped = time.time()
+        server.proc.send_signal(signal.SIGTERM)
+        time.sleep(1)
+        check(server.proc.poll() is None, "server still waits for the request within the timeout")
+        try:
+            code = server.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.proc.kill()
+            raise AssertionError("server kept running after --shutdown-timeout:\n" + server.logs()[-2000:])
+        took = time.time() - stopped
+        check(2 <= took < 10, f"stopped {took:.1f} s after SIGTERM with a 2 s timeout (exit {code})")
+    finally:
+        sock.close()
+        if server.proc.poll() is None:
+            server.proc.kill()
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -393,6 +422,7 @@ def main():
         sys.stderr.write(server.logs()[-4000:])
         raise
     bootstrap_and_json_logs(root)
+    stalled_shutdown(root)
     big_upload(root)
     malware_scanning(root)
     storage = "s3" if os.environ.get("HELPDESK_TEST_BLOB_URL") else "disk"

@@ -27,6 +27,9 @@ public struct ProblemMiddleware: RouterMiddleware {
             return error
         case let error as DecodingError:
             return APIJSONDecoder.problem(for: error)
+        case is CancellationError:
+            // The server is stopping and its shutdown timeout ran out: not a defect, and the client may retry.
+            return .unavailable("The server is shutting down; retry the request.")
         case let error as HTTPError:
             switch error.status {
             case .notFound:

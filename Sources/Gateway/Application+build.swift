@@ -45,7 +45,8 @@ extension HelpdeskSystem {
                      client: httpClient).add(to: routes)
         DeadLetterRoutes(bus: bus).add(to: routes)
         MetricsRoutes(database: database, bus: bus, notifications: notifications.inbox, requests: requestMetrics,
-                      upstreams: upstreams.values.sorted { $0.service < $1.service }).add(to: routes)
+                      upstreams: upstreams.values.sorted { $0.service < $1.service },
+                      realtime: configuration.isGateway ? realtime : nil).add(to: routes)
         if let document { OpenAPIRoutes(document: document).add(to: routes) }
         for module in servedModules { module.addRoutes(to: routes) }
         // A service process answers the other services' calls; a gateway's processes never call it.

@@ -8,13 +8,15 @@ import SQLKit
 
 /// `GET /metrics` in the Prometheus text format: requests by route, method and status with latency histograms,
 /// requests in flight, database connections, the event backlog, consumer lag on Redis, notification deliveries
-/// by status, and for a gateway the state of each upstream's circuit breaker.
+/// by status, and for a gateway the state of each upstream's circuit breaker and its open realtime sockets.
 struct MetricsRoutes {
     let database: Database
     let bus: any EventBus
     let notifications: NotificationInbox
     let requests: RequestMetrics
     let upstreams: [UpstreamPool]
+    /// A gateway's WebSockets; nil where this process holds none.
+    let realtime: RealtimeHub?
 
     func add(to routes: Routes) {
         routes.get("metrics") { _, _ in
@@ -34,6 +36,12 @@ struct MetricsRoutes {
                         lines.append("helpdesk_upstream_circuit_open{service=\"\(pool.service)\",upstream=\"\(RequestMetrics.escape(upstream.baseURL))\"} \(value)")
                     }
                 }
+            }
+            if let realtime {
+                // A count that only grows while pages come and go points at sockets never let go.
+                lines += ["# HELP helpdesk_realtime_connections Open realtime WebSockets (authenticated) on this gateway.",
+                          "# TYPE helpdesk_realtime_connections gauge",
+                          "helpdesk_realtime_connections \(await realtime.connectionCount)"]
             }
             let backlog = try await database.sql.raw("SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL").first()?
                 .decode(column: "n", as: Int.self) ?? 0

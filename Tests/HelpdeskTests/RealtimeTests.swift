@@ -124,6 +124,10 @@ struct RealtimeTests {
             try await open("Two")
             await h.system.realtime.unregister(firstID)
             try await open("Three")
+            // The gateway's metrics count the connections open now.
+            let open = try await h.request(.get, "/metrics").text.split(separator: "\n")
+                .first { $0.hasPrefix("helpdesk_realtime_connections ") }
+            #expect(open == "helpdesk_realtime_connections 1")
             let (heardByFirst, heardBySecond) = (await firstFrames.events(), await secondFrames.events())
             #expect(heardByFirst == ["ticket.created", "ticket.created"], "not after it closed")
             #expect(heardBySecond == ["ticket.created", "ticket.created"], "from the event after it opened")

@@ -315,10 +315,15 @@ extension PlatformTests {
             let (oldPublished, oldPending, recentPublished) = (ids(7), ids(2), ids(2))
             for (id, created, published) in oldPublished.map({ ($0, old, Optional(old)) })
                 + oldPending.map({ ($0, old, Int64?.none) }) + recentPublished.map({ ($0, recent, Optional(recent)) }) {
+                // A real envelope: relays of tests running beside this one may read the pending rows.
+                let event = EventEnvelope(id: UUID(uuidString: id)!, type: "trim.test", workspaceID: h.workspaceID,
+                                          actor: .system, subject: EventSubject(type: "test", id: UUID()), occurredAt: now)
+                let envelope = String(decoding: try EventJSON.encoder().encode(event), as: UTF8.self)
                 try await h.system.database.exclusive {
                     try await sql.raw("""
                         INSERT INTO outbox (id, workspace_id, type, envelope, created_at, published_at)
-                        VALUES (\(bind: id), \(bind: h.workspaceID.lowercased), 'trim.test', '{}', \(bind: created), \(bind: published))
+                        VALUES (\(bind: id), \(bind: h.workspaceID.lowercased), 'trim.test', \(bind: envelope),
+                                \(bind: created), \(bind: published))
                         """).run()
                 }
             }
@@ -341,6 +346,9 @@ extension PlatformTests {
             let left = Set(try await sql.raw("SELECT id FROM outbox WHERE id IN (\(unsafeRaw: mine))").all()
                 .map { try $0.decode(column: "id", as: String.self) })
             #expect(left == Set(oldPending + recentPublished), "old published rows gone (three chunks); pending and recent kept")
+            try await h.system.database.exclusive {
+                try await sql.raw("DELETE FROM outbox WHERE id IN (\(unsafeRaw: mine))").run()
+            }
             let handled = try await sql.raw("SELECT event_id FROM consumed_events WHERE consumer = \(bind: consumer)").all()
                 .map { try $0.decode(column: "event_id", as: String.self) }
             #expect(handled == recentHandled)

@@ -124,10 +124,11 @@ struct RealtimeTests {
             try await open("Two")
             await h.system.realtime.unregister(firstID)
             try await open("Three")
-            // The gateway's metrics count the connections open now.
+            // The gateway's metrics count the connections open now. Through a separate gateway process, the one
+            // answering holds none of this test's connections (they are on the services' hub).
             let open = try await h.request(.get, "/metrics").text.split(separator: "\n")
                 .first { $0.hasPrefix("helpdesk_realtime_connections ") }
-            #expect(open == "helpdesk_realtime_connections 1")
+            #expect(open == "helpdesk_realtime_connections \(TestBackend.throughGateway ? 0 : 1)")
             let (heardByFirst, heardBySecond) = (await firstFrames.events(), await secondFrames.events())
             #expect(heardByFirst == ["ticket.created", "ticket.created"], "not after it closed")
             #expect(heardBySecond == ["ticket.created", "ticket.created"], "from the event after it opened")

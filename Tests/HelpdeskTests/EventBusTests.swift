@@ -366,6 +366,35 @@ struct InProcessBusTests {
         }
     }
 
+    @Test("a page the relay repeats because another consumer failed does not reach a batch consumer twice")
+    func repeatedPage() async throws {
+        try await Harness.run { h in
+            let batches = NIOLockedValueBox<[[UUID]]>([])
+            let failFirst = NIOLockedValueBox(true)
+            let single = EventSubscription(consumer: "single-\(UUID())", eventTypes: ["probe.event"]) { _ in
+                if failFirst.withLockedValue({ let fail = $0; $0 = false; return fail }) {
+                    throw HelpdeskError.unavailable("down once")
+                }
+            }
+            let batch = EventSubscription(consumer: "batch-\(UUID())", eventTypes: ["probe.event"], handleBatch: { events in
+                batches.withLockedValue { $0.append(events.map(\.id)) }
+            }) { _ in Issue.record("the batch did not fail: no event goes one by one") }
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let bus = InProcessEventBus(database: h.system.database, subscriptions: [single, batch], logger: logger,
+                                        retryBase: 0)
+            let page = (0..<2).map { _ in
+                EventEnvelope(type: "probe.event", workspaceID: h.workspaceID, actor: .system,
+                              subject: EventSubject(type: "test", id: UUIDv7.make()), occurredAt: Date())
+            }
+            let first = await bus.publish(page)
+            #expect(first.accepted == 0 && first.failure != nil, "the single consumer failed on the first event")
+            let second = await bus.publish(page)
+            #expect(second.accepted == 2)
+            #expect(batches.withLockedValue { $0 } == [page.map(\.id)], "handed over once")
+        }
+    }
+
     @Test("a handler that keeps failing is dead-lettered after the limit, so later events flow; replay applies it once")
     func deadLetters() async throws {
         try await Harness.run { h in

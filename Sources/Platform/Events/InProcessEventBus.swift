@@ -1,15 +1,17 @@
 import Foundation
 import HelpdeskCore
 import Logging
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// The embedded event bus: calls each subscriber in this process, at most once per event per consumer.
 ///
 /// Idempotency: a consumer's handled event ids are kept in `consumed_events`, so a redelivery after a partial
 /// failure (the relay retries the whole event) skips consumers that already handled it. Consumers with a batch
-/// handler apply repeats harmlessly by themselves and skip that ledger (see `publish(_:)` for a page). A handler that keeps
-/// failing would hold up every later event, so after `maxAttempts` relay passes the event is dead-lettered
-/// for that consumer (table `dead_letters`) and the stream moves on.
+/// handler skip that ledger: repeats are harmless to them, and this process remembers what it handed them (see
+/// `publish(_:)` for a page). A handler that keeps failing would hold up every later event, so after
+/// `maxAttempts` relay passes the event is dead-lettered for that consumer (table `dead_letters`) and the
+/// stream moves on.
 public struct InProcessEventBus: EventBus, DeadLetterQueue {
     let database: Database
     let subscriptions: [EventSubscription]
@@ -29,6 +31,9 @@ public struct InProcessEventBus: EventBus, DeadLetterQueue {
 
     var ledger: ConsumerLedger { ConsumerLedger(database: database) }
     public var deadLetterQueue: (any DeadLetterQueue)? { self }
+    /// What each batch consumer was handed lately: while another consumer fails or backs off, the relay offers
+    /// the same page on every pass, and without this every open page would be told of it again each time.
+    let handedOver = HandedOver()
 
     public func publish(_ event: EventEnvelope) async throws {
         try await publish(event, to: subscriptions)
@@ -45,13 +50,15 @@ public struct InProcessEventBus: EventBus, DeadLetterQueue {
                 oneByOne.append(subscription)
                 continue
             }
-            let wanted = events.filter { subscription.wants($0.type) }
+            let wanted = handedOver.take(events.filter { subscription.wants($0.type) }, for: subscription.consumer)
             guard !wanted.isEmpty else { continue }
             do {
                 try await handleBatch(wanted)
             } catch {
                 logger.warning("batch handler failed; handling the events one by one",
                                metadata: ["consumer": "\(subscription.consumer)", "error": "\(String(reflecting: error))"])
+                // Offered again on the relay's next pass, to the batch first.
+                handedOver.forget(wanted, for: subscription.consumer)
                 oneByOne.append(subscription)
             }
         }
@@ -179,5 +186,41 @@ public struct InProcessEventBus: EventBus, DeadLetterQueue {
             try await db.raw("DELETE FROM dead_letters WHERE id = \(bind: id)").run()
         }
         return true
+    }
+}
+
+/// The ids of the events each batch consumer of this process was handed, the newest few thousand of them.
+final class HandedOver: Sendable {
+    private struct Window {
+        var ids: Set<UUID> = []
+        var order: [UUID] = []
+    }
+
+    private let windows = NIOLockedValueBox<[String: Window]>([:])
+    static let capacity = 10_000
+
+    /// The events not handed to `consumer` yet, now marked as handed.
+    func take(_ events: [EventEnvelope], for consumer: String) -> [EventEnvelope] {
+        windows.withLockedValue { windows in
+            var window = windows[consumer, default: Window()]
+            let fresh = events.filter { window.ids.insert($0.id).inserted }
+            window.order += fresh.map(\.id)
+            if window.order.count > Self.capacity {
+                // Drop the older half at once, so that trimming costs little per event.
+                let old = window.order.count - Self.capacity / 2
+                for id in window.order.prefix(old) { window.ids.remove(id) }
+                window.order.removeFirst(old)
+            }
+            windows[consumer] = window
+            return fresh
+        }
+    }
+
+    func forget(_ events: [EventEnvelope], for consumer: String) {
+        windows.withLockedValue { windows in
+            let ids = Set(events.map(\.id))
+            windows[consumer]?.ids.subtract(ids)
+            windows[consumer]?.order.removeAll { ids.contains($0) }
+        }
     }
 }

@@ -7,10 +7,10 @@ public enum PasswordPolicy {
 
     /// The problems with `password`, reported under `field`; empty when it is acceptable.
     public static func problems(password: String, email: String, field: String = "password") -> [FieldError] {
-        if password.count < minLength {
+        if password.textLength < minLength {
             return [FieldError(field: field, message: "must be at least \(minLength) characters")]
         }
-        if password.count > maxLength {
+        if password.textLength > maxLength {
             return [FieldError(field: field, message: "must be at most \(maxLength) characters")]
         }
         if EmailAddress.normalize(password) == EmailAddress.normalize(email) {

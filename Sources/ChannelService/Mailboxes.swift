@@ -113,7 +113,7 @@ public struct Mailboxes: Sendable {
         }
         if let name = input.name {
             let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty || trimmed.count > 200 { errors.append(FieldError(field: "name", message: "must be 1 to 200 characters")) }
+            if trimmed.isEmpty || name.textLength > 200 { errors.append(FieldError(field: "name", message: "must be 1 to 200 characters")) }
             m.name = trimmed
         }
         if case .set(let team) = input.teamID {
@@ -134,13 +134,13 @@ public struct Mailboxes: Sendable {
         let security = input.security.map { IMAPSettings.Security(rawValue: $0) } ?? .some(existing?.security ?? .tls)
         if security == nil { errors.append(FieldError(field: "imap.security", message: "must be none, starttls or tls")) }
         let host = (input.host ?? existing?.host ?? "").trimmingCharacters(in: .whitespaces)
-        if host.isEmpty || host.count > 253 || host.contains(where: { $0.isWhitespace || $0 == "/" }) {
+        if host.isEmpty || host.textLength > 253 || host.contains(where: { $0.isWhitespace || $0 == "/" }) {
             errors.append(FieldError(field: "imap.host", message: "must be a host name or address"))
         }
         let port = input.port ?? existing?.port ?? (security == .tls ? 993 : 143)
         if !(1...65535).contains(port) { errors.append(FieldError(field: "imap.port", message: "must be 1 to 65535")) }
         let username = input.username ?? existing?.username ?? ""
-        if username.isEmpty || username.count > 320 { errors.append(FieldError(field: "imap.username", message: "is required")) }
+        if username.isEmpty || username.textLength > 320 { errors.append(FieldError(field: "imap.username", message: "is required")) }
         var sealed = existing?.sealedPassword ?? ""
         if let password = input.password {
             if password.isEmpty || password.utf8.count > 1_024 {
@@ -157,14 +157,14 @@ public struct Mailboxes: Sendable {
             errors.append(FieldError(field: "imap.password", message: "is required again when the server, user or security changes"))
         }
         let folder = input.folder ?? existing?.folder ?? "INBOX"
-        if folder.isEmpty || folder.count > 200 || folder.contains(where: \.isNewline) {
+        if folder.isEmpty || folder.textLength > 200 || folder.contains(where: \.isNewline) {
             errors.append(FieldError(field: "imap.folder", message: "must be 1 to 200 characters"))
         }
         let poll = input.pollSeconds ?? existing?.pollSeconds ?? 60
         if !(10...3_600).contains(poll) { errors.append(FieldError(field: "imap.poll_seconds", message: "must be 10 to 3600")) }
         var processed = existing?.processedFolder
         if case .set(let value) = input.processedFolder { processed = value }
-        if let processed, processed.isEmpty || processed.count > 200 || processed.contains(where: \.isNewline) || processed == folder {
+        if let processed, processed.isEmpty || processed.textLength > 200 || processed.contains(where: \.isNewline) || processed == folder {
             errors.append(FieldError(field: "imap.processed_folder", message: "must be 1 to 200 characters and differ from folder"))
         }
         return IMAPSettings(host: host, port: port, security: security ?? .tls, username: username, sealedPassword: sealed,

@@ -39,7 +39,7 @@ public struct TicketField: Sendable, Equatable {
         case .text, .textarea:
             guard case .string(let s) = value else { return .problem("must be a string") }
             let limit = kind == .text ? 1000 : 65_536
-            return s.count <= limit ? .value(.string(s)) : .problem("must be at most \(limit) characters")
+            return s.textLength <= limit ? .value(.string(s)) : .problem("must be at most \(limit) characters")
         case .number:
             guard case .number(let n) = value, n.rounded() == n, abs(n) < 9e15 else { return .problem("must be an integer") }
             return .value(.number(n))

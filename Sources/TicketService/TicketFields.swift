@@ -105,7 +105,7 @@ public struct TicketFields: Sendable {
     }
 
     private func apply(_ d: FieldDefinition, to field: inout TicketField, requireTitle: Bool, errors: inout [FieldError]) {
-        if let title = d.title?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty, title.count <= 200 {
+        if let raw = d.title, raw.textLength <= 200, case let title = raw.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty {
             field.title = title
         } else if d.title != nil || requireTitle {
             errors.append(.init(field: "title", message: "must be 1 to 200 characters"))
@@ -114,7 +114,7 @@ public struct TicketFields: Sendable {
             if let options = d.options {
                 let values = options.map(\.value)
                 if options.isEmpty || options.count > 500 || Set(values).count != values.count
-                    || options.contains(where: { $0.value.isEmpty || $0.value.count > 200 || $0.label.isEmpty }) {
+                    || options.contains(where: { $0.value.isEmpty || $0.value.textLength > 200 || $0.label.isEmpty }) {
                     errors.append(.init(field: "options", message: "must be 1 to 500 options with distinct, non-empty values and labels"))
                 } else {
                     field.options = options
@@ -127,7 +127,7 @@ public struct TicketFields: Sendable {
         }
         if field.kind == .regex {
             if let pattern = d.pattern {
-                if pattern.isEmpty || pattern.count > 500 || (try? NSRegularExpression(pattern: pattern)) == nil {
+                if pattern.isEmpty || pattern.textLength > 500 || (try? NSRegularExpression(pattern: pattern)) == nil {
                     errors.append(.init(field: "pattern", message: "must be a valid regular expression of at most 500 characters"))
                 } else {
                     field.pattern = pattern

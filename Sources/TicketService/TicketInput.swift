@@ -96,7 +96,7 @@ enum TicketValidation {
     static func subject(_ raw: String, errors: inout [FieldError]) -> String? {
         let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if s.isEmpty { errors.append(.init(field: "subject", message: "must not be empty")); return nil }
-        if s.count > maxSubject { errors.append(.init(field: "subject", message: "must be at most \(maxSubject) characters")); return nil }
+        if raw.textLength > maxSubject { errors.append(.init(field: "subject", message: "must be at most \(maxSubject) characters")); return nil }
         if s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             errors.append(.init(field: "subject", message: "must not contain control characters")); return nil
         }
@@ -138,7 +138,7 @@ enum TicketValidation {
         var out: [String] = []
         for (i, item) in raw.enumerated() {
             let tag = item.trimmingCharacters(in: .whitespaces).lowercased()
-            let ok = !tag.isEmpty && tag.count <= 64
+            let ok = !tag.isEmpty && tag.textLength <= 64
                 && tag.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-:./".unicodeScalars.contains($0) }
             if !ok {
                 errors.append(.init(field: "tags[\(i)]", message: "must be 1 to 64 letters, digits or _-:./ (no spaces)"))

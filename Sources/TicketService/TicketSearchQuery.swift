@@ -40,7 +40,7 @@ struct TicketSearchQuery: Sendable {
     var updatedBefore: Date?
 
     static func parse(_ raw: String) throws -> TicketSearchQuery {
-        guard raw.count <= 1000 else { throw HelpdeskError.badParameter("q", "must be at most 1000 characters") }
+        guard raw.textLength <= 1000 else { throw HelpdeskError.badParameter("q", "must be at most 1000 characters") }
         // Pasted line breaks and tabs are spaces; other control characters (NUL among them) mean nothing in a search
         // and the full-text index refuses them.
         let q = String(String.UnicodeScalarView(raw.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }))

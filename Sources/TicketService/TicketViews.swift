@@ -128,7 +128,7 @@ public struct TicketViews: Sendable {
     private func check(_ view: inout TicketView, title: String?, filters: [String: String]?, sort: String?,
                        requireTitle: Bool, clearSort: Bool = false) throws {
         var errors: [FieldError] = []
-        if let title = title?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty, title.count <= 200 {
+        if let raw = title, raw.textLength <= 200, case let title = raw.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty {
             view.title = title
         } else if title != nil || requireTitle {
             errors.append(.init(field: "title", message: "must be 1 to 200 characters"))

@@ -86,7 +86,7 @@ public struct UserAccounts: Sendable {
             filter.role = parsed
         }
         if let query, !query.trimmingCharacters(in: .whitespaces).isEmpty {
-            guard query.count <= 200 else { throw HelpdeskError.badParameter("q", "must be at most 200 characters") }
+            guard query.textLength <= 200 else { throw HelpdeskError.badParameter("q", "must be at most 200 characters") }
             filter.query = query.trimmingCharacters(in: .whitespaces)
         }
         let after = try page.afterID()

@@ -13,7 +13,7 @@ enum UserValidation {
             errors.append(FieldError(field: field, message: "must not be empty"))
             return nil
         }
-        if name.count > maxNameLength {
+        if raw.textLength > maxNameLength {
             errors.append(FieldError(field: field, message: "must be at most \(maxNameLength) characters"))
             return nil
         }
@@ -87,7 +87,7 @@ enum UserValidation {
     }
 
     static func description(_ raw: String, errors: inout [FieldError]) -> String? {
-        guard raw.count <= maxDescriptionLength else {
+        guard raw.textLength <= maxDescriptionLength else {
             errors.append(FieldError(field: "description", message: "must be at most \(maxDescriptionLength) characters"))
             return nil
         }

@@ -14,6 +14,9 @@ struct DomainTests {
         #expect(PasswordPolicy.problems(password: "1234567", email: "a@example.com").first?.field == "password")
         #expect(PasswordPolicy.problems(password: "A@Example.com", email: "a@example.com").count == 1)
         #expect(PasswordPolicy.problems(password: String(repeating: "é", count: 128), email: "a@example.com").isEmpty)
+        // Counted in code points like the document's maxLength: 65 "é" each written as e + combining accent are 130.
+        #expect(PasswordPolicy.problems(password: String(repeating: "e\u{301}", count: 65), email: "a@example.com").first?.message
+                == "must be at most 128 characters")
         #expect(PasswordPolicy.problems(password: "short", email: "x@example.com", field: "new_password").first?.field == "new_password")
     }
 

@@ -203,6 +203,12 @@ struct UserTests {
             let renamed = try await h.request(.patch, "/api/v1/organizations/\(id)", json: ["name": "Globex Corp", "shared_tickets": true],
                                               token: admin.accessToken)
             #expect(renamed["name"] == "Globex Corp")
+            // A name that looks like 101 letters but is 202 code points (each letter carries a combining mark) breaks
+            // the documented maxLength of 200, and is refused rather than stored.
+            let zalgo = String(repeating: "a\u{336}", count: 101)
+            #expect(try await h.request(.patch, "/api/v1/organizations/\(id)", json: ["name": zalgo], token: admin.accessToken)
+                .errorFields == ["name"])
+            #expect(try await h.request(.get, "/api/v1/organizations/\(id)", token: admin.accessToken)["name"] == "Globex Corp")
             #expect(renamed.json["shared_tickets"] as? Bool == true)
             #expect(try await h.request(.delete, "/api/v1/organizations/\(id)", token: admin.accessToken).status == 204)
             let me = try await h.request(.get, "/api/v1/users/me", token: customer.accessToken)

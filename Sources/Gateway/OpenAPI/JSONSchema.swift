@@ -92,7 +92,7 @@ final class JSONSchema: Sendable {
         }
         switch value {
         case .string(let s):
-            let count = s.count
+            let count = s.textLength
             if let minLength, count < minLength {
                 errors.append(FieldError(field: field, message: minLength == 1 ? "must not be empty" : "must be at least \(minLength) characters"))
             }

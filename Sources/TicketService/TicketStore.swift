@@ -129,8 +129,14 @@ struct TicketStore: Sendable {
         return try await db.raw(query).first().map(Self.decodeTicket)
     }
 
-    func tickets(workspaceID: UUID, filter: TicketFilter, order: TicketOrder, limit: Int,
+    func tickets(workspaceID: UUID, filter: TicketFilter, order: TicketOrder, limit: Int, probeWindow: Int = 0,
                  on db: any SQLDatabase) async throws -> [Ticket] {
+        if case .newestMatches(let offset) = order, kind == .postgres, !filter.onlyText, filter.filtersOnCreationIndex,
+           filter.text.hasPositive, offset + limit <= probeWindow {
+            let found = try await newestMatchesInWindow(workspaceID: workspaceID, filter: filter, offset: offset,
+                                                        limit: limit, window: probeWindow, on: db)
+            if found.count == limit { return found }
+        }
         let searching = !filter.text.isEmpty && searchJoin(filter.text, workspaceID: workspaceID, scope: filter.scope) != nil
         var probing = false
         // Only for a plain search: with other filters (or a customer's own tickets) the walk could pass most of
@@ -163,6 +169,22 @@ struct TicketStore: Sendable {
             let dir = sort.descending ? "DESC" : "ASC"
             q.appendInterpolation(unsafeRaw: " ORDER BY tickets.\(sort.column) \(dir), tickets.id \(dir) LIMIT \(limit)")
         }
+        return try await db.raw(q).all().map(Self.decodeTicket)
+    }
+
+    /// PostgreSQL, a broad search with filters, newest first: probes the documents of the newest `window` tickets
+    /// that pass the filters, walking the creation index. When that yields `limit` rows after `offset`, they are
+    /// exactly the page (every match outside the window is older than all inside it); otherwise the caller joins
+    /// every match instead. The planner, guessing how many documents match, chose the join (50 ms for
+    /// `password reset status:solved`, against 4 ms this way) or a parallel walk whose workers cost more to start
+    /// than the walk itself.
+    private func newestMatchesInWindow(workspaceID: UUID, filter: TicketFilter, offset: Int, limit: Int, window: Int,
+                                       on db: any SQLDatabase) async throws -> [Ticket] {
+        var q = SQLQueryString("SELECT tickets.* FROM (")
+        q.appendInterpolation(filtered(select: Self.qualifiedColumns, workspaceID: workspaceID, filter: filter, joinSearch: false))
+        q.appendInterpolation(unsafeRaw: " ORDER BY tickets.created_at DESC, tickets.id DESC LIMIT \(window)) AS tickets WHERE TRUE")
+        q.appendInterpolation(newestMatchCondition(filter.text, scope: filter.scope))
+        q.appendInterpolation(unsafeRaw: " ORDER BY tickets.created_at DESC, tickets.id DESC LIMIT \(limit) OFFSET \(offset)")
         return try await db.raw(q).all().map(Self.decodeTicket)
     }
 

@@ -84,8 +84,9 @@ struct TicketSearchTests {
                                             token: admin.accessToken)
                 ids.append(try #require(t["id"] as? String))
             }
-            _ = try await h.request(.post, "/api/v1/tickets", json: ["subject": "Unrelated", "description": "wombat"],
-                                    token: admin.accessToken)
+            // The newest ticket passes the filters below but not the text: a window must not take its place for a match.
+            _ = try await h.request(.post, "/api/v1/tickets", json: ["subject": "Unrelated", "description": "wombat",
+                                                                    "priority": "high"], token: admin.accessToken)
             var tickets = h.system.tickets.tickets
             func search(_ q: String, limit: Int = 25, after: String? = nil) async throws -> Page<Ticket> {
                 try await tickets.list(me, query: { $0 == "q" ? q : nil }, page: PageRequest(limit: limit, after: after))
@@ -97,6 +98,19 @@ struct TicketSearchTests {
             tickets.relevanceLimitOverride = 3
             #expect(try await search("quokka").items.map(\.id.lowercased) == Array(ids.reversed()))
             #expect(try await search("quokka priority:high").items.map(\.id.lowercased) == [ids[6], ids[4], ids[2], ids[0]])
+            // With filters, PostgreSQL first probes a window of the newest filtered tickets, and joins every match
+            // when the window does not fill the page: the same pages either way, cursor included.
+            for window in [1, 3, 4, 5, 100] {
+                tickets.probeWindowOverride = window
+                let high = try await search("quokka priority:high status:new status:open", limit: 2)
+                #expect(high.items.map(\.id.lowercased) == [ids[6], ids[4]], "window \(window)")
+                let after = try #require(high.nextCursor.flatMap(Cursor.decode))
+                let more = try await search("quokka priority:high status:new status:open", limit: 2, after: after)
+                #expect(more.items.map(\.id.lowercased) == [ids[2], ids[0]], "window \(window)")
+                #expect(more.nextCursor == nil)
+                #expect(try await search("quokka -animal priority:high").items.isEmpty)
+            }
+            tickets.probeWindowOverride = nil
             let first = try await search("quokka", limit: 4)
             #expect(first.items.map(\.id.lowercased) == Array(ids.reversed().prefix(4)))
             let rest = try await search("quokka", limit: 4, after: Cursor.decode(try #require(first.nextCursor)))

@@ -200,16 +200,17 @@ public struct Tickets: Sendable {
         if let q = query("q") { try await apply(try TicketSearchQuery.parse(q), to: &filter, p) }
         let order: TicketOrder
         if filter.text.hasPositive && query("sort") == nil {
-            let offset = try page.after.map { raw -> Int in
-                guard raw.hasPrefix("rel:"), let n = Int(raw.dropFirst(4)), n >= 0 else {
-                    throw HelpdeskError.badParameter("cursor", "does not belong to this search")
-                }
-                return n
-            } ?? 0
-            // Ranking costs a pass over every match: past `relevanceLimit` matches, newest first instead.
-            let matches = try await store.searchMatches(filter.text, workspaceID: p.workspaceID, scope: filter.scope,
-                                                        cap: relevanceLimit + 1, on: database.sql)
-            order = matches > relevanceLimit ? .newestMatches(offset: offset) : .relevance(offset: offset)
+            let (offset, newest) = try Self.searchCursor(page.after)
+            if let newest {
+                // The first page chose the order; later pages keep it (and skip the count that chose it), so a
+                // search crossing the limit while someone pages through it never switches order mid-way.
+                order = newest ? .newestMatches(offset: offset) : .relevance(offset: offset)
+            } else {
+                // Ranking costs a pass over every match: past `relevanceLimit` matches, newest first instead.
+                let matches = try await store.searchMatches(filter.text, workspaceID: p.workspaceID, scope: filter.scope,
+                                                            cap: relevanceLimit + 1, on: database.sql)
+                order = matches > relevanceLimit ? .newestMatches(offset: offset) : .relevance(offset: offset)
+            }
         } else {
             let sort = try TicketSort.parse(query("sort"))
             order = .keyset(sort, after: try sort.decode(page.after))
@@ -221,11 +222,22 @@ public struct Tickets: Sendable {
         var next: String?
         if rows.count > page.limit {
             switch order {
-            case .relevance(let offset), .newestMatches(let offset): next = Cursor.encode("rel:\(offset + page.limit)")
+            case .relevance(let offset): next = Cursor.encode("rank:\(offset + page.limit)")
+            case .newestMatches(let offset): next = Cursor.encode("newest:\(offset + page.limit)")
             case .keyset(let sort, _): next = items.last.map(sort.cursor(for:))
             }
         }
         return Page(items: items.map { presented($0, to: p, fields: definitions) }, nextCursor: next)
+    }
+
+    /// A search page's cursor: the offset, and the order the first page chose (`rank:`, `newest:`); `rel:`, from
+    /// before the order was carried, leaves it to be chosen again.
+    static func searchCursor(_ raw: String?) throws -> (offset: Int, newest: Bool?) {
+        guard let raw else { return (0, nil) }
+        for (prefix, newest) in [("rank:", false as Bool?), ("newest:", true), ("rel:", nil)] where raw.hasPrefix(prefix) {
+            if let n = Int(raw.dropFirst(prefix.count)), n >= 0 { return (n, newest) }
+        }
+        throw HelpdeskError.badParameter("cursor", "does not belong to this search")
     }
 
     /// Folds the field terms of `q` into the filter; emails become user ids.

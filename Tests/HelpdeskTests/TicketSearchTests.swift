@@ -113,9 +113,20 @@ struct TicketSearchTests {
             tickets.probeWindowOverride = nil
             let first = try await search("quokka", limit: 4)
             #expect(first.items.map(\.id.lowercased) == Array(ids.reversed().prefix(4)))
+            // The first page's order holds for the next ones, even if the count would now choose the other.
+            tickets.relevanceLimitOverride = 100
             let rest = try await search("quokka", limit: 4, after: Cursor.decode(try #require(first.nextCursor)))
             #expect(rest.items.map(\.id.lowercased) == Array(ids.reversed().suffix(3)))
             #expect(rest.nextCursor == nil)
+            let ranked = try await search("quokka", limit: 4)
+            #expect(ranked.items.map(\.id.lowercased) == Array(ids.prefix(4)))
+            tickets.relevanceLimitOverride = 3
+            let rankedRest = try await search("quokka", limit: 4, after: Cursor.decode(try #require(ranked.nextCursor)))
+            #expect(rankedRest.items.map(\.id.lowercased) == Array(ids.suffix(3)))
+            // A cursor from before the order was carried still pages; the order is chosen again.
+            #expect(try await search("quokka", limit: 4, after: "rel:4").items.map(\.id.lowercased) == Array(ids.reversed().suffix(3)))
+            await #expect(throws: HelpdeskError.self) { try await search("quokka", after: "newest:-1") }
+            await #expect(throws: HelpdeskError.self) { try await search("quokka", after: "2026-01-01|x") }
             #expect(try await search("quokka -animal").items.isEmpty, "an excluded word still excludes")
         }
     }

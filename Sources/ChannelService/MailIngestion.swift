@@ -95,7 +95,7 @@ public struct MailIngestion: Sendable {
         if sender == nil {
             guard mailbox.allowNewSenders else { return ignored("unknown_sender") }
             let name = from.name ?? String(from.address.split(separator: "@").first ?? "Customer")
-            sender = try await users.registerCustomer(workspaceID: ws, email: from.address, name: String(name.prefix(200)))
+            sender = try await users.registerCustomer(workspaceID: ws, email: from.address, name: name.prefix(textLength: 200))
         }
         guard let sender, sender.active else { return ignored("inactive_sender") }
         let principal = Principal(userID: sender.id, workspaceID: ws, role: sender.role, sessionID: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
@@ -122,7 +122,7 @@ public struct MailIngestion: Sendable {
             let opened = try await store.ticketsOpened(workspaceID: ws, from: from.address, since: now.addingTimeInterval(-3_600),
                                                        on: database.sql)
             if opened >= maxNewTicketsPerHour { return ignored("rate_limited") }
-            let cleanSubject = String(m.subject.map { $0.isWhitespace ? " " : $0 }.prefix(250))
+            let cleanSubject = String(m.subject.map { $0.isWhitespace ? " " : $0 }).prefix(textLength: 250)
                 .trimmingCharacters(in: .whitespaces)
             let subject = cleanSubject.isEmpty ? "(no subject)" : cleanSubject
             let text = Self.fitting(m.text.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -235,6 +235,17 @@ struct ChannelTests {
             let oddTicket = try await h.request(.get, "/api/v1/tickets/\(odd["ticket_id"] ?? "")", token: admin.accessToken)
             #expect(oddTicket["subject"] == "Hi there")
             #expect(oddTicket.json["team_id"] is NSNull)
+
+            // A long subject and sender name in decomposed accents (as some mail clients write them) are cut to the
+            // limits in code points, whole letters kept, rather than refused.
+            let accents = String(repeating: "e\u{301}", count: 130)
+            let long = try await h.push(mail(from: "\(accents) <accents@example.net>", subject: accents, id: "accents@mail.example.net",
+                                             body: "Bonjour"), mailbox: open["id"] ?? "", token: admin.accessToken)
+            #expect(long.status == 202 && long["action"] == "created", "\(long.text)")
+            let longTicket = try await h.request(.get, "/api/v1/tickets/\(long["ticket_id"] ?? "")", token: admin.accessToken)
+            #expect(longTicket["subject"] == String(repeating: "e\u{301}", count: 125))
+            let requester = try await h.request(.get, "/api/v1/users/\(longTicket["requester_id"] ?? "")", token: admin.accessToken)
+            #expect(requester["name"] == String(repeating: "e\u{301}", count: 100))
         }
     }
 }

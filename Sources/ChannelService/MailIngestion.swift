@@ -94,8 +94,7 @@ public struct MailIngestion: Sendable {
         var sender = try await users.user(workspaceID: ws, email: from.address)
         if sender == nil {
             guard mailbox.allowNewSenders else { return ignored("unknown_sender") }
-            let name = from.name ?? String(from.address.split(separator: "@").first ?? "Customer")
-            sender = try await users.registerCustomer(workspaceID: ws, email: from.address, name: name.prefix(textLength: 200))
+            sender = try await users.registerCustomer(workspaceID: ws, email: from.address, name: Self.customerName(from))
         }
         guard let sender, sender.active else { return ignored("inactive_sender") }
         let principal = Principal(userID: sender.id, workspaceID: ws, role: sender.role, sessionID: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
@@ -135,6 +134,21 @@ public struct MailIngestion: Sendable {
             await followCopiedAgents(m, sender: from.address, mailbox: mailbox, ticketID: created.ticketID)
             return (IngestResult(action: .created, ticketID: created.ticketID, commentID: created.commentID, reason: nil), nil)
         }
+    }
+
+    /// The name a new customer gets from a mail's sender: the display name without control characters, cut to the
+    /// 200 code points a name holds; the address's local part when that leaves nothing (no name, blanks, or one
+    /// letter carrying hundreds of marks), so the mail still opens its ticket.
+    static func customerName(_ from: MailAddress) -> String {
+        func clean(_ text: String) -> String {
+            let visible = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.generalCategory != .control }))
+            return visible.trimmingCharacters(in: .whitespacesAndNewlines).prefix(textLength: 200)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let named = clean(from.name ?? "")
+        if !named.isEmpty { return named }
+        let local = clean(String(from.address.split(separator: "@").first ?? ""))
+        return local.isEmpty ? "Customer" : local
     }
 
     /// Cut to what a comment holds (64 KiB of UTF-8), on a character boundary.

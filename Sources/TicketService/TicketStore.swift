@@ -132,7 +132,7 @@ struct TicketStore: Sendable {
     func tickets(workspaceID: UUID, filter: TicketFilter, order: TicketOrder, limit: Int, probeWindow: Int = 0,
                  on db: any SQLDatabase) async throws -> [Ticket] {
         if case .newestMatches(let offset) = order, kind == .postgres, !filter.onlyText, filter.filtersOnCreationIndex,
-           filter.text.hasPositive, offset + limit <= probeWindow {
+           offset + limit <= probeWindow {
             let found = try await newestMatchesInWindow(workspaceID: workspaceID, filter: filter, offset: offset,
                                                         limit: limit, window: probeWindow, on: db)
             if found.count == limit { return found }

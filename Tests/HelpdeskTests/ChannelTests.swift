@@ -246,6 +246,13 @@ struct ChannelTests {
             #expect(longTicket["subject"] == String(repeating: "e\u{301}", count: 125))
             let requester = try await h.request(.get, "/api/v1/users/\(longTicket["requester_id"] ?? "")", token: admin.accessToken)
             #expect(requester["name"] == String(repeating: "e\u{301}", count: 100))
+            // One letter carrying 300 marks cannot be cut to a name at all: the address names the customer instead.
+            let zalgo = try await h.push(mail(from: "a\(String(repeating: "\u{301}", count: 300)) <zalgo@example.net>", subject: "Hi",
+                                              id: "zalgo@mail.example.net", body: "Bonjour"), mailbox: open["id"] ?? "", token: admin.accessToken)
+            #expect(zalgo.status == 202 && zalgo["action"] == "created", "\(zalgo.text)")
+            let zalgoTicket = try await h.request(.get, "/api/v1/tickets/\(zalgo["ticket_id"] ?? "")", token: admin.accessToken)
+            let zalgoUser = try await h.request(.get, "/api/v1/users/\(zalgoTicket["requester_id"] ?? "")", token: admin.accessToken)
+            #expect(zalgoUser["name"] == "zalgo")
         }
     }
 }

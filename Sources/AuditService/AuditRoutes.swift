@@ -54,7 +54,7 @@ struct AuditRoutes {
         func date(_ name: String) throws -> Date? {
             guard let raw = request.query(name) else { return nil }
             guard let date = RFC3339.date(from: raw) else {
-                throw HelpdeskError.badParameter(name, "must be an RFC 3339 timestamp such as 2026-01-31T09:15:00Z")
+                throw HelpdeskError.badParameter(name, "must be an RFC 3339 timestamp such as 2026-01-31T09:15:00Z (in a query string, write + as %2B)")
             }
             return date
         }

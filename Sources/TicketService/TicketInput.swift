@@ -133,15 +133,15 @@ enum TicketValidation {
         return t
     }
 
-    /// Lowercased, deduplicated tags of letters, digits and `_-:./`, at most 64 characters each.
+    /// Lowercased, deduplicated tags of letters, digits and `_-:./+` (`c++`), at most 64 characters each.
     static func tags(_ raw: [String], errors: inout [FieldError]) -> [String]? {
         var out: [String] = []
         for (i, item) in raw.enumerated() {
             let tag = item.trimmingCharacters(in: .whitespaces).lowercased()
             let ok = !tag.isEmpty && tag.textLength <= 64
-                && tag.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-:./".unicodeScalars.contains($0) }
+                && tag.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-:./+".unicodeScalars.contains($0) }
             if !ok {
-                errors.append(.init(field: "tags[\(i)]", message: "must be 1 to 64 letters, digits or _-:./ (no spaces)"))
+                errors.append(.init(field: "tags[\(i)]", message: "must be 1 to 64 letters, digits or _-:./+ (no spaces)"))
                 return nil
             }
             if !out.contains(tag) { out.append(tag) }

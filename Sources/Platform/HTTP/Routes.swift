@@ -39,9 +39,9 @@ public struct Routes {
 }
 
 extension Request {
-    /// The value of query parameter `name`, if present.
+    /// The value of query parameter `name`, if present, decoded as a form would encode it (`+` is a space).
     public func query(_ name: String) -> String? {
-        uri.queryParameters[Substring(name)].map(String.init)
+        FormQuery(uri.query.map { Substring($0) })[name]
     }
 
     /// Decodes the JSON body; a missing, malformed or oversized body becomes a problem naming the field.

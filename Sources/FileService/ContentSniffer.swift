@@ -53,7 +53,8 @@ enum ContentSniffer {
 
     /// Types a browser could run or render as a page: always served as a download.
     static func isActive(_ contentType: String) -> Bool {
-        ["text/html", "image/svg+xml", "application/xml", "text/xml", "application/javascript"].contains(contentType)
+        ["text/html", "application/xhtml+xml", "image/svg+xml", "application/xml", "text/xml", "application/javascript",
+         "text/javascript"].contains(contentType)
     }
 }
 

@@ -36,11 +36,7 @@ struct FileRoutes {
         routes.get(":id/content") { request, context in
             let p = try context.requirePrincipal()
             let file = try await files.get(p, id: try context.parameters.uuid("id", what: "file"))
-            var headers: HTTPFields = [
-                .contentType: file.contentType, .eTag: "\"\(file.sha256)\"", .acceptRanges: "bytes",
-                .contentDisposition: Self.disposition(file), .cacheControl: "private, max-age=0",
-                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-            ]
+            var headers = Self.downloadHeaders(file)
             if let raw = request.headers[.range] {
                 guard let range = Self.byteRange(raw, size: file.size) else {
                     headers[.contentRange] = "bytes */\(file.size)"
@@ -59,6 +55,18 @@ struct FileRoutes {
             try await files.delete(p, id: try context.parameters.uuid("id", what: "file"))
             return Response(status: .noContent)
         }
+    }
+
+    /// What every download carries. An upload is someone else's content on our origin: it is never sniffed, runs no
+    /// script and reaches no cookie even when opened directly (`sandbox`), and a type a browser would render as a
+    /// page (HTML, SVG, XML, JavaScript) is sent as bytes to save, whatever its name says.
+    static func downloadHeaders(_ file: StoredFile) -> HTTPFields {
+        [
+            .contentType: ContentSniffer.isActive(file.contentType) ? "application/octet-stream" : file.contentType,
+            .eTag: "\"\(file.sha256)\"", .acceptRanges: "bytes",
+            .contentDisposition: Self.disposition(file), .cacheControl: "private, max-age=0",
+            .contentSecurityPolicy: "sandbox", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+        ]
     }
 
     /// RFC 6266: `attachment` for anything a browser could run, `filename*` for non-ASCII names.

@@ -59,6 +59,29 @@ struct FileTests {
             #expect(html["content_type"] == "text/html")
             let htmlDown = try await h.request(.get, "/api/v1/files/\(html["id"]!)/content", token: c.accessToken)
             #expect(htmlDown.header("Content-Disposition")?.hasPrefix("attachment;") == true)
+            // A page named like a picture, and other types a browser would run: stored as what they are, served as bytes
+            // to save, sandboxed and never sniffed.
+            for (name, body, stored) in [("evil.png", "<html><body><script>alert(document.cookie)</script>", "text/html"),
+                                         ("pic.svg", "<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "image/svg+xml"),
+                                         ("feed.xml", "<?xml version='1.0'?><rss/>", "application/xml")] {
+                let up = try await h.request(.post, "/api/v1/files?filename=\(name)", bytes: Data(body.utf8), token: c.accessToken)
+                #expect(up["content_type"] == stored, "\(name): \(up.text)")
+                let down = try await h.request(.get, "/api/v1/files/\(up["id"]!)/content", token: c.accessToken)
+                #expect(down.status == 200 && down.text == body)
+                #expect(down.header("Content-Type") == "application/octet-stream", "\(name)")
+                #expect(down.header("Content-Security-Policy") == "sandbox", "\(name)")
+                #expect(down.header("X-Content-Type-Options") == "nosniff", "\(name)")
+                #expect(down.header("Content-Disposition")?.hasPrefix("attachment;") == true, "\(name)")
+                let part = try await h.request(.get, "/api/v1/files/\(up["id"]!)/content", token: c.accessToken,
+                                               headers: ["Range": "bytes=0-5"])
+                #expect(part.status == 206 && part.header("Content-Type") == "application/octet-stream"
+                        && part.header("Content-Security-Policy") == "sandbox", "a range is served as safely")
+            }
+            let picture = try #require(try await h.request(.post, "/api/v1/files?filename=photo.png", bytes: png,
+                                                           token: c.accessToken)["id"])
+            let pngDown = try await h.request(.get, "/api/v1/files/\(picture)/content", token: c.accessToken)
+            #expect(pngDown.header("Content-Type") == "image/png" && pngDown.header("Content-Security-Policy") == "sandbox",
+                    "a real picture keeps its type, sandboxed too")
             let elf = Data([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0] + [UInt8](repeating: 0, count: 64))
             let denied = try await h.request(.post, "/api/v1/files?filename=tool.bin", bytes: elf, token: c.accessToken)
             #expect(denied.status == 415)

@@ -207,5 +207,17 @@ enum TicketMigrations {
             ]
             }
         },
+        Migration(version: 11, name: "view columns, team views, each agent's order of views") { _ in [
+            "ALTER TABLE ticket_views ADD COLUMN columns TEXT NOT NULL DEFAULT '[]'",
+            "ALTER TABLE ticket_views ADD COLUMN team_id TEXT",
+            """
+            CREATE TABLE ticket_view_order (
+                workspace_id TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                view_id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, user_id, view_id))
+            """,
+        ] },
     ])
 }

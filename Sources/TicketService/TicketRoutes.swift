@@ -33,7 +33,9 @@ struct TicketRoutes {
         }
         routes.get("counts") { _, context in
             let p = try context.requirePrincipal()
-            let counts = try await tickets.standardCounts(p, cap: Tickets.countCap)
+            var counts = try await tickets.standardCounts(p, cap: Tickets.countCap)
+            // Saved views count by id beside the standard keys, so the rail keeps all its numbers live.
+            counts.merge(try await TicketViews(tickets: tickets).counts(p, cap: Tickets.countCap)) { standard, _ in standard }
             return try .json(counts, headers: [.cacheControl: "no-store"])
         }
         routes.get(":id") { _, context in
@@ -185,13 +187,17 @@ struct ViewRoutes {
         routes.post { request, context in
             let p = try context.requirePrincipal()
             var body = try await JSONBody.read(request, context: context)
-            let title = body.string("title", required: true)
-            let filters = Self.filters(&body) ?? [:]
-            let sort = body.string("sort")
-            let shared = body.bool("shared") ?? false
-            try body.validate(allowed: ["title", "filters", "sort", "shared"])
-            return try .json(try await views.create(p, title: title, filters: filters, sort: sort, shared: shared),
-                             status: .created)
+            let change = Self.change(&body, creating: true)
+            try body.validate(allowed: Self.fields)
+            return try .json(try await views.create(p, change), status: .created)
+        }
+        routes.put("order") { request, context in
+            let p = try context.requirePrincipal()
+            var body = try await JSONBody.read(request, context: context)
+            let ids = body.updateStringArray("ids")
+            if !body.has("ids") { body.fail("ids", "is required: the ids of your views, first to last") }
+            try body.validate(allowed: ["ids"])
+            return try .json(Page(items: try await views.reorder(p, ids: ids.value ?? []), nextCursor: nil))
         }
         routes.get(":id") { _, context in
             let p = try context.requirePrincipal()
@@ -201,12 +207,9 @@ struct ViewRoutes {
             let p = try context.requirePrincipal()
             let id = try context.parameters.uuid("id", what: "view")
             var body = try await JSONBody.read(request, context: context)
-            let title = body.string("title")
-            let filters = Self.filters(&body)
-            let sort = body.updateString("sort", nullable: true)
-            let shared = body.bool("shared")
-            try body.validate(allowed: ["title", "filters", "sort", "shared"])
-            return try .json(try await views.update(p, id: id, title: title, filters: filters, sort: sort, shared: shared))
+            let change = Self.change(&body)
+            try body.validate(allowed: Self.fields)
+            return try .json(try await views.update(p, id: id, change))
         }
         routes.delete(":id") { _, context in
             let p = try context.requirePrincipal()
@@ -218,6 +221,15 @@ struct ViewRoutes {
             let page = try PageRequest.parse(limit: request.query("limit"), cursor: request.query("cursor"))
             return try .json(try await views.tickets(p, id: try context.parameters.uuid("id", what: "view"), page: page))
         }
+    }
+
+    static let fields: Set<String> = ["title", "filters", "sort", "columns", "shared", "team_id"]
+
+    static func change(_ body: inout JSONBody, creating: Bool = false) -> TicketViewChange {
+        let columns = body.updateStringArray("columns")
+        let shared = body.updateBool("shared")
+        return TicketViewChange(title: body.string("title", required: creating), filters: filters(&body), sort: body.updateString("sort", nullable: true),
+                                columns: columns.value, shared: shared.value, teamID: body.updateUUID("team_id"))
     }
 
     /// `filters` as an object of strings.

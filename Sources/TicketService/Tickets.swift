@@ -265,14 +265,14 @@ public struct Tickets: Sendable {
     }
 
     /// How many tickets the list with these parameters holds in all.
-    func count(_ p: Principal, query: (String) -> String?) async throws -> Int {
+    func count(_ p: Principal, query: (String) -> String?, cap: Int? = nil) async throws -> Int {
         var filter = try TicketFilter.parse(query, me: p.userID)
         if p.role == .customer {
             filter.visibleTo = .init(requesterID: p.userID, sharedOrganizationID: try await sharedOrganization(of: p))
             filter.scope = .publicText
         }
         if let q = query("q") { try await apply(try TicketSearchQuery.parse(q), to: &filter, p) }
-        return try await store.count(workspaceID: p.workspaceID, filter: filter, on: database.sql)
+        return try await store.count(workspaceID: p.workspaceID, filter: filter, cap: cap, on: database.sql)
     }
 
     /// The agent workspace's standard views, by key, with the list filters that define them.

@@ -45,20 +45,18 @@ struct OpenAPIDocument: Sendable {
         self.operations = operations
     }
 
-    /// The operation for a request: literal segments win over `{parameters}`, as in the router.
+    /// The operation for a request. The router picks the most literal path first, whatever the method
+    /// (`/views/order` hides `/views/{id}`), so a method the literal path lacks finds no operation here and
+    /// the router answers 405, instead of the body being judged against the parameter path's schema.
     func operation(method: String, path: String) -> Operation? {
-        let target = path.split(separator: "/")
-        var best: (Operation, Int)?
-        for operation in operations where operation.method == method && operation.segments.count == target.count {
-            var literal = 0
-            var matches = true
-            for (pattern, segment) in zip(operation.segments, target) {
-                if pattern.hasPrefix("{") { continue }
-                if pattern != segment { matches = false; break }
-                literal += 1
-            }
-            if matches, literal > (best?.1 ?? -1) { best = (operation, literal) }
+        let target = path.split(separator: "/").map(String.init)
+        var best: (path: String, literalness: [Int])?
+        for operation in operations where operation.segments.count == target.count {
+            guard zip(operation.segments, target).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { continue }
+            let literalness = operation.segments.map { $0.hasPrefix("{") ? 0 : 1 }
+            if best == nil || best!.literalness.lexicographicallyPrecedes(literalness) { best = (operation.path, literalness) }
         }
-        return best?.0
+        guard let best else { return nil }
+        return operations.first { $0.path == best.path && $0.method == method }
     }
 }

@@ -115,8 +115,11 @@ struct RedisTests {
     final class Probe: Sendable {
         let handled = NIOLockedValueBox<[UUID]>([])
         let failures = NIOLockedValueBox(0)
+        /// When the handler was called, failing or not.
+        let calls = NIOLockedValueBox<[ContinuousClock.Instant]>([])
         var subscription: EventSubscription {
             EventSubscription(consumer: "probe", eventTypes: ["probe.event"]) { event in
+                self.calls.withLockedValue { $0.append(.now) }
                 let fail = self.failures.withLockedValue { n -> Bool in
                     if n > 0 { n -= 1; return true }
                     return false
@@ -222,6 +225,34 @@ struct RedisTests {
             #expect(try await pendingCount(bus) == 0)
             let attempts = try await bus.redis.send(["HLEN", .string(bus.settings.attemptsKey(group: "probe"))])
             #expect(attempts.int == 0, "attempt counters are cleared on success")
+        }
+    }
+
+    @Test("the backoff holds at every attempt, also once it is longer than the claim timeout")
+    func backoffPastClaimTimeout() async throws {
+        // Backoffs 20, 40, 80, 160, 320, then 400 ms; the claim timeout (100 ms) is shorter from the fourth on,
+        // where the dead-consumer reclaim used to take the message early.
+        try await withBus({
+            $0.baseBackoff = .milliseconds(20); $0.maxBackoff = .milliseconds(400)
+            $0.claimTimeout = .milliseconds(100); $0.maxAttempts = 20
+        }) { h, bus, probe in
+            probe.failures.withLockedValue { $0 = 10 }
+            let e = event(h)
+            try await bus.publish(e)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while probe.handled.withLockedValue({ $0.isEmpty }) && ContinuousClock.now < deadline {
+                try await bus.settle()
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(probe.handled.withLockedValue { $0 } == [e.id], "applied on the eleventh call")
+            let calls = probe.calls.withLockedValue { $0 }
+            #expect(calls.count == 11)
+            for n in 1..<calls.count {
+                let wanted = bus.settings.backoff(afterFailures: n)
+                // Redis measures idle time from the failed attempt's read, a little before the handler ran.
+                #expect(calls[n] - calls[n - 1] >= wanted - .milliseconds(20), "gap after failure \(n): \(calls[n] - calls[n - 1]), backoff \(wanted)")
+            }
+            #expect(try await pendingCount(bus) == 0)
         }
     }
 

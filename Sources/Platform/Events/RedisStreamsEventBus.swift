@@ -29,7 +29,8 @@ public struct StreamSettings: Sendable {
     public var deadLetterStream: String { stream + ":dead" }
     public func attemptsKey(group: String) -> String { stream + ":attempts:" + group }
 
-    func backoff(afterFailures failures: Int) -> Duration {
+    /// How long a message that failed `failures` times waits before it is tried again.
+    public func backoff(afterFailures failures: Int) -> Duration {
         let factor = 1 << min(max(failures - 1, 0), 20)
         return min(baseBackoff * factor, maxBackoff)
     }

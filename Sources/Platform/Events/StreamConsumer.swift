@@ -11,8 +11,8 @@ import ServiceLifecycle
 ///   `XACK`. Events the group does not want are acknowledged at once.
 /// - A failure leaves the message pending and counts it in `<stream>:attempts:<group>`; it is claimed again
 ///   (`XPENDING … IDLE` + `XCLAIM`) once its exponential backoff has passed, and after `maxAttempts` it is copied
-///   to the dead-letter stream and acknowledged.
-/// - Messages left pending by a consumer that died are reclaimed with `XAUTOCLAIM` after `claimTimeout`.
+///   to the dead-letter stream and acknowledged. The backoff holds at any attempt count, past `claimTimeout` too.
+/// - Messages left pending by a consumer that died, never counted as failed, are claimed after `claimTimeout`.
 public final class StreamConsumer: Service, Sendable {
     let redis: RedisClient
     let settings: StreamSettings
@@ -99,48 +99,51 @@ public final class StreamConsumer: Service, Sendable {
         return entries.count
     }
 
-    /// Retries own failures whose backoff has passed, then takes over messages of dead consumers.
+    /// Takes what is pending and due: a message that failed waits out its backoff, however many attempts it has
+    /// had (even past `claimTimeout`); one never counted as failed (in flight on a consumer that died) waits
+    /// `claimTimeout`. Both are claimed with `XCLAIM` and that idle floor, so of several replicas one wins.
     func reclaim() async throws {
-        let minIdle = settings.baseBackoff.milliseconds
-        let pending = try await redis.send(["XPENDING", .string(settings.stream), .string(group),
-                                            "IDLE", .string(String(minIdle)), "-", "+", "100"])
-        let items = (pending.array ?? []).compactMap { item -> (id: String, idle: Int64)? in
-            guard let fields = item.array, fields.count >= 4, let id = fields[0].string, let idle = fields[2].int
-            else { return nil }
-            return (id, idle)
-        }
-        if !items.isEmpty {
+        let minIdle = min(settings.baseBackoff, settings.claimTimeout).milliseconds
+        var start = "-"
+        for _ in 0..<10 {
+            let pending = try await redis.send(["XPENDING", .string(settings.stream), .string(group),
+                                                "IDLE", .string(String(minIdle)), .string(start), "+", "100"])
+            let items = (pending.array ?? []).compactMap { item -> (id: String, idle: Int64)? in
+                guard let fields = item.array, fields.count >= 4, let id = fields[0].string, let idle = fields[2].int
+                else { return nil }
+                return (id, idle)
+            }
+            guard !items.isEmpty else { return }
             let attempts = try await redis.send(["HMGET", .string(settings.attemptsKey(group: group))]
                                                 + items.map { .string($0.id) })
             for (item, count) in zip(items, attempts.array ?? []) {
                 let failures = Int(count.int ?? 0)
-                guard failures > 0 else { continue } // in flight elsewhere or on a dead consumer: XAUTOCLAIM's job
-                let due = settings.backoff(afterFailures: failures).milliseconds
+                let due = failures > 0 ? settings.backoff(afterFailures: failures).milliseconds
+                                       : settings.claimTimeout.milliseconds
                 guard item.idle >= due else { continue }
-                // XCLAIM with the same idle floor: if another replica claimed it meanwhile, nothing comes back.
-                let claimed = try await redis.send(["XCLAIM", .string(settings.stream), .string(group), .string(name),
-                                                    .string(String(due)), .string(item.id)])
-                try await process(StreamEntry.list(claimed))
+                let claimed = StreamEntry.list(try await redis.send([
+                    "XCLAIM", .string(settings.stream), .string(group), .string(name), .string(String(due)), .string(item.id),
+                ]))
+                if claimed.isEmpty {
+                    try await acknowledgeIfTrimmed(item.id)
+                    continue
+                }
+                if failures == 0 {
+                    logger.info("reclaimed an event left pending", metadata: ["consumer": "\(group)", "stream_id": "\(item.id)"])
+                }
+                try await process(claimed)
             }
+            guard items.count == 100, let last = items.last?.id else { return }
+            start = "(" + last
         }
-        var start = "0-0"
-        for _ in 0..<10 {
-            let reply = try await redis.send(["XAUTOCLAIM", .string(settings.stream), .string(group), .string(name),
-                                              .string(String(settings.claimTimeout.milliseconds)), .string(start),
-                                              "COUNT", "100"])
-            guard let parts = reply.array, parts.count >= 2 else { return }
-            let reclaimed = StreamEntry.list(parts[1])
-            for entry in reclaimed {
-                logger.info("reclaimed an event left pending", metadata: ["consumer": "\(group)", "stream_id": "\(entry.id)"])
-            }
-            try await process(reclaimed)
-            // Ids trimmed away while pending come back in the third element; nothing is left to process.
-            if parts.count >= 3, let deleted = parts[2].array, !deleted.isEmpty {
-                try await redis.send(["XACK", .string(settings.stream), .string(group)] + deleted.compactMap { $0.string.map(RESPArgument.string) })
-            }
-            guard let next = parts[0].string, next != "0-0" else { return }
-            start = next
-        }
+    }
+
+    /// An empty `XCLAIM` means another replica took the message, or it was trimmed away while pending; only the
+    /// second leaves nothing to process, so it is acknowledged rather than looked at forever.
+    private func acknowledgeIfTrimmed(_ id: String) async throws {
+        let entry = try await redis.send(["XRANGE", .string(settings.stream), .string(id), .string(id)])
+        guard entry.array?.isEmpty ?? true else { return }
+        try await acknowledge([id])
     }
 
     /// Applies a batch read from the stream, in order, and acknowledges what was applied (or was a duplicate, or

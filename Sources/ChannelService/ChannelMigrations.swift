@@ -46,5 +46,8 @@ enum ChannelMigrations {
         Migration(version: 2, name: "index inbound mail by ticket") { _ in [
             "CREATE INDEX inbound_by_ticket ON inbound_messages (workspace_id, ticket_id)",
         ] },
+        Migration(version: 3, name: "trusted authserv-id per mailbox") { _ in [
+            "ALTER TABLE mailboxes ADD COLUMN trusted_authserv_id TEXT",
+        ] },
     ])
 }

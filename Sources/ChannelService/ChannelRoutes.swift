@@ -72,7 +72,7 @@ struct ChannelRoutes {
         }
     }
 
-    static let fields: Set<String> = ["address", "name", "team_id", "allow_new_senders", "imap"]
+    static let fields: Set<String> = ["address", "name", "team_id", "allow_new_senders", "trusted_authserv_id", "imap"]
     static let imapFields: Set<String> = ["host", "port", "security", "username", "password", "folder", "poll_seconds",
                                           "processed_folder", "verify_certificate"]
 
@@ -82,6 +82,7 @@ struct ChannelRoutes {
         input.name = body.string("name")
         input.teamID = body.updateUUID("team_id")
         input.allowNewSenders = body.bool("allow_new_senders")
+        input.trustedAuthservID = body.updateString("trusted_authserv_id", nullable: true)
         if body.has("imap") {
             if let object = body.object("imap") {
                 var imap = IMAPInput()

@@ -21,9 +21,11 @@ struct ChannelStore: Sendable {
 
     func insert(_ m: Mailbox, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            INSERT INTO mailboxes (id, workspace_id, address, name, team_id, allow_new_senders, imap, created_at, updated_at)
+            INSERT INTO mailboxes (id, workspace_id, address, name, team_id, allow_new_senders, trusted_authserv_id, imap,
+                                   created_at, updated_at)
             VALUES (\(bind: m.id.lowercased), \(bind: m.workspaceID.lowercased), \(bind: m.address), \(bind: m.name),
-                    \(bind: m.teamID?.lowercased), \(bind: m.allowNewSenders), \(bind: try Self.imapJSON(m.imap)),
+                    \(bind: m.teamID?.lowercased), \(bind: m.allowNewSenders), \(bind: m.trustedAuthservID),
+                    \(bind: try Self.imapJSON(m.imap)),
                     \(bind: m.createdAt.epochMilliseconds), \(bind: m.updatedAt.epochMilliseconds))
             """).run()
     }
@@ -31,7 +33,8 @@ struct ChannelStore: Sendable {
     func update(_ m: Mailbox, on db: any SQLDatabase) async throws {
         try await db.raw("""
             UPDATE mailboxes SET address = \(bind: m.address), name = \(bind: m.name), team_id = \(bind: m.teamID?.lowercased),
-              allow_new_senders = \(bind: m.allowNewSenders), imap = \(bind: try Self.imapJSON(m.imap)),
+              allow_new_senders = \(bind: m.allowNewSenders), trusted_authserv_id = \(bind: m.trustedAuthservID),
+              imap = \(bind: try Self.imapJSON(m.imap)),
               updated_at = \(bind: m.updatedAt.epochMilliseconds)
             WHERE id = \(bind: m.id.lowercased) AND workspace_id = \(bind: m.workspaceID.lowercased)
             """).run()
@@ -192,7 +195,8 @@ struct ChannelStore: Sendable {
         return Mailbox(id: try row.uuid("id"), workspaceID: try row.uuid("workspace_id"),
                        address: try row.decode(column: "address", as: String.self), name: try row.decode(column: "name", as: String.self),
                        teamID: try row.optionalUUID("team_id"),
-                       allowNewSenders: try row.decode(column: "allow_new_senders", as: Bool.self), imap: imap,
+                       allowNewSenders: try row.decode(column: "allow_new_senders", as: Bool.self),
+                       trustedAuthservID: try row.decode(column: "trusted_authserv_id", as: String?.self), imap: imap,
                        createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 

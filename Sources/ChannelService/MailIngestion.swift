@@ -11,6 +11,9 @@ import Platform
 /// - Threading: a reply when `In-Reply-To`/`References` name a message this product sent for a ticket
 ///   (`ticket-<id>…@`), or the subject carries `[#number]`; otherwise a new ticket. Closed tickets open new ones.
 /// - Senders: a known user writes as themselves; an unknown one becomes a customer when the mailbox allows it.
+///   A staff address counts as staff only when the mailbox's trusted MTA vouches for it (`Authentication-Results`
+///   with DMARC, or aligned DKIM, passing); otherwise the message is kept as public, marked "unverified sender",
+///   with a customer's rights only (it threads onto the sender's own requests, never changes a ticket it cannot).
 /// - Safety: automatic mail (auto-replies, bulk, bounces) and the product's own mail are ignored; a sender may
 ///   open at most `maxNewTicketsPerHour` tickets by email; a message that fails is kept, with its bytes, for retry.
 public struct MailIngestion: Sendable {
@@ -97,13 +100,21 @@ public struct MailIngestion: Sendable {
             sender = try await users.registerCustomer(workspaceID: ws, email: from.address, name: Self.customerName(from))
         }
         guard let sender, sender.active else { return ignored("inactive_sender") }
-        let principal = Principal(userID: sender.id, workspaceID: ws, role: sender.role, sessionID: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        let unverified = sender.role.isStaff && !AuthenticationResults.verifies(
+            m.headers.all("Authentication-Results"), trustedID: mailbox.trustedAuthservID, fromAddress: from.address)
+        if unverified {
+            logger.notice("mail from a staff address without verification: no staff rights", metadata: [
+                "mailbox": "\(mailbox.address)", "from": "\(from.address)", "message_id": "\(m.messageID ?? "-")",
+            ])
+        }
+        let role: Role = unverified ? .customer : sender.role
+        let principal = Principal(userID: sender.id, workspaceID: ws, role: role, sessionID: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
         let context = EventContext(requestID: m.messageID, ip: nil, userAgent: m.headers["X-Mailer"] ?? m.headers["User-Agent"],
-                                   via: "email", actorRole: sender.role.rawValue)
+                                   via: "email", actorRole: role.rawValue)
 
         return try await EventContext.$current.withValue(context) {
             let attachmentIDs = try await storeAttachments(m, as: principal)
-            let origin = MessageOrigin(channel: "email", address: from.address, messageID: m.messageID)
+            let origin = MessageOrigin(channel: "email", address: from.address, messageID: m.messageID, unverifiedSender: unverified)
             let split = QuotedHistory.split(m.text)
             if let target = try await thread(m, workspaceID: ws), target.status != "closed" {
                 let body = split.reply.isEmpty ? "(empty message)" : Self.fitting(split.reply)
@@ -111,8 +122,9 @@ public struct MailIngestion: Sendable {
                     let comment = try await intake.reply(as: principal, ticketID: target.id, body: body, attachmentIDs: attachmentIDs,
                                                                origin: MessageOrigin(channel: "email", address: from.address,
                                                                                      messageID: m.messageID,
-                                                                                     quotedText: split.quoted))
-                    await followCopiedAgents(m, sender: from.address, mailbox: mailbox, ticketID: target.id)
+                                                                                     quotedText: split.quoted,
+                                                                                     unverifiedSender: unverified))
+                    if !unverified { await followCopiedAgents(m, sender: from.address, mailbox: mailbox, ticketID: target.id) }
                     return (IngestResult(action: .replied, ticketID: target.id, commentID: comment, reason: nil), split.quoted)
                 } catch let error as HelpdeskError where error.code == "not_found" {
                     // Someone who may not see that ticket: their mail opens a ticket of their own.
@@ -131,7 +143,7 @@ public struct MailIngestion: Sendable {
             let created = try await intake.openTicket(as: principal, subject: subject,
                                                       description: text.isEmpty ? "(empty message)" : text,
                                                       teamID: team, attachmentIDs: attachmentIDs, origin: origin)
-            await followCopiedAgents(m, sender: from.address, mailbox: mailbox, ticketID: created.ticketID)
+            if !unverified { await followCopiedAgents(m, sender: from.address, mailbox: mailbox, ticketID: created.ticketID) }
             return (IngestResult(action: .created, ticketID: created.ticketID, commentID: created.commentID, reason: nil), nil)
         }
     }

@@ -9,6 +9,9 @@ public struct Mailbox: Sendable, Equatable {
     public var name: String
     public var teamID: UUID?
     public var allowNewSenders: Bool
+    /// The `authserv-id` of the MTA that receives this mailbox's mail: only its `Authentication-Results` are
+    /// believed, and mail from a staff address acts as staff only when they verify it. Nil believes none.
+    public var trustedAuthservID: String? = nil
     public var imap: IMAPSettings?
     public let createdAt: Date
     public var updatedAt: Date
@@ -36,6 +39,7 @@ extension Mailbox: Encodable {
         case id, address, name, imap
         case teamID = "team_id"
         case allowNewSenders = "allow_new_senders"
+        case trustedAuthservID = "trusted_authserv_id"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -70,6 +74,7 @@ extension Mailbox: Encodable {
         try c.encode(name, forKey: .name)
         try c.encode(teamID?.lowercased, forKey: .teamID)
         try c.encode(allowNewSenders, forKey: .allowNewSenders)
+        try c.encode(trustedAuthservID, forKey: .trustedAuthservID)
         try c.encode(imap.map(PublicIMAP.init), forKey: .imap)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(updatedAt, forKey: .updatedAt)

@@ -8,6 +8,8 @@ public struct MailboxInput: Sendable {
     public var name: String?
     public var teamID: FieldUpdate<UUID?> = .absent
     public var allowNewSenders: Bool?
+    /// `.set(nil)` believes no `Authentication-Results` header.
+    public var trustedAuthservID: FieldUpdate<String?> = .absent
     /// `.set(nil)` removes IMAP (push-only mailbox).
     public var imap: FieldUpdate<IMAPInput?> = .absent
     public init() {}
@@ -123,6 +125,15 @@ public struct Mailboxes: Sendable {
             m.teamID = team
         }
         if let allow = input.allowNewSenders { m.allowNewSenders = allow }
+        if case .set(let id) = input.trustedAuthservID {
+            let trimmed = id?.trimmingCharacters(in: .whitespaces)
+            // RFC 8601 `authserv-id` is a value (token or quoted string); in practice a host name.
+            if let trimmed, trimmed.isEmpty || trimmed.utf8.count > 253
+                || !trimmed.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 && !"\";()<>@,:\\[]?=".unicodeScalars.contains($0) }) {
+                errors.append(FieldError(field: "trusted_authserv_id", message: "must be the receiving server's authserv-id, a host name such as mx.example.com"))
+            }
+            m.trustedAuthservID = trimmed
+        }
         switch input.imap {
         case .absent: break
         case .set(nil): m.imap = nil

@@ -35,11 +35,15 @@ public struct MessageOrigin: Sendable, Equatable {
     public let messageID: String?
     /// The history the sender's client quoted below the reply, cut off the comment body and kept for display.
     public let quotedText: String?
+    /// The sender claimed a staff address the receiving MTA did not vouch for: the message is kept, marked, and
+    /// carries no staff rights.
+    public let unverifiedSender: Bool
 
-    public init(channel: String, address: String?, messageID: String?, quotedText: String? = nil) {
+    public init(channel: String, address: String?, messageID: String?, quotedText: String? = nil, unverifiedSender: Bool = false) {
         self.channel = channel
         self.address = address
         self.messageID = messageID
         self.quotedText = quotedText
+        self.unverifiedSender = unverifiedSender
     }
 }

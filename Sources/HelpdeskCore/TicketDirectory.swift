@@ -38,14 +38,18 @@ public struct CommentSnapshot: Sendable, Equatable {
     public let body: String
     public let isPublic: Bool
     public let createdAt: Date
+    /// Mail from a staff address that was not verified: its author is not treated as staff.
+    public let unverifiedSender: Bool
 
-    public init(id: UUID, ticketID: UUID, authorID: UUID, body: String, isPublic: Bool, createdAt: Date) {
+    public init(id: UUID, ticketID: UUID, authorID: UUID, body: String, isPublic: Bool, createdAt: Date,
+                unverifiedSender: Bool = false) {
         self.id = id
         self.ticketID = ticketID
         self.authorID = authorID
         self.body = body
         self.isPublic = isPublic
         self.createdAt = createdAt
+        self.unverifiedSender = unverifiedSender
     }
 }
 

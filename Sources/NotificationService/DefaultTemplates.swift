@@ -65,6 +65,14 @@ enum DefaultTemplates {
                 : Parts(subject: "Ticket updated: {{ticket.subject}}",
                         text: "Ticket #{{ticket.number}} was updated by {{actor.name}}: status {{ticket.status}}, priority {{ticket.priority}}.\n\n{{ticket.url}}\n",
                         html: "<p>Ticket #{{ticket.number}} was updated by {{actor.name}}: status {{ticket.status}}, priority {{ticket.priority}}.</p><p><a href=\"{{ticket.url}}\">View the ticket</a></p>")
+        case .unverifiedSender:
+            return fr
+                ? Parts(subject: "Message non vérifié envoyé à votre nom : {{ticket.subject}}",
+                        text: "Bonjour {{recipient.name}},\n\nUn e-mail venant de votre adresse n'a pas pu être vérifié (pas de DMARC ni de DKIM valide auprès du serveur de confiance). Il a été gardé sur la demande n° {{ticket.number}}, marqué « expéditeur non vérifié », sans droits d'agent. Si vous ne l'avez pas écrit, quelqu'un usurpe votre adresse.\n\n{{comment.body}}\n\n{{ticket.url}}\n",
+                        html: "<p>Bonjour {{recipient.name}},</p><p>Un e-mail venant de votre adresse n'a pas pu être vérifié (pas de DMARC ni de DKIM valide auprès du serveur de confiance). Il a été gardé sur la demande n° {{ticket.number}}, marqué « expéditeur non vérifié », sans droits d'agent. Si vous ne l'avez pas écrit, quelqu'un usurpe votre adresse.</p><blockquote style=\"white-space:pre-wrap\">{{comment.body}}</blockquote><p><a href=\"{{ticket.url}}\">Ouvrir la demande</a></p>")
+                : Parts(subject: "Unverified mail sent as you: {{ticket.subject}}",
+                        text: "Hello {{recipient.name}},\n\nAn email from your address could not be verified (no passing DMARC or DKIM from the trusted mail server). It was kept on ticket #{{ticket.number}}, marked \"unverified sender\", without agent rights. If you did not write it, someone is using your address.\n\n{{comment.body}}\n\n{{ticket.url}}\n",
+                        html: "<p>Hello {{recipient.name}},</p><p>An email from your address could not be verified (no passing DMARC or DKIM from the trusted mail server). It was kept on ticket #{{ticket.number}}, marked “unverified sender”, without agent rights. If you did not write it, someone is using your address.</p><blockquote style=\"white-space:pre-wrap\">{{comment.body}}</blockquote><p><a href=\"{{ticket.url}}\">Open the ticket</a></p>")
         }
     }
 }

@@ -16,6 +16,8 @@ public enum NotificationKind: String, Sendable, CaseIterable, Codable {
     case ticketSolved = "ticket_solved"
     /// To followers: a public field changed.
     case ticketUpdated = "ticket_updated"
+    /// To a staff member: mail claiming their address arrived unverified and was kept without staff rights.
+    case unverifiedSender = "unverified_sender"
 }
 
 /// Where a notification goes. Web push and SMS join by adding a case and a `NotificationChannelSender`.

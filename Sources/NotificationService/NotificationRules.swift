@@ -9,6 +9,7 @@ import HelpdeskCore
 /// - the assignee (or, with nobody assigned, the team) hears of an assignment and of a customer reply;
 /// - followers hear of every public change;
 /// - internal notes reach staff only;
+/// - a staff member hears of mail that claimed their address without being verified (even as its "author");
 /// - nobody is told of their own action.
 public struct NotificationRules: Sendable {
     /// One person to notify: `staffOnly` recipients are dropped unless they turn out to be agents or admins.
@@ -53,6 +54,7 @@ public struct NotificationRules: Sendable {
             add([t.requesterID], .ticketCreated)
             add(owners, .ticketAssigned, staffOnly: true)
         case "comment.added":
+            if let c = facts.comment, c.unverifiedSender { add([c.authorID], .unverifiedSender, staffOnly: true) }
             // The description written with the ticket is covered by the acknowledgement.
             guard let c = facts.comment, event.data["initial"] != .bool(true) else { break }
             if !c.isPublic {
@@ -84,6 +86,6 @@ public struct NotificationRules: Sendable {
     /// for customers first, then keeps each person's first entry, so a customer follower of a customer reply
     /// gets the public kind while an agent follower gets the staff one.
     static func finalize(_ recipients: [Recipient], actor: UUID?) -> [Recipient] {
-        recipients.filter { $0.userID != actor || $0.kind == .ticketCreated }
+        recipients.filter { $0.userID != actor || $0.kind == .ticketCreated || $0.kind == .unverifiedSender }
     }
 }

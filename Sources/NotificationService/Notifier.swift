@@ -39,7 +39,8 @@ public struct Notifier: Sendable {
         if event.type == "comment.added", case .string(let raw)? = event.data["comment_id"], let commentID = UUID(uuidString: raw) {
             facts.comment = try await tickets.comment(workspaceID: event.workspaceID, id: commentID)
             if let author = facts.comment?.authorID {
-                facts.authorIsStaff = try await lookUp(author)?.role.isStaff ?? false
+                // Unverified mail from a staff address speaks as a customer: its requester is not sent it as staff's reply.
+                facts.authorIsStaff = try await lookUp(author)?.role.isStaff ?? false && facts.comment?.unverifiedSender != true
             }
         }
         if let team = ticket.teamID { facts.teamMembers = try await users.teamMemberIDs(workspaceID: event.workspaceID, teamID: team) }

@@ -82,10 +82,13 @@ public struct Comment: Sendable, Equatable, Encodable {
     public var sourceMessageID: String?
     /// The history an email reply quoted, shown collapsed (nil when there was none).
     public var quotedText: String?
+    /// Mail from a staff address the receiving MTA did not verify (see `MessageOrigin.unverifiedSender`).
+    public var unverifiedSender = false
 
     enum CodingKeys: String, CodingKey {
         case id, body, attachments, channel, email
         case quotedText = "quoted_text"
+        case unverifiedSender = "unverified_sender"
         case ticketID = "ticket_id"
         case authorID = "author_id"
         case isPublic = "public"
@@ -104,6 +107,7 @@ public struct Comment: Sendable, Equatable, Encodable {
         if channel == "email" {
             try c.encode(["from": sourceAddress, "message_id": sourceMessageID], forKey: .email)
             try c.encode(quotedText, forKey: .quotedText)
+            try c.encode(unverifiedSender, forKey: .unverifiedSender)
         }
         try c.encode(createdAt, forKey: .createdAt)
     }

@@ -219,5 +219,8 @@ enum TicketMigrations {
                 PRIMARY KEY (workspace_id, user_id, view_id))
             """,
         ] },
+        Migration(version: 12, name: "comments from unverified staff addresses") { kind in [
+            "ALTER TABLE comments ADD COLUMN unverified_sender \(kind == .postgres ? "BOOLEAN NOT NULL DEFAULT FALSE" : "INTEGER NOT NULL DEFAULT 0")",
+        ] },
     ])
 }

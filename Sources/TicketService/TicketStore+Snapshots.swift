@@ -14,12 +14,13 @@ extension TicketStore {
 
     func comment(workspaceID: UUID, id: UUID, on db: any SQLDatabase) async throws -> CommentSnapshot? {
         guard let row = try await db.raw("""
-            SELECT id, ticket_id, author_id, body, is_public, created_at FROM comments
+            SELECT id, ticket_id, author_id, body, is_public, created_at, unverified_sender FROM comments
             WHERE workspace_id = \(bind: workspaceID.lowercased) AND id = \(bind: id.lowercased)
             """).first() else { return nil }
         return CommentSnapshot(id: try row.uuid("id"), ticketID: try row.uuid("ticket_id"), authorID: try row.uuid("author_id"),
                                body: try row.decode(column: "body", as: String.self),
                                isPublic: try row.decode(column: "is_public", as: Bool.self),
-                               createdAt: try row.date("created_at"))
+                               createdAt: try row.date("created_at"),
+                               unverifiedSender: try row.decode(column: "unverified_sender", as: Bool.self))
     }
 }

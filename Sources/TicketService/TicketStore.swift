@@ -276,11 +276,12 @@ struct TicketStore: Sendable {
     func insert(_ c: Comment, workspaceID: UUID, on db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO comments (id, workspace_id, ticket_id, author_id, body, is_public, created_at, attachments, channel,
-                                  source_address, source_message_id, quoted_text)
+                                  source_address, source_message_id, quoted_text, unverified_sender)
             VALUES (\(bind: c.id.lowercased), \(bind: workspaceID.lowercased), \(bind: c.ticketID.lowercased),
                     \(bind: c.authorID.lowercased), \(bind: c.body), \(bind: c.isPublic), \(bind: c.createdAt.epochMilliseconds),
                     \(bind: String(decoding: try EventJSON.encoder().encode(c.attachments), as: UTF8.self)), \(bind: c.channel),
-                    \(bind: c.sourceAddress), \(bind: c.sourceMessageID), \(bind: c.quotedText))
+                    \(bind: c.sourceAddress), \(bind: c.sourceMessageID), \(bind: c.quotedText),
+                    \(bind: c.unverifiedSender))
             """).run()
     }
 
@@ -294,7 +295,7 @@ struct TicketStore: Sendable {
         }
         return try await db.raw("""
             SELECT id, ticket_id, author_id, body, is_public, created_at, attachments, channel, source_address,
-                   source_message_id, quoted_text FROM comments
+                   source_message_id, quoted_text, unverified_sender FROM comments
             WHERE workspace_id = \(bind: workspaceID.lowercased) AND ticket_id IN (\(ids))
               AND id > \(bind: after?.lowercased ?? "")\(unsafeRaw: visibility)
             ORDER BY id LIMIT \(unsafeRaw: String(limit))
@@ -308,7 +309,8 @@ struct TicketStore: Sendable {
                         channel: try row.decode(column: "channel", as: String.self),
                         sourceAddress: try row.decode(column: "source_address", as: String?.self),
                         sourceMessageID: try row.decode(column: "source_message_id", as: String?.self),
-                        quotedText: try row.decode(column: "quoted_text", as: String?.self))
+                        quotedText: try row.decode(column: "quoted_text", as: String?.self),
+                        unverifiedSender: try row.decode(column: "unverified_sender", as: Bool.self))
             }
     }
 

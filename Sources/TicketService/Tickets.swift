@@ -343,5 +343,6 @@ extension Comment {
         sourceAddress = origin?.address
         sourceMessageID = origin?.messageID
         quotedText = origin?.quotedText.map { String($0.prefix(65_536)) }
+        unverifiedSender = origin?.unverifiedSender ?? false
     }
 }

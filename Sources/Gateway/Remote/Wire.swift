@@ -44,12 +44,14 @@ enum Wire {
     }
 
     struct Comment: Codable, Sendable {
-        let id: UUID, ticketID: UUID, authorID: UUID, body: String, isPublic: Bool, createdAt: Date
+        let id: UUID, ticketID: UUID, authorID: UUID, body: String, isPublic: Bool, createdAt: Date, unverifiedSender: Bool?
         init(_ c: CommentSnapshot) {
             id = c.id; ticketID = c.ticketID; authorID = c.authorID; body = c.body; isPublic = c.isPublic; createdAt = c.createdAt
+            unverifiedSender = c.unverifiedSender
         }
         var value: CommentSnapshot {
-            CommentSnapshot(id: id, ticketID: ticketID, authorID: authorID, body: body, isPublic: isPublic, createdAt: createdAt)
+            CommentSnapshot(id: id, ticketID: ticketID, authorID: authorID, body: body, isPublic: isPublic, createdAt: createdAt,
+                            unverifiedSender: unverifiedSender ?? false)
         }
     }
 
@@ -70,9 +72,15 @@ enum Wire {
     }
 
     struct Origin: Codable, Sendable {
-        let channel: String, address: String?, messageID: String?, quotedText: String?
-        init(_ o: MessageOrigin) { channel = o.channel; address = o.address; messageID = o.messageID; quotedText = o.quotedText }
-        var value: MessageOrigin { MessageOrigin(channel: channel, address: address, messageID: messageID, quotedText: quotedText) }
+        let channel: String, address: String?, messageID: String?, quotedText: String?, unverifiedSender: Bool?
+        init(_ o: MessageOrigin) {
+            channel = o.channel; address = o.address; messageID = o.messageID; quotedText = o.quotedText
+            unverifiedSender = o.unverifiedSender
+        }
+        var value: MessageOrigin {
+            MessageOrigin(channel: channel, address: address, messageID: messageID, quotedText: quotedText,
+                          unverifiedSender: unverifiedSender ?? false)
+        }
     }
 
     struct Nothing: Codable, Sendable {}

@@ -6,7 +6,7 @@ import { api, ApiError } from '../../../core/api.js';
 import { toast, errorMessage, field, confirm, showFieldErrors, loading, failure } from '../../../core/ui.js';
 import { adIcon } from './common.js';
 
-export const EVENTS = ['ticket_created', 'ticket_assigned', 'public_reply', 'customer_reply', 'internal_note', 'ticket_solved', 'ticket_updated'];
+export const EVENTS = ['ticket_created', 'ticket_assigned', 'public_reply', 'customer_reply', 'internal_note', 'ticket_solved', 'ticket_updated', 'unverified_sender'];
 export const LOCALES = ['en', 'fr'];
 const VARIABLES = ['recipient.name', 'recipient.email', 'ticket.number', 'ticket.subject', 'ticket.status', 'ticket.priority',
   'ticket.url', 'actor.name', 'comment.body', 'comment.public', 'product.name'];

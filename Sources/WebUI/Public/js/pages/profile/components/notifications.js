@@ -8,8 +8,8 @@ import { loadInto, toast, errorMessage } from '../../../core/ui.js';
 import { toggle } from './choice.js';
 
 // What each kind of notification means to whom; customers never receive the staff-only ones.
-const ORDER = ['ticket_created', 'public_reply', 'customer_reply', 'ticket_assigned', 'internal_note', 'ticket_solved', 'ticket_updated'];
-const STAFF_ONLY = ['ticket_assigned', 'customer_reply', 'internal_note'];
+const ORDER = ['ticket_created', 'public_reply', 'customer_reply', 'ticket_assigned', 'internal_note', 'ticket_solved', 'ticket_updated', 'unverified_sender'];
+const STAFF_ONLY = ['ticket_assigned', 'customer_reply', 'internal_note', 'unverified_sender'];
 const CHANNELS = ['in_app', 'email'];
 
 export function notificationPreferences() {

@@ -198,7 +198,8 @@ def scenario(server):
 def mail_pipe(server):
     """`helpdesk mail ingest` as an MTA's pipe transport would run it, while the server runs."""
     admin = login(server, "admin@example.com", "admin-password")["access_token"]
-    status, box, _ = server.call("POST", "/api/v1/mailboxes", {"address": "pipe@example.com", "name": "Pipe"}, token=admin)
+    status, box, _ = server.call("POST", "/api/v1/mailboxes", {"address": "pipe@example.com", "name": "Pipe",
+                                                               "trusted_authserv_id": "mx.example.com"}, token=admin)
     check(status == 201, f"mailbox: {status} {box}")
     message = ("From: Pia Pipe <pia@example.org>\r\nTo: pipe@example.com\r\nSubject: =?utf-8?q?Caf=C3=A9_froid?=\r\n"
                "Message-ID: <pipe-1@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nLe café est froid.\r\n")
@@ -219,6 +220,15 @@ def mail_pipe(server):
     check(bounce.returncode == 0 and json.loads(bounce.stdout)["reason"] == "automatic", f"bounce: {bounce.stdout}")
     broken = ingest("Subject: no sender\r\n\r\nx\r\n")
     check(broken.returncode == 65, f"an unusable message exits 65 (kept as failed): {broken.returncode}")
+    # A staff address: acts as staff only with the trusted MTA's pass, else kept marked, with a customer's rights.
+    for n, (header, unverified) in enumerate([("evil.example.net; dmarc=pass header.from=example.com", True),
+                                              ("mx.example.com; dmarc=pass header.from=example.com", False)]):
+        staff_mail = (f"Authentication-Results: {header}\r\nFrom: Al Agent <agent@example.com>\r\nTo: pipe@example.com\r\n"
+                      f"Subject: Staff pipe {n}\r\nMessage-ID: <staff-pipe-{n}@example.com>\r\n\r\nHello\r\n")
+        piped = ingest(staff_mail)
+        check(piped.returncode == 0, f"staff pipe: {piped.stderr.decode()}")
+        status, comments, _ = server.call("GET", f"/api/v1/tickets/{json.loads(piped.stdout)['ticket_id']}/comments", token=admin)
+        check(comments["items"][0]["unverified_sender"] is unverified, f"{header}: {comments}")
     unknown = subprocess.run([BINARY, "mail", "ingest", "--mailbox", "nobody@example.com"] + server.common, env=server.env,
                              input=message.encode(), capture_output=True, timeout=120)
     check(unknown.returncode != 0 and b"no mailbox" in unknown.stderr, f"unknown mailbox: {unknown.stderr}")

@@ -31,7 +31,7 @@ public struct ChannelServiceModule: ServiceModule {
     public var backgroundServices: [any Service] { [poller] }
 
     /// Whole messages with their attachments.
-    public var bodyLimits: [String: Int] { ["/api/v1/mailboxes": 64 << 20] }
+    public var bodyLimits: [String: Int] { ["/api/v1/mailboxes": MailIngestion.maxMessageBytes] }
 
     /// The mailbox with this address, for `helpdesk mail ingest`.
     public func mailbox(workspaceID: UUID, address: String) async throws -> Mailbox? {

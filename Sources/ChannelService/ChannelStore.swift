@@ -69,6 +69,7 @@ struct ChannelStore: Sendable {
     func polledMailboxes(workspaceID: UUID?, on db: any SQLDatabase) async throws -> [Mailbox] {
         var sql = SQLQueryString("SELECT * FROM mailboxes WHERE imap IS NOT NULL")
         if let workspaceID { sql.appendInterpolation(unsafeRaw: " AND workspace_id = "); sql.appendInterpolation(bind: workspaceID.lowercased) }
+        sql.appendInterpolation(unsafeRaw: " ORDER BY id")
         return try await db.raw(sql).all().map(Self.decode)
     }
 
@@ -160,7 +161,8 @@ struct ChannelStore: Sendable {
 
     func failed(workspaceID: UUID, mailboxID: UUID, after: UUID?, limit: Int, on db: any SQLDatabase) async throws -> [FailedMessage] {
         try await db.raw("""
-            SELECT id, mailbox_id, message_id, from_address, subject, error, received_at, attempts FROM inbound_messages
+            SELECT id, mailbox_id, message_id, from_address, subject, error, received_at, attempts,
+                   CASE WHEN raw IS NULL THEN 0 ELSE 1 END AS retryable FROM inbound_messages
             WHERE workspace_id = \(bind: workspaceID.lowercased) AND mailbox_id = \(bind: mailboxID.lowercased)
               AND status = 'failed' AND id > \(bind: after?.lowercased ?? "")
             ORDER BY id LIMIT \(unsafeRaw: String(limit))
@@ -170,7 +172,8 @@ struct ChannelStore: Sendable {
                               from: try row.decode(column: "from_address", as: String?.self),
                               subject: try row.decode(column: "subject", as: String?.self),
                               error: try row.decode(column: "error", as: String?.self) ?? "",
-                              receivedAt: try row.date("received_at"), attempts: try row.decode(column: "attempts", as: Int.self))
+                              receivedAt: try row.date("received_at"), attempts: try row.decode(column: "attempts", as: Int.self),
+                              retryable: try row.decode(column: "retryable", as: Int.self) == 1)
             }
     }
 

@@ -219,6 +219,42 @@ public struct MailIngestion: Sendable {
         return ids
     }
 
+    /// Records, once, a message refused before it was fetched (over `limit` bytes), from its few header fields:
+    /// it shows among the mailbox's failed messages with the reason, without bytes to retry. False when it was
+    /// recorded already.
+    @discardableResult
+    public func recordOversized(mailbox: Mailbox, headers: [UInt8], size: Int, limit: Int, uid: UInt32) async throws -> Bool {
+        let message = MIMEParser.parse(headers + Array("\r\n\r\n".utf8))
+        let key = message.messageID.map { "id:" + $0 }
+            ?? "size:" + SHA256.hash(data: headers + Array("\(uid)/\(size)".utf8)).map { String(format: "%02x", $0) }.joined()
+        let now = clock.now
+        if let earlier = try await store.inbound(mailboxID: mailbox.id, dedupeKey: key, on: database.sql), earlier.status == "failed" {
+            return false
+        }
+        let claimed = try await database.transaction { [store] db in
+            try await store.claim(workspaceID: mailbox.workspaceID, mailboxID: mailbox.id, dedupeKey: key, at: now, on: db)
+        }
+        guard claimed else { return false }
+        let reason = "The message is \(Self.megabytes(size)), over the \(Self.megabytes(limit)) a message may be; it was not fetched."
+        logger.warning("inbound mail too large; recorded as failed", metadata: [
+            "mailbox": "\(mailbox.address)", "message_id": "\(message.messageID ?? "-")", "bytes": "\(size)",
+        ])
+        try await database.transaction { [store] db in
+            try await store.record(workspaceID: mailbox.workspaceID, mailboxID: mailbox.id, dedupeKey: key,
+                                   messageID: message.messageID, from: message.from?.address,
+                                   subject: String(message.subject.prefix(500)), status: "failed", result: nil, quoted: nil,
+                                   error: reason, raw: nil, at: now, on: db)
+        }
+        return true
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? String(format: "%.1f MiB", Double(bytes) / 1_048_576) : String(format: "%.1f KiB", Double(bytes) / 1_024)
+    }
+
+    /// The largest message taken, by any path (IMAP, push, pipe): what the push route accepts.
+    public static let maxMessageBytes = 64 << 20
+
     /// A failed message again, from its kept bytes.
     public func retry(_ p: Principal, mailboxID: UUID, messageID: UUID) async throws -> IngestResult {
         try p.require(.admin)

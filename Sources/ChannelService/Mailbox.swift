@@ -115,9 +115,11 @@ public struct FailedMessage: Sendable, Encodable {
     public let error: String
     public let receivedAt: Date
     public let attempts: Int
+    /// False for a message kept without its bytes (refused for its size before it was fetched).
+    public var retryable = true
 
     enum CodingKeys: String, CodingKey {
-        case id, from, subject, error, attempts
+        case id, from, subject, error, attempts, retryable
         case mailboxID = "mailbox_id"
         case messageID = "message_id"
         case receivedAt = "received_at"
@@ -132,6 +134,7 @@ public struct FailedMessage: Sendable, Encodable {
         try c.encode(subject, forKey: .subject)
         try c.encode(error, forKey: .error)
         try c.encode(attempts, forKey: .attempts)
+        try c.encode(retryable, forKey: .retryable)
         try c.encode(receivedAt, forKey: .receivedAt)
     }
 }

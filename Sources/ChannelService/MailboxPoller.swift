@@ -29,44 +29,90 @@ public final class MailboxPoller: Service, Sendable {
         self.workspaceID = workspaceID
     }
 
+    /// Mailboxes polled at once: one slow or stalled server holds one slot, never the others' turns.
+    static let concurrency = 4
+
+    /// Keeps up to `concurrency` polls running; each mailbox is polled again `poll_seconds` after its last poll
+    /// started, and never twice at once.
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await self.pollDue()
-                try? await Task.sleep(for: .seconds(1))
+            await withTaskGroup(of: UUID?.self) { group in
+                var inFlight: Set<UUID> = []
+                group.addTask { try? await Task.sleep(for: .seconds(1)); return nil }
+                while !Task.isCancelled {
+                    for mailbox in await self.due(excluding: inFlight).prefix(Self.concurrency - inFlight.count) {
+                        self.lastPolled[mailbox.id] = Date()
+                        inFlight.insert(mailbox.id)
+                        group.addTask { await self.pollLogged(mailbox); return mailbox.id }
+                    }
+                    guard let finished = await group.next() else { break }
+                    if let id = finished {
+                        inFlight.remove(id)
+                    } else {
+                        group.addTask { try? await Task.sleep(for: .seconds(1)); return nil }
+                    }
+                }
+                group.cancelAll()
             }
         }
     }
 
-    func pollDue() async {
+    /// One round: every due mailbox, `concurrency` at a time; returns when all are done.
+    public func pollDue() async {
+        let mailboxes = await due(excluding: [])
+        await withTaskGroup(of: Void.self) { group in
+            for (i, mailbox) in mailboxes.enumerated() {
+                if i >= Self.concurrency { await group.next() }
+                lastPolled[mailbox.id] = Date()
+                group.addTask { await self.pollLogged(mailbox) }
+            }
+        }
+    }
+
+    /// The mailboxes whose poll interval has passed, leaving out those being polled.
+    func due(excluding inFlight: Set<UUID>) async -> [Mailbox] {
         let mailboxes: [Mailbox]
         do { mailboxes = try await store.polledMailboxes(workspaceID: workspaceID, on: database.sql) } catch {
             logger.warning("mailbox poller cannot list mailboxes", metadata: ["error": "\(error)"])
-            return
+            return []
         }
         let now = Date()
-        for mailbox in mailboxes {
-            guard let imap = mailbox.imap else { continue }
-            if let last = lastPolled[mailbox.id], now.timeIntervalSince(last) < Double(imap.pollSeconds) { continue }
-            lastPolled[mailbox.id] = now
-            do {
-                let count = try await poll(mailbox)
-                if count > 0 { logger.info("mailbox polled", metadata: ["mailbox": "\(mailbox.address)", "messages": "\(count)"]) }
-            } catch {
-                logger.warning("mailbox poll failed; will retry", metadata: ["mailbox": "\(mailbox.address)", "error": "\(error)"])
-            }
+        return mailboxes.filter { mailbox in
+            guard let imap = mailbox.imap, !inFlight.contains(mailbox.id) else { return false }
+            if let last = lastPolled[mailbox.id], now.timeIntervalSince(last) < Double(imap.pollSeconds) { return false }
+            return true
         }
     }
 
-    /// Polls one mailbox now; returns how many messages were handled.
+    func pollLogged(_ mailbox: Mailbox) async {
+        do {
+            let count = try await poll(mailbox)
+            if count > 0 { logger.info("mailbox polled", metadata: ["mailbox": "\(mailbox.address)", "messages": "\(count)"]) }
+        } catch {
+            logger.warning("mailbox poll failed; will retry", metadata: ["mailbox": "\(mailbox.address)", "error": "\(error)"])
+        }
+    }
+
+    /// Polls one mailbox now; returns how many messages were handled. A message over `maxMessageBytes`
+    /// (`RFC822.SIZE`, asked first) is not fetched: it is recorded once as failed, with its reason, and marked
+    /// like any handled message so it never holds up the box.
     @discardableResult
-    public func poll(_ mailbox: Mailbox) async throws -> Int {
+    public func poll(_ mailbox: Mailbox, maxMessageBytes: Int = MailIngestion.maxMessageBytes) async throws -> Int {
         guard let imap = mailbox.imap else { return 0 }
         let configuration = try self.configuration(imap)
         return try await IMAPSession.with(configuration) { session in
             try await session.select(imap.folder)
             var handled = 0
-            for uid in try await session.unseenUIDs().prefix(100) {
+            let uids = Array(try await session.unseenUIDs().prefix(100))
+            let sizes = try await session.sizes(uids: uids)
+            for uid in uids {
+                if let size = sizes[uid], size > maxMessageBytes {
+                    let headers = try await session.fetchHeaders(uid: uid) ?? []
+                    try await ingestion.recordOversized(mailbox: mailbox, headers: headers, size: size, limit: maxMessageBytes, uid: uid)
+                    try await session.markSeen(uid: uid)
+                    handled += 1
+                    continue
+                }
                 guard let raw = try await session.fetch(uid: uid) else { continue }
                 do {
                     _ = try await ingestion.ingest(mailbox: mailbox, raw: raw)

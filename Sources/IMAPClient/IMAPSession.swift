@@ -130,6 +130,25 @@ public final class IMAPSession {
         return lines.first { $0.text.contains("FETCH") && $0.text.contains("BODY[]") && !$0.literals.isEmpty }?.literals.first
     }
 
+    /// Each message's size (`RFC822.SIZE`), asked before fetching so one too large is never downloaded.
+    public func sizes(uids: [UInt32]) async throws -> [UInt32: Int] {
+        guard !uids.isEmpty else { return [:] }
+        let lines = try await command("UID FETCH \(uids.map(String.init).joined(separator: ",")) (UID RFC822.SIZE)")
+        var sizes: [UInt32: Int] = [:]
+        for line in lines where line.text.contains("FETCH") {
+            guard let uid = line.text.firstMatch(of: /UID (\d+)/).flatMap({ UInt32($0.output.1) }),
+                  let size = line.text.firstMatch(of: /RFC822\.SIZE (\d+)/).flatMap({ Int($0.output.1) }) else { continue }
+            sizes[uid] = size
+        }
+        return sizes
+    }
+
+    /// The few header fields that name a message (From, Subject, Message-ID, Date), without marking it seen.
+    public func fetchHeaders(uid: UInt32) async throws -> [UInt8]? {
+        let lines = try await command("UID FETCH \(uid) (UID BODY.PEEK[HEADER.FIELDS (FROM SUBJECT MESSAGE-ID DATE)])")
+        return lines.first { $0.text.contains("FETCH") && $0.text.contains("BODY[HEADER") && !$0.literals.isEmpty }?.literals.first
+    }
+
     public func markSeen(uid: UInt32) async throws {
         _ = try await command("UID STORE \(uid) +FLAGS.SILENT (\\Seen)")
     }

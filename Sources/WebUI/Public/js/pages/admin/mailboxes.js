@@ -121,6 +121,8 @@ export function render() {
             if (!list.children.length && !cursor) replace(body, emptyWith(t('admin.failed_empty'), t('admin.failed_empty_hint')));
           } catch (error) { toast(errorMessage(error), 'error'); retry.disabled = false; }
         } }, adIcon('refresh'), t('admin.retry'));
+        // Refused for its size before it was fetched: nothing is kept to retry.
+        if (f.retryable === false) retry.hidden = true;
         const li = h('li.ad-failed-item', { 'data-testid': 'failed-message', dataset: { id: f.id } },
           h('div.ad-failed-main',
             h('strong.ad-failed-subject', f.subject || t('admin.no_subject')),

@@ -59,6 +59,9 @@ export function mailboxDialog(mailbox, teams) {
           teams.map((team) => h('option', { value: team.id, selected: team.id === mailbox?.team_id }, team.name))), t('admin.mailbox_team_hint')),
         switchField('allow_new_senders', t('admin.allow_new_senders'), mailbox ? mailbox.allow_new_senders : true,
           { id: 'mailbox-allow-new', hint: t('admin.allow_new_senders_hint') }),
+        field(t('admin.trusted_authserv_id'), h('input#mailbox-trusted-authserv', { type: 'text', name: 'trusted_authserv_id',
+          value: mailbox?.trusted_authserv_id || '', placeholder: 'mx.example.com', autocomplete: 'off', spellcheck: 'false' }),
+        t('admin.trusted_authserv_id_hint')),
         h('hr'),
         enable,
         imapBox,
@@ -71,6 +74,7 @@ export function mailboxDialog(mailbox, teams) {
         name: el.name.value.trim(),
         team_id: el.team_id.value || null,
         allow_new_senders: el.allow_new_senders.checked,
+        trusted_authserv_id: el.trusted_authserv_id.value.trim() || null,
       };
       if (el.imap_enabled.checked) {
         const get = (k) => el[`imap.${k}`];

@@ -81,6 +81,14 @@ const ICONS = {
   file: 'M14 3H6v18h12V7zM14 3v4h4',
   tag: 'M3 12V4h8l10 10-8 8zM7.5 7.5h.01',
   list: 'M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01',
+  globe: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM3 12h18M12 3c2.5 2.7 3.8 5.7 3.8 9s-1.3 6.3-3.8 9c-2.5-2.7-3.8-5.7-3.8-9S9.5 5.7 12 3z',
+  up: 'M6 15l6-6 6 6',
+  down: 'M6 9l6 6 6-6',
+  trash: 'M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13',
+  merge: 'M6 3v6a6 6 0 0 0 6 6h6M15 12l3 3-3 3M6 21v-6',
+  more: 'M5 11a1 1 0 1 0 0 2 1 1 0 1 0 0-2zM12 11a1 1 0 1 0 0 2 1 1 0 1 0 0-2zM19 11a1 1 0 1 0 0 2 1 1 0 1 0 0-2z',
+  columns: 'M4 5h16v14H4zM10 5v14M14 5v14',
+  save: 'M5 4h11l3 3v13H5zM8 4v5h7V4M8 20v-6h8v6',
 };
 export function icon(name, label) {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');

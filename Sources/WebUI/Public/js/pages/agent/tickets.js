@@ -1,16 +1,21 @@
-// The ticket list: a view (built-in or saved) or a search, filters and sort in the URL, paging, multi-select
-// with bulk actions, j/k/x/Enter keyboard, and live updates from realtime events.
+// The ticket list: a view (built-in or saved) or a search, filters, sort and columns in the URL, paging,
+// multi-select with bulk actions (merge among them), j/k/x/Enter keyboard, and live updates from realtime events.
+// A saved view (?view=<id>) shows its own filters, sort and columns; changing any of them turns the page into a
+// plain list that remembers the view it came from (?base=<id>), so the change can be saved into it or as a new view.
 import { h, icon, replace, debounce } from '../../core/dom.js';
 import { t } from '../../core/i18n.js';
 import { api } from '../../core/api.js';
 import * as router from '../../core/router.js';
 import { onEvent } from '../../core/realtime.js';
-import { loading, empty, failure, toast, errorMessage } from '../../core/ui.js';
-import { builtin, savedViews } from './components/views.js';
-import { filterBar, FILTER_KEYS } from './components/list-filters.js';
+import { loading, empty, failure, toast, errorMessage, menu } from '../../core/ui.js';
+import { builtin, savedViews, viewsChanged, normalizeColumns, isDefaultColumns, VIEW_FILTER_KEYS, shareableTeams, canChange,
+  scopeLabel } from './components/views.js';
+import { viewDialog, deleteView } from './components/view-editor.js';
+import { filterBar } from './components/list-filters.js';
 import { bulkBar } from './components/bulk-bar.js';
 import { ticketRow, ticketHead } from './components/ticket-row.js';
-import { hydrateNames, staff } from './components/people.js';
+import { columnChooser } from './components/column-chooser.js';
+import { hydrateNames, staff, teams } from './components/people.js';
 import { relative as relativeTime } from '../../core/format.js';
 
 const PAGE = 50;
@@ -19,19 +24,41 @@ export async function render(ctx) {
   let query = new URLSearchParams(ctx.query);
   let rows = [];
   let cursor = null;
+  let total = null; // a saved view's count of matches
   let activeId = null;
   let loadSeq = 0;
   const selected = new Set();
-  let savedView = null;
+  let savedView = null; // the saved view on screen (?view=<id>)
+  let baseView = null; // the saved view this list was changed from (?base=<id>)
+  let myTeams = [];
+  let teamList = [];
 
   const viewKey = () => query.get('view') || '';
   const q = () => query.get('q') || '';
   const isSaved = () => Boolean(viewKey()) && !builtin(viewKey());
 
-  if (isSaved()) {
-    try { savedView = (await savedViews()).find((v) => v.id === viewKey()) || null; } catch { savedView = null; }
+  /** Finds the saved view on screen and the one the list came from (null when gone or not visible). */
+  async function findViews(refresh = false) {
+    if (!isSaved() && !query.get('base')) { savedView = baseView = null; return; }
+    let views = [];
+    try { views = await savedViews(refresh); } catch { views = []; }
+    savedView = isSaved() ? views.find((v) => v.id === viewKey()) || null : null;
+    baseView = query.get('base') ? views.find((v) => v.id === query.get('base')) || null : null;
   }
+  await Promise.all([findViews(), teams().catch(() => []).then((list) => { teamList = list; }),
+    shareableTeams().then((list) => { myTeams = list; })]);
   staff().catch(() => {}); // warms the name cache for assignees
+
+  /** What the table shows: {filters, sort, columns}, from the saved view or the URL. */
+  function effective() {
+    if (isSaved() && savedView) {
+      const filters = { ...savedView.filters };
+      return { filters, sort: savedView.sort || (filters.q ? '' : '-created_at'), columns: normalizeColumns(savedView.columns) };
+    }
+    const filters = { ...(builtin(viewKey())?.query || {}) };
+    for (const k of VIEW_FILTER_KEYS) if (query.get(k)) filters[k] = query.get(k);
+    return { filters, sort: query.get('sort') || (filters.q ? '' : '-updated_at'), columns: normalizeColumns(query.get('columns')) };
+  }
 
   const title = h('h1.tk-list-title#list-title');
   const subtitle = h('p.tk-list-sub.muted.small', { dataset: { testid: 'list-subtitle' } });
@@ -42,6 +69,8 @@ export async function render(ctx) {
       root.classList.toggle('tk-filters-open', open);
       filtersToggle.setAttribute('aria-expanded', String(open));
     } }, icon('list'), t('agent.filters'));
+  const chooser = columnChooser({ onChange: (cols) => setParams({ columns: isDefaultColumns(cols) ? '' : cols.join(',') }) });
+  const viewActions = h('div.tk-view-actions');
   const selectAll = h('input#select-all', { type: 'checkbox', 'aria-label': t('agent.select_all'), onchange: (e) => {
     if (e.target.checked) rows.forEach((r) => selected.add(r.id)); else selected.clear();
     drawRows();
@@ -52,6 +81,7 @@ export async function render(ctx) {
   const more = h('div.tk-more');
   const bulk = bulkBar({
     getIds: () => [...selected],
+    getTickets: () => rows.filter((r) => selected.has(r.id)),
     onClear: () => { selected.clear(); drawRows(); },
     onDone: (results) => {
       for (const r of results) {
@@ -63,29 +93,38 @@ export async function render(ctx) {
       drawRows();
       refreshFirstPage();
     },
+    onMerged: () => { selected.clear(); drawRows(); refreshFirstPage(); },
   });
 
   const root = h('div.tk-list-page', { dataset: { testid: 'tickets-page' } },
     h('header.tk-list-header',
       h('div.tk-list-heading', title, subtitle),
-      h('div.tk-list-actions', filtersToggle)),
+      h('div.tk-list-actions', filtersToggle, chooser.el, viewActions)),
     filtersSlot, bulk.el, body, more);
 
   function heading() {
     const vk = viewKey();
-    if (q()) title.textContent = t('agent.search_title');
-    else if (savedView) title.textContent = savedView.title;
+    if (savedView) title.textContent = savedView.title;
+    else if (baseView) title.textContent = t('agent.view_edited_title', { title: baseView.title });
+    else if (q()) title.textContent = t('agent.search_title');
     else if (builtin(vk)) title.textContent = t(`agent.view_${vk}`);
     else title.textContent = t('agent.view_all');
     document.title = `${title.textContent} · ${t('common.app_name')}`;
-    replace(subtitle, q()
-      ? [t('agent.search_results_for'), ' ', h('q.tk-query', { dataset: { testid: 'search-query' } }, q()), ' ',
-        h('a.tk-clear-search', { href: urlWithout(['q']), dataset: { testid: 'search-clear' } }, t('agent.search_clear'))]
-      : (savedView?.shared ? t('agent.view_shared') : ''));
+    if (savedView) {
+      replace(subtitle, h('span', { dataset: { testid: 'view-scope' } }, scopeLabel(savedView, teamList)),
+        total != null && [' · ', h('span', { dataset: { testid: 'view-total' } }, t('agent.list_count', { count: total }))]);
+    } else if (baseView) {
+      replace(subtitle, t('agent.view_edited_hint'));
+    } else {
+      replace(subtitle, q()
+        ? [t('agent.search_results_for'), ' ', h('q.tk-query', { dataset: { testid: 'search-query' } }, q()), ' ',
+          h('a.tk-clear-search', { href: urlWithout(['q']), dataset: { testid: 'search-clear' } }, t('agent.search_clear'))]
+        : '');
+    }
     // Show the query in the top bar's search box (the shell may mount it just after this page renders).
     const fill = () => {
       const search = document.getElementById('global-search');
-      if (search && document.activeElement !== search) search.value = q();
+      if (search && document.activeElement !== search) search.value = savedView ? '' : q();
     };
     fill();
     setTimeout(fill, 50);
@@ -99,18 +138,81 @@ export async function render(ctx) {
     return `/tickets${s ? `?${s}` : ''}`;
   }
 
+  /** The buttons that save the list as a view, or change and delete the saved view on screen. */
+  let menuAbort = null;
+  function drawActions() {
+    menuAbort?.abort();
+    menuAbort = new AbortController();
+    chooser.set(effective().columns);
+    if (isSaved()) {
+      if (!savedView || !canChange(savedView, myTeams)) { replace(viewActions); return; }
+      const button = h('button.btn.btn-sm', { type: 'button', dataset: { testid: 'view-menu' }, 'aria-label': t('agent.view_actions') },
+        icon('more'), h('span.tk-btn-label', t('agent.view_actions_short')));
+      replace(viewActions, menu(button, [
+        { label: t('agent.view_edit'), icon: 'edit', onSelect: async () => {
+          const updated = await viewDialog({ view: savedView });
+          if (updated) { savedView = updated; heading(); drawActions(); }
+        } },
+        '-',
+        { label: t('agent.view_delete'), icon: 'trash', danger: true, onSelect: async () => {
+          if (await deleteView(savedView)) router.navigate('/tickets');
+        } },
+      ], { signal: menuAbort.signal }));
+      return;
+    }
+    const saveAs = h('button.btn.btn-sm', { type: 'button', dataset: { testid: 'view-save' }, onclick: async () => {
+      const created = await viewDialog({ state: effective() });
+      if (created) router.navigate(`/tickets?view=${encodeURIComponent(created.id)}`);
+    } }, icon('save'), h('span.tk-btn-label', baseView ? t('agent.view_save_new') : t('agent.view_save_button')));
+    const update = baseView && canChange(baseView, myTeams) && h('button.btn.btn-sm.btn-primary', { type: 'button',
+      dataset: { testid: 'view-update' }, onclick: async (e) => {
+        const button = e.currentTarget;
+        const { filters, sort, columns } = effective();
+        button.disabled = true;
+        try {
+          const saved = await api.patch(`views/${baseView.id}`, { filters, sort: sort || null, columns: isDefaultColumns(columns) ? [] : columns });
+          toast(t('agent.view_updated', { title: saved.title }), 'success');
+          viewsChanged();
+          router.navigate(`/tickets?view=${encodeURIComponent(saved.id)}`);
+        } catch (error) { toast(errorMessage(error), 'error'); button.disabled = false; }
+      } }, icon('check'), h('span.tk-btn-label', t('agent.view_update')));
+    replace(viewActions, update, saveAs);
+  }
+
+  /** The filter bar's values: the URL, or the saved view's filters and sort. */
+  function filterQuery() {
+    if (!isSaved() || !savedView) return query;
+    const { filters, sort } = effective();
+    const params = new URLSearchParams(filters);
+    if (sort) params.set('sort', sort);
+    return params;
+  }
+
   function drawFilters() {
-    if (isSaved()) { replace(filtersSlot); filtersToggle.hidden = true; return; }
-    filtersToggle.hidden = false;
-    replace(filtersSlot, filterBar(query, { searching: Boolean(q()), onChange: setParams }));
+    const fq = filterQuery();
+    replace(filtersSlot, filterBar(fq, { searching: Boolean(fq.get('q')), onChange: setParams }));
   }
 
   function setParams(params) {
-    router.setQuery(params);
+    if (isSaved() && savedView) {
+      // Leave the saved view for a list of the same tickets with the change, which remembers the view.
+      const { filters, sort, columns } = effective();
+      const next = new URLSearchParams({ base: savedView.id, ...filters });
+      if (sort) next.set('sort', sort);
+      if (!isDefaultColumns(columns)) next.set('columns', columns.join(','));
+      for (const [k, v] of Object.entries(params)) { if (v == null || v === '') next.delete(k); else next.set(k, v); }
+      history.pushState({}, '', `/tickets?${next}`);
+      baseView = savedView;
+      savedView = null;
+      total = null;
+    } else {
+      router.setQuery(params);
+    }
     query = new URL(location.href).searchParams;
     window.dispatchEvent(new Event('tk:navigated'));
     selected.clear();
     drawFilters();
+    drawActions();
     heading();
     load();
   }
@@ -118,11 +220,8 @@ export async function render(ctx) {
   /** The request for the current URL: path and query. */
   function request(extra = {}) {
     if (isSaved()) return [`views/${viewKey()}/tickets`, { limit: PAGE, ...extra }];
-    const params = { ...(builtin(viewKey())?.query || {}) };
-    for (const k of FILTER_KEYS) if (query.get(k)) params[k] = query.get(k);
-    if (q()) params.q = q();
-    params.sort = query.get('sort') || (q() ? undefined : '-updated_at');
-    return ['tickets', { limit: PAGE, ...params, ...extra }];
+    const { filters, sort } = effective();
+    return ['tickets', { limit: PAGE, ...filters, sort: sort || undefined, ...extra }];
   }
 
   async function load() {
@@ -135,12 +234,19 @@ export async function render(ctx) {
       if (seq !== loadSeq) return;
       rows = page.items;
       cursor = page.next_cursor;
+      setTotal(page.count);
       drawRows();
     } catch (error) {
       if (seq !== loadSeq) return;
       rows = [];
       replace(body, failure(error, load));
     }
+  }
+
+  /** A saved view's count of matches (its page says it), shown under the title. */
+  function setTotal(count) {
+    const next = isSaved() && typeof count === 'number' ? count : null;
+    if (next !== total) { total = next; heading(); }
   }
 
   async function loadMore(button) {
@@ -174,6 +280,7 @@ export async function render(ctx) {
       rows = [...page.items, ...rest];
       if (rows.length <= PAGE) cursor = page.next_cursor;
       for (const id of [...selected]) if (!rows.some((r) => r.id === id)) selected.delete(id);
+      setTotal(page.count);
       drawRows(new Set(page.items.filter((r) => !before.has(r.id)).map((r) => r.id)));
     } catch { /* the next event or a reload will catch up */ }
   }
@@ -189,14 +296,20 @@ export async function render(ctx) {
       replace(more);
       return;
     }
+    const { sort, columns } = effective();
+    const names = new Map(teamList.map((x) => [x.id, x.name]));
+    const teamName = (id) => names.get(id) || t('agent.unknown_team');
     replace(tbody, rows.map((ticket) => {
-      const tr = ticketRow(ticket, { selected: selected.has(ticket.id), onToggle });
+      const tr = ticketRow(ticket, { selected: selected.has(ticket.id), onToggle, columns, teamName });
       if (ticket.id === activeId) tr.classList.add('tk-active');
       if (fresh.has(ticket.id)) tr.classList.add('tk-row-new');
       return tr;
     }));
-    replace(table, ticketHead({ sort: request()[1].sort || '', onSort: isSaved() ? null : (s) => setParams({ sort: s }), selectAll }), tbody);
+    replace(table, ticketHead({ sort, onSort: (s) => setParams({ sort: s }), selectAll, columns }), tbody);
+    table.dataset.columns = columns.join(',');
     if (!body.contains(table)) replace(body, h('div.tk-table-wrap', table));
+    // More columns than the default may not fit: the table then scrolls sideways inside its frame.
+    table.parentElement.classList.toggle('tk-table-wide', columns.length > 7);
     replace(more, cursor ? h('button.btn.tk-load-more#load-more', { type: 'button', onclick: (e) => loadMore(e.currentTarget) }, t('common.load_more'))
       : h('p.faint.small.tk-end', t('agent.list_count', { count: rows.length })));
     hydrateNames(tbody).catch(() => {});
@@ -248,20 +361,44 @@ export async function render(ctx) {
   const refresh = debounce(refreshFirstPage, 700);
   const offEvent = onEvent(() => refresh());
   const tick = setInterval(() => {
-    for (const el of tbody.querySelectorAll('td.tk-c-updated time')) {
+    for (const el of tbody.querySelectorAll('td.tk-c-updated time, td.tk-c-created time')) {
       const row = rows.find((r) => r.id === el.closest('tr').dataset.id);
-      if (row) el.textContent = relativeTime(row.updated_at);
+      if (row) el.textContent = relativeTime(el.closest('td').dataset.col === 'created' ? row.created_at : row.updated_at);
     }
   }, 60_000);
 
+  // Views renamed, re-shared or deleted elsewhere (the rail's manager, another tab's save): follow them.
+  let disposed = false;
+  const onViewsChanged = async () => {
+    if (!isSaved() && !query.get('base')) return;
+    const before = savedView;
+    await findViews(true);
+    if (disposed) return;
+    if (isSaved() && !savedView) { router.navigate('/tickets', { replace: true }); return; }
+    if (before && savedView && JSON.stringify([before.filters, before.sort, before.columns])
+      !== JSON.stringify([savedView.filters, savedView.sort, savedView.columns])) { drawFilters(); load(); }
+    heading();
+    drawActions();
+  };
+  window.addEventListener('tk:views-changed', onViewsChanged);
+
   heading();
   drawFilters();
+  drawActions();
   window.dispatchEvent(new Event('tk:navigated'));
   load();
 
   return {
     el: root,
-    dispose() { document.removeEventListener('keydown', onKey); offEvent(); clearInterval(tick); },
+    dispose() {
+      disposed = true;
+      document.removeEventListener('keydown', onKey);
+      window.removeEventListener('tk:views-changed', onViewsChanged);
+      offEvent();
+      clearInterval(tick);
+      chooser.dispose();
+      menuAbort?.abort();
+    },
   };
 }
 

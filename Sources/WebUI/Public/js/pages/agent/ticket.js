@@ -1,4 +1,5 @@
-// One ticket: header, conversation + reply editor, history tab, properties side panel, presence, live updates.
+// One ticket: header (with Merge…), conversation + reply editor, history tab, properties side panel, presence,
+// live updates. A ticket merged into another says so at the top and links to it.
 import { h, icon, replace, debounce } from '../../core/dom.js';
 import { t } from '../../core/i18n.js';
 import { api, ApiError } from '../../core/api.js';
@@ -10,6 +11,7 @@ import { createConversation } from './components/conversation.js';
 import { createReplyEditor } from './components/reply-editor.js';
 import { createSidePanel } from './components/side-panel.js';
 import { createHistory } from './components/history.js';
+import { mergeDialog } from './components/merge-dialog.js';
 
 export async function render(ctx) {
   const root = h('div.tk-ticket-page', { dataset: { testid: 'ticket-page' } }, loading(t('agent.loading_ticket')));
@@ -34,7 +36,9 @@ export async function render(ctx) {
       h('a.tk-back', { href: '/tickets', 'aria-label': t('agent.back_to_list') }, icon('back'), h('span.tk-back-label', t('agent.back_to_list'))),
       h('div.tk-ticket-titlerow',
         h('span.tk-number.tk-ticket-number', { dataset: { testid: 'ticket-number' } }, `#${ticket.number}`),
-        h('h1.tk-ticket-subject#ticket-subject', ticket.subject)),
+        h('h1.tk-ticket-subject#ticket-subject', ticket.subject),
+        ticket.status !== 'closed' && h('div.tk-ticket-actions',
+          h('button.btn.btn-sm', { type: 'button', dataset: { testid: 'ticket-merge' }, onclick: merge }, icon('merge'), t('agent.merge_button')))),
       h('div.tk-ticket-badges',
         h('span', { dataset: { testid: 'ticket-status' } }, statusBadge(ticket.status)),
         h('span', { dataset: { testid: 'ticket-priority' } }, priorityBadge(ticket.priority)),
@@ -42,6 +46,31 @@ export async function render(ctx) {
           icon(ticket.channel === 'email' ? 'mail' : ticket.channel === 'api' ? 'settings' : 'inbox'), t(`common.channel_${ticket.channel || 'web'}`)),
         h('span.tk-ticket-meta.small.muted', t('agent.opened_by'), ' ', requester, ' · ',
           h('time', { datetime: ticket.created_at, title: dateTime(ticket.created_at) }, relative(ticket.created_at)))));
+  }
+
+  async function merge() {
+    const target = await mergeDialog({ sources: [ticket] });
+    if (target && !disposed) ctx.navigate(`/tickets/${target.number}`);
+  }
+
+  // "Merged into #N": a merged ticket is closed, and its history names the target.
+  const mergedBanner = h('div.tk-merged', { role: 'status', hidden: true, dataset: { testid: 'merged-banner' } });
+  let mergedChecked = null;
+  async function showMerged() {
+    if (ticket.status !== 'closed') { mergedBanner.hidden = true; return; }
+    if (mergedChecked === ticket.version) return;
+    mergedChecked = ticket.version;
+    try {
+      const events = await api.all(`tickets/${ticket.id}/events`, {}, 1000);
+      const merged = events.filter((e) => e.type === 'ticket.merged' && e.data?.into_number).pop();
+      if (!merged || disposed) return;
+      const number = merged.data.into_number;
+      const into = await api.get(`tickets/${encodeURIComponent(merged.data.into_ticket_id || number)}`).catch(() => null);
+      replace(mergedBanner, icon('merge'), h('span', t('agent.merged_into_banner')), ' ',
+        h('a.tk-merged-link', { href: `/tickets/${number}`, dataset: { testid: 'merged-into-link' } },
+          `#${number}`, into ? ` ${into.subject}` : ''));
+      mergedBanner.hidden = false;
+    } catch { /* the history tab still tells it */ }
   }
 
   // Presence banner.
@@ -88,6 +117,7 @@ export async function render(ctx) {
   function redraw(force = true) {
     if (disposed) return;
     drawHeader();
+    showMerged();
     panel.update(ticket, { force });
     editor.setTicket();
     conversation.setTicket(ticket);
@@ -134,11 +164,12 @@ export async function render(ctx) {
   } }, tabs);
 
   replace(root,
-    header, banner,
+    header, mergedBanner, banner,
     h('div.tk-ticket-grid',
       h('section.tk-ticket-main', tablist, convPanel, historyPanel),
       panel.el));
   drawHeader();
+  showMerged();
   panel.update(ticket, { force: true });
   editor.setTicket();
 

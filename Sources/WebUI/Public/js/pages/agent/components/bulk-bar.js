@@ -1,13 +1,15 @@
-// The bulk action bar shown while tickets are selected: status, priority, assignee for all of them at once.
+// The bulk action bar shown while tickets are selected: status, priority, assignee for all of them at once, and
+// merging them (into one of them or into another ticket).
 import { h, icon } from '../../../core/dom.js';
 import { t } from '../../../core/i18n.js';
 import { api } from '../../../core/api.js';
 import { toast, errorMessage } from '../../../core/ui.js';
 import { staff, displayName } from './people.js';
 import { STATUSES, PRIORITIES } from './list-filters.js';
+import { mergeDialog } from './merge-dialog.js';
 
-/** bulkBar({getIds, onDone(results), onClear}) → {el, update(count)}. */
-export function bulkBar({ getIds, onDone, onClear }) {
+/** bulkBar({getIds, getTickets, onDone(results), onMerged(target), onClear}) → {el, update(count)}. */
+export function bulkBar({ getIds, getTickets = () => [], onDone, onMerged = () => {}, onClear }) {
   const count = h('span.tk-bulk-count', { dataset: { testid: 'bulk-count' }, 'aria-live': 'polite' });
   const picker = (testid, label, options, toChanges) => {
     const sel = h('select', { dataset: { testid }, 'aria-label': label, onchange: async () => {
@@ -50,6 +52,12 @@ export function bulkBar({ getIds, onDone, onClear }) {
 
   const el = h('div.tk-bulk', { role: 'toolbar', 'aria-label': t('agent.bulk_actions'), dataset: { testid: 'bulk-bar' }, hidden: true },
     count, status, priority, assignee,
+    h('button.btn.btn-sm', { type: 'button', dataset: { testid: 'bulk-merge' }, onclick: async () => {
+      const tickets = getTickets();
+      if (!tickets.length) return;
+      const target = await mergeDialog({ sources: tickets, candidates: tickets });
+      if (target) onMerged(target);
+    } }, icon('merge'), t('agent.bulk_merge')),
     h('button.btn.btn-ghost.btn-sm', { type: 'button', dataset: { testid: 'bulk-clear' }, onclick: onClear }, icon('x'), t('agent.bulk_clear')));
   return {
     el,

@@ -1,5 +1,6 @@
 // The conversation of a ticket: description and comments, public replies vs internal notes, attachments,
-// collapsed quoted text, paged loading and live reloads.
+// collapsed quoted text, paged loading and live reloads. Messages of tickets merged into this one are marked
+// with a link to the ticket they came from.
 import { h, icon, replace } from '../../../core/dom.js';
 import { t } from '../../../core/i18n.js';
 import { api, download } from '../../../core/api.js';
@@ -10,7 +11,7 @@ import { loadUsers, cachedUser, displayName } from './people.js';
 const PAGE = 50;
 
 /** One message of the conversation. */
-export function messageEl(comment, { first = false, requesterId } = {}) {
+export function messageEl(comment, { first = false, requesterId, origin = null } = {}) {
   const author = cachedUser(comment.author_id);
   const name = displayName(author);
   const isNote = !comment.public;
@@ -26,6 +27,8 @@ export function messageEl(comment, { first = false, requesterId } = {}) {
       h('span.tk-msg-author', name),
       isNote && h('span.tk-note-label', { dataset: { testid: 'note-label' } }, icon('lock'), t('agent.internal_note')),
       first && h('span.tk-msg-kind', t('agent.description')),
+      origin && h('a.tk-msg-origin', { href: `/tickets/${origin.number}`, dataset: { testid: 'comment-origin' } },
+        icon('merge'), t('agent.from_ticket', { number: origin.number })),
       h(`span.tk-channel.tk-channel-${channel}`, { dataset: { testid: 'comment-channel' } },
         icon(channel === 'email' ? 'mail' : channel === 'api' ? 'settings' : 'inbox'), t(`common.channel_${channel}`)),
       comment.email?.from && h('span.tk-msg-from.small.muted', { dataset: { testid: 'comment-from' } }, comment.email.from),
@@ -63,12 +66,18 @@ export function createConversation(ticket) {
   const more = h('div.tk-thread-more');
   const el = h('section.tk-conversation', { 'aria-label': t('agent.conversation') }, list, more);
   const path = () => `tickets/${ticket.id}/comments`;
+  const origins = new Map(); // ticket id → Promise<ticket|null>, for messages of merged tickets
 
   async function draw(newIds = new Set()) {
     await loadUsers(comments.map((c) => c.author_id));
     if (!comments.length) { replace(list, empty(t('agent.no_comments'))); replace(more); return; }
-    replace(list, comments.map((c, i) => {
-      const m = messageEl(c, { first: i === 0, requesterId: ticket.requester_id });
+    const foreign = [...new Set(comments.map((c) => c.ticket_id).filter((id) => id && id !== ticket.id))];
+    for (const id of foreign) if (!origins.has(id)) origins.set(id, api.get(`tickets/${id}`).catch(() => null));
+    const from = new Map(await Promise.all(foreign.map(async (id) => [id, await origins.get(id)])));
+    const firstOwn = comments.find((c) => !c.ticket_id || c.ticket_id === ticket.id)?.id;
+    replace(list, comments.map((c) => {
+      const origin = c.ticket_id && c.ticket_id !== ticket.id ? from.get(c.ticket_id) : null;
+      const m = messageEl(c, { first: c.id === firstOwn, requesterId: ticket.requester_id, origin });
       if (newIds.has(c.id)) m.classList.add('tk-msg-new');
       return m;
     }));

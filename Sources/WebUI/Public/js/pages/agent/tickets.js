@@ -47,6 +47,8 @@ export async function render(ctx) {
   }
   await Promise.all([findViews(), teams().catch(() => []).then((list) => { teamList = list; }),
     shareableTeams().then((list) => { myTeams = list; })]);
+  // A view created since the list was cached (another tab, a teammate's share): ask once more.
+  if ((isSaved() && !savedView) || (query.get('base') && !baseView)) await findViews(true);
   staff().catch(() => {}); // warms the name cache for assignees
 
   /** What the table shows: {filters, sort, columns}, from the saved view or the URL. */

@@ -25,8 +25,8 @@ export function ticketPicker({ exclude = () => new Set(), onChoose }) {
 
   const search = debounce(async () => {
     const term = input.value.trim();
-    const mine = ++seq;
-    if (!term.replace(/^#/, '')) { close(); return; }
+    const mine = seq;
+    if (!term.replace(/^#/, '')) { el.removeAttribute('aria-busy'); close(); return; }
     const number = /^#?(\d+)$/.exec(term)?.[1];
     const text = term.replace(/^#/, '').trim();
     const [byNumber, byText] = await Promise.all([
@@ -37,6 +37,7 @@ export function ticketPicker({ exclude = () => new Set(), onChoose }) {
     const skip = exclude();
     const seen = new Set();
     results = [byNumber, ...byText].filter((tk) => tk && tk.status !== 'closed' && !skip.has(tk.id) && !seen.has(tk.id) && seen.add(tk.id));
+    el.removeAttribute('aria-busy');
     draw();
   }, 250);
 
@@ -61,12 +62,14 @@ export function ticketPicker({ exclude = () => new Set(), onChoose }) {
   function close() { list.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); }
   function choose(tk) { close(); input.value = `#${tk.number}`; onChoose(tk); }
 
-  input.addEventListener('input', search);
+  // Busy from a keystroke until its results are drawn: what the list shows may belong to the text before.
+  // A keystroke also discards the answers of searches still on their way.
+  input.addEventListener('input', () => { seq += 1; el.setAttribute('aria-busy', 'true'); search(); });
   input.addEventListener('blur', () => setTimeout(close, 100));
   input.addEventListener('keydown', (e) => {
     if (e.key === 'ArrowDown') { e.preventDefault(); if (list.hidden) search(); else move(1); }
     else if (e.key === 'ArrowUp') { e.preventDefault(); move(-1); }
-    else if (e.key === 'Enter') { e.preventDefault(); if (!list.hidden && active >= 0) choose(results[active]); }
+    else if (e.key === 'Enter') { e.preventDefault(); if (!list.hidden && active >= 0 && !el.hasAttribute('aria-busy')) choose(results[active]); }
     else if (e.key === 'Escape' && !list.hidden) { e.preventDefault(); e.stopPropagation(); close(); }
   });
   return { el, input, clear() { input.value = ''; close(); } };

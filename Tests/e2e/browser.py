@@ -10,7 +10,10 @@ Three browsers at once: the admin (first-run setup, invites an agent in Admin �
 the customer's request arrive live, replies and adds an internal note) and the customer (registers, opens a request
 with an attachment, sees the reply live and never the note). Then the theme and language switches on /profile, no
 horizontal scroll at 375 px, and screenshots of the main screens (light and dark, 1280 and 375 px wide) into
-e2e/screenshots/. Every step fails on a JavaScript error or an unexpected failed request in any browser console.
+e2e/screenshots/. Then saved views (the agent saves filters, sort and columns; the admin shares views with the
+workspace and a team; counts follow a new ticket live; rename, reorder, delete) and merges (from the ticket page
+with the target found by number and subject, and from a bulk selection). Every step fails on a JavaScript error or
+an unexpected failed request in any browser console.
 """
 import json
 import os
@@ -467,6 +470,273 @@ def theme_and_language(b, server):
     b.console_clean("switching theme and language")
 
 
+class Api:
+    """The REST API as one user, for setting up what a step needs (the browser does the step itself)."""
+
+    def __init__(self, server, email, password):
+        self.server = server
+        body = scenario.login(server, email, password)
+        self.token, self.user = body["access_token"], body["user"]
+
+    def __call__(self, method, path, body=None, expect=(200, 201, 204), **kwargs):
+        status, answer, _ = self.server.call(method, f"/api/v1/{path}", body, token=self.token, **kwargs)
+        check(status in expect, f"{method} {path}: {status} {answer}")
+        return answer
+
+    def ticket(self, subject, **fields):
+        return self("POST", "tickets", {"subject": subject, "description": f"About: {subject}.", **fields})
+
+
+def rail_saved(b):
+    """The saved views of the rail as the user sees them: [(title, count)] in order."""
+    return b.js("return [...document.querySelectorAll('[data-testid=rail-saved-views] a.tk-rail-link')]"
+                ".map((a) => [a.querySelector('.tk-rail-label').textContent, a.querySelector('.rail-count').textContent])")
+
+
+def list_loaded(b):
+    b.wait("the list has loaded", lambda d: d.execute_script(
+        "return !!document.querySelector('[data-testid=tickets-page] .tk-list-body') &&"
+        " !document.querySelector('[data-testid=tickets-page] .tk-list-body .spinner')"))
+
+
+def save_view(b, title, share=None):
+    """Save view → name it, share it, submit; returns the new view's id (the page opens it)."""
+    b.click("the save view button", "[data-testid=view-save]")
+    b.element("the save view dialog", "dialog[open] [data-testid=view-form]")
+    b.fill("#view-title", title)
+    if share:
+        Select(b.element("the share select", "#view-share")).select_by_value(share)
+    b.click("the save button of the dialog", "dialog[open] [data-testid=view-save-submit]")
+    b.wait("the dialog closed", lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
+    b.wait(f"the new view {title} opened", lambda d: d.execute_script(
+        "return new URLSearchParams(location.search).get('view')"))
+    b.with_text("the view's title", "#list-title", title)
+    return b.js("return new URLSearchParams(location.search).get('view')")
+
+
+def columns_shown(b):
+    return b.js("return [...document.querySelectorAll('[data-testid=ticket-table] thead th[data-col]')].map((th) => th.dataset.col)")
+
+
+def saved_views(agent, admin, server):
+    """10. Saved views: the agent saves filters, sort and columns as a personal view; the admin saves a workspace
+    view and a team view; the agent's rail shows them with counts that follow a new ticket live; rename, reorder
+    and delete in Manage views, where a workspace view cannot be deleted by an agent."""
+    started = time.time()
+    admin_api, agent_api = Api(server, ADMIN["email"], ADMIN["password"]), Api(server, AGENT["email"], AGENT["password"])
+    team = admin_api("POST", "teams", {"name": "Billing"})
+    admin_api("PUT", f"teams/{team['id']}/members/{agent_api.user['id']}")
+    for subject, priority, tags in (("Invoice total is wrong", "high", ["billing"]),
+                                    ("Refund not received", "urgent", ["billing"]),
+                                    ("Password reset loops", "normal", [])):
+        agent_api.ticket(subject, priority=priority, tags=tags)
+
+    # The agent: high and urgent, by number ascending, with tags and created, without the assignee.
+    agent.open("/tickets")
+    list_loaded(agent)
+    Select(agent.element("the priority filter", "[data-testid=filter-priority]")).select_by_value("high,urgent")
+    agent.wait("the filter applied", lambda d: d.execute_script(
+        "return document.querySelectorAll('tr[data-testid=ticket-row]').length") == 2)
+    Select(agent.element("the sort", "[data-testid=sort]")).select_by_value("number")
+    agent.click("the columns button", "[data-testid=columns-button]")
+    for column in ("tags", "created", "assignee"):
+        agent.click(f"the {column} column checkbox", f"[data-testid=columns-menu] [data-testid=column-{column}]")
+    agent.wait("the chosen columns", lambda d: columns_shown(agent) == [
+        "number", "subject", "requester", "status", "priority", "tags", "created", "updated"])
+    agent.with_text("the tags column", "tr[data-testid=ticket-row] td.tk-c-tags", "billing")
+    agent.click("somewhere else (closes the columns menu)", "#list-title")
+    check(agent.js("return document.querySelector('[data-testid=columns-menu]').hidden"), "the columns menu closed")
+    agent.click("the save view button", "[data-testid=view-save]")
+    agent.with_text("what the view keeps", "dialog[open] [data-testid=view-summary]", "Priority: High, Urgent")
+    agent.with_text("what the view keeps: the sort", "dialog[open] [data-testid=view-summary]", "Number, ascending")
+    agent.with_text("what the view keeps: the columns", "dialog[open] [data-testid=view-summary]", "8 columns")
+    shares = agent.js("return [...document.querySelectorAll('#view-share option')].map((o) => o.value)")
+    check(shares == ["personal", f"team:{team['id']}"], f"an agent shares with their team, never the workspace: {shares}")
+    agent.click("cancel", "dialog[open] .dialog-actions .btn:not(.btn-primary)")
+    agent.wait("the dialog closed", lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
+    hot = save_view(agent, "Hot billing")
+    agent.with_text("a personal view with its count", "[data-testid=list-subtitle]", "Personal view · 2 tickets")
+    check(columns_shown(agent) == ["number", "subject", "requester", "status", "priority", "tags", "created", "updated"],
+          f"the view opens with its columns: {columns_shown(agent)}")
+    numbers = agent.js("return [...document.querySelectorAll('tr[data-testid=ticket-row]')].map((r) => +r.dataset.number)")
+    check(len(numbers) == 2 and numbers == sorted(numbers), f"the view's sort, by number ascending: {numbers}")
+    agent.wait("the view in the rail with its count", lambda d: rail_saved(agent) == [["Hot billing", "2"]])
+    agent.mark()
+    agent.console_clean("saving a personal view")
+
+    # The admin: a workspace view and a team view.
+    admin.open("/tickets?status=new,open")
+    list_loaded(admin)
+    open_work = save_view(admin, "Open work", "workspace")
+    admin.with_text("a workspace view", "[data-testid=list-subtitle]", "Shared with everyone")
+    admin.open("/tickets?tag=billing")
+    list_loaded(admin)
+    billing = save_view(admin, "Billing queue", f"team:{team['id']}")
+    admin.with_text("a team view", "[data-testid=list-subtitle]", "Shared with Billing")
+    admin.console_clean("saving a workspace view and a team view")
+
+    # A new matching ticket: the agent's rail counts it and lists the views shared meanwhile, with no reload.
+    agent_api.ticket("Chargeback from the bank", priority="urgent", tags=["billing"])
+    agent.wait("the counts follow the new ticket live, and the shared views appear", lambda d: [
+        (t, c) for t, c in rail_saved(agent) if t != "Open work"] == [("Hot billing", "3"), ("Billing queue", "3")])
+    agent.with_text("the new ticket in the open view, live", "tr[data-testid=ticket-row] [data-testid=ticket-link]",
+                    "Chargeback from the bank")
+    agent.with_text("the view's total, live", "[data-testid=list-subtitle]", "3 tickets")
+    agent.still_marked("the counts changed")
+    titles = [t for t, _ in rail_saved(agent)]
+    check(titles == ["Hot billing", "Open work", "Billing queue"], f"the rail lists every view the agent sees: {titles}")
+    check(dict(rail_saved(agent))["Open work"].isdigit(), f"the workspace view has a count: {rail_saved(agent)}")
+
+    # Manage views: rename, reorder, delete.
+    agent.click("manage views", "[data-testid=rail-manage-views]")
+    manager = "dialog[open] [data-testid=views-manager]"
+    row = lambda view: f"{manager} li[data-testid=view-manage-row][data-view-id='{view}']"  # noqa: E731
+    agent.element("the views manager", f"{row(hot)}")
+    check(not agent.js(f"return document.querySelector(\"{row(open_work)} [data-testid=view-delete]\")"),
+          "an agent cannot delete a workspace view")
+    agent.click("rename the personal view", f"{row(hot)} [data-testid=view-rename]")
+    agent.fill(f"{row(hot)} [data-testid=view-rename-input]", "Hot tickets")
+    agent.click("save the name", f"{row(hot)} [data-testid=view-rename-save]")
+    agent.with_text("the new name in the manager", f"{row(hot)} [data-testid=view-manage-title]", "Hot tickets")
+    agent.wait("the new name in the rail", lambda d: [t for t, _ in rail_saved(agent)][0] == "Hot tickets")
+    agent.with_text("the new name on the open view", "#list-title", "Hot tickets")
+    agent.click("move the team view up", f"{row(billing)} [data-testid=view-up]")
+    order = lambda: agent.js(f"return [...document.querySelectorAll('{manager} [data-testid=view-manage-title]')]"  # noqa: E731
+                             ".map((e) => e.textContent)")
+    agent.wait("the new order in the manager", lambda d: order() == ["Hot tickets", "Billing queue", "Open work"])
+    agent.wait("the new order in the rail", lambda d: [t for t, _ in rail_saved(agent)] == [
+        "Hot tickets", "Billing queue", "Open work"])
+    agent.click("delete the team view", f"{row(billing)} [data-testid=view-delete]")
+    agent.with_text("the confirmation", "dialog[open] p", "Delete the view “Billing queue”?")
+    agent.click("confirm the deletion", "dialog[open] .dialog-actions .btn-danger")
+    agent.wait("the team view gone from the manager", lambda d: order() == ["Hot tickets", "Open work"])
+    agent.wait("the team view gone from the rail", lambda d: [t for t, _ in rail_saved(agent)] == ["Hot tickets", "Open work"])
+    agent.click("close the manager", "dialog[open] .dialog-header .icon-btn")
+    agent.wait("the manager closed", lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
+    agent.still_marked("managing views")
+    agent.driver.refresh()
+    agent.wait("the order and names kept after a reload", lambda d: [t for t, _ in rail_saved(agent)] == [
+        "Hot tickets", "Open work"])
+    agent.console_clean("renaming, reordering and deleting views")
+
+    # Opening a view applies it; changing its filters offers to save the change into it.
+    agent.click("the workspace view in the rail", f"[data-testid=rail-{open_work}]")
+    agent.with_text("the workspace view opened", "#list-title", "Open work")
+    check(not agent.js("return document.querySelector('[data-testid=view-menu]')"), "an agent cannot change a workspace view")
+    check(agent.js("return document.querySelector('[data-testid=filter-status]').value") == "new,open",
+          "the view's filters show in the filter bar")
+    agent.click("the rail's personal view", f"[data-testid=rail-{hot}]")
+    agent.with_text("the personal view opened", "#list-title", "Hot tickets")
+    agent.wait("its columns", lambda d: "tags" in columns_shown(agent))
+    Select(agent.element("the priority filter", "[data-testid=filter-priority]")).select_by_value("urgent")
+    agent.with_text("the list says it changed", "#list-title", "Hot tickets (changed)")
+    agent.click("save the change into the view", "[data-testid=view-update]")
+    agent.with_text("the view again", "#list-title", "Hot tickets")
+    agent.wait("only urgent tickets now", lambda d: d.execute_script(
+        "return document.querySelectorAll('tr[data-testid=ticket-row]').length") == 2)
+    agent.wait("the rail count follows", lambda d: dict(rail_saved(agent)).get("Hot tickets") == "2")
+    agent.console_clean("opening and changing a view")
+    print(f"saved views: {time.time() - started:.1f}s")
+
+
+def wait_merge_summary(b, what, testid, text):
+    b.with_text(what, f"dialog[open] [data-testid=merge-summary] [data-testid={testid}]", text)
+
+
+def merges(agent, server):
+    """11. Merging: from the ticket page (target found by number, then by subject; the dialog says what happens;
+    the merged ticket links to its target, whose conversation shows the merged messages), then from a bulk
+    selection in the table."""
+    started = time.time()
+    agent_api, admin_api = Api(server, AGENT["email"], AGENT["password"]), Api(server, ADMIN["email"], ADMIN["password"])
+    carol = Api(server, CUSTOMER["email"], CUSTOMER["password"]).user
+    source = agent_api.ticket("Toner cartridge leaking", requester_id=carol["id"])
+    target = agent_api.ticket("Toner order for floor 3", requester_id=carol["id"])
+    file = agent_api("POST", "files?filename=toner.txt", raw="toner everywhere\n", content_type="text/plain")
+    agent_api("POST", f"tickets/{source['id']}/comments", {"body": "Photo of the leak attached.", "attachment_ids": [file["id"]]})
+    agent_api("PATCH", f"tickets/{source['id']}", {"follower_ids": [admin_api.user["id"]]})
+    s, n = source["number"], target["number"]
+
+    agent.open(f"/tickets/{s}")
+    agent.with_text("the source ticket", "#ticket-subject", "Toner cartridge leaking")
+    agent.click("merge", "[data-testid=ticket-merge]")
+    agent.with_text("the merge dialog", "dialog[open] #dialog-title", f"Merge ticket #{s} into another")
+    # The picker is busy from a keystroke until that text's results are drawn.
+    option = f"dialog[open] .tk-combo:not([aria-busy]) [data-testid=merge-target-option][data-number='{n}']"
+    agent.fill("[data-testid=merge-target-search]", f"#{n}")
+    agent.with_text("the target found by number", option, "Toner order for floor 3")
+    agent.fill("[data-testid=merge-target-search]", "toner")
+    agent.element("the target found by subject", option)
+    check(not agent.js(f"return document.querySelector(\"[data-testid=merge-target-option][data-number='{s}']\")"),
+          "a ticket is never offered as its own target")
+    agent.click("the target", option)
+    agent.with_text("the chosen target", "dialog[open] [data-testid=merge-target]", f"#{n} Toner order for floor 3")
+    wait_merge_summary(agent, "the messages that move", "merge-moves-comments",
+                       f"2 messages (the description included) will also show in the conversation of #{n}")
+    wait_merge_summary(agent, "the attachment", "merge-moves-attachments", "1 attachment goes along with them")
+    wait_merge_summary(agent, "the follower", "merge-moves-followers", f"1 follower stays on #{s} and is not added to #{n}")
+    wait_merge_summary(agent, "the requester", "merge-moves-requester", f"Requester {CUSTOMER['name']}, the same on both tickets")
+    agent.with_text("the confirm button names the target", "dialog[open] [data-testid=merge-confirm]", f"Merge into #{n}")
+    agent.mark()
+    agent.click("confirm the merge", "dialog[open] [data-testid=merge-confirm]")
+    agent.at(f"/tickets/{n}")
+    agent.with_text("the target's note", "[data-testid=comment-public] .tk-msg-body",
+                    f"Ticket #{s} (Toner cartridge leaking) was merged into this ticket.")
+    agent.with_text("the merged message in the target's conversation", "[data-testid=comment-public] .tk-msg-body",
+                    "Photo of the leak attached.")
+    agent.with_text("the merged attachment in the target", "[data-testid=attachment-download]", "toner.txt")
+    agent.with_text("the merged message says where it came from", "[data-testid=comment-origin]", f"From #{s}")
+    agent.still_marked("merging from the ticket page")
+    agent.console_clean("merging from the ticket page")
+
+    agent.open(f"/tickets/{s}")
+    agent.with_text("the merged ticket says where it went", "[data-testid=merged-banner]",
+                    f"This ticket was merged into #{n} Toner order for floor 3")
+    agent.with_text("the merged ticket's note", "[data-testid=comment-public] .tk-msg-body", f"Merged into ticket #{n}.")
+    agent.with_text("the merged ticket is closed", "[data-testid=ticket-status]", "Closed")
+    check(not agent.js("return document.querySelector('[data-testid=ticket-merge]')"), "a closed ticket offers no merge")
+    agent.click("the link to the target", "[data-testid=merged-into-link]")
+    agent.at(f"/tickets/{n}")
+    agent.console_clean("the merged ticket's link")
+
+    # Bulk: three duplicates selected in the table; the oldest is the default target.
+    dupes = [agent_api.ticket(f"VPN down, report {i}", tags=["vpn"]) for i in (1, 2, 3)]
+    first, others = dupes[0]["number"], [d["number"] for d in dupes[1:]]
+    agent.open("/tickets?tag=vpn")
+    list_loaded(agent)
+    for d in dupes:
+        agent.click(f"select #{d['number']}", f"tr[data-testid=ticket-row][data-number='{d['number']}'] [data-testid=row-select]")
+    agent.with_text("three selected", "[data-testid=bulk-count]", "3 selected")
+    agent.click("bulk merge", "[data-testid=bulk-merge]")
+    agent.with_text("the bulk merge dialog", "dialog[open] #dialog-title", "Merge tickets")
+    check(agent.js(f"return document.querySelector(\"[data-testid=merge-into-{dupes[0]['id']}]\").checked"),
+          "the oldest selected ticket is the default target")
+    agent.wait("the two others listed as merging", lambda d: d.execute_script(
+        "return [...document.querySelectorAll('dialog[open] [data-testid=merge-source]')].map((e) => +e.dataset.number)") == others)
+    wait_merge_summary(agent, "their messages", "merge-moves-comments",
+                       f"1 message (the description included) will also show in the conversation of #{first}")
+    agent.with_text("the confirm button", "dialog[open] [data-testid=merge-confirm]", f"Merge 2 tickets into #{first}")
+    agent.mark()
+    agent.click("confirm the bulk merge", "dialog[open] [data-testid=merge-confirm]")
+    agent.wait("the dialog closed", lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
+    for number in others:
+        agent.wait(f"#{number} closed in the table", lambda d, number=number: d.execute_script(
+            f"return document.querySelector(\"tr[data-testid=ticket-row][data-number='{number}']\")?.dataset.status") == "closed")
+    check(agent.js("return document.querySelector('[data-testid=bulk-bar]').hidden"), "the selection is cleared")
+    agent.still_marked("merging a selection")
+    agent.click("the target's row", f"tr[data-testid=ticket-row][data-number='{first}'] [data-testid=ticket-link]")
+    agent.at(f"/tickets/{first}")
+    for number in others:
+        agent.with_text(f"the note about #{number}", "[data-testid=conversation] .tk-msg-body",
+                        f"Ticket #{number} (VPN down, report {others.index(number) + 2}) was merged into this ticket.")
+    agent.open(f"/tickets/{others[0]}")
+    agent.with_text("a merged ticket links to its target", "[data-testid=merged-into-link]", f"#{first}")
+    check(agent.js("return document.querySelector('[data-testid=merged-into-link]').getAttribute('href')") == f"/tickets/{first}",
+          "the link goes to the target")
+    agent.console_clean("merging a selection")
+    print(f"merges: {time.time() - started:.1f}s")
+
+
 def run(server, base, attachment):
     admin = agent = customer = None
     try:
@@ -507,6 +777,10 @@ def run(server, base, attachment):
             "the agent's row", f"tr[data-testid=user-row][data-email='{AGENT['email']}']", AGENT["name"]))
         admin.open("/profile")
         screens(admin, "profile", lambda: admin.element("the theme choice", "#theme-dark"))
+
+        # 10-11. Saved views and merges (after the screenshots, which show the first scenario's data).
+        saved_views(agent, admin, server)
+        merges(agent, server)
     finally:
         for b in (admin, agent, customer):
             if b:

@@ -24,6 +24,8 @@ public struct Ticket: Sendable, Equatable {
     public var version: Int
     /// How the ticket came in: `web`, `email` or `api`.
     public var channel: String = "api"
+    /// The ticket this one was merged into (it is closed, and its conversation shows there).
+    public var mergedIntoID: UUID? = nil
 
     /// The ETag of this version, for `If-Match`.
     public var etag: String { "\"\(version)\"" }
@@ -41,6 +43,7 @@ extension Ticket: Encodable {
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case solvedAt = "solved_at"
+        case mergedIntoID = "merged_into_id"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -63,6 +66,7 @@ extension Ticket: Encodable {
         try c.encode(solvedAt, forKey: .solvedAt)
         try c.encode(version, forKey: .version)
         try c.encode(channel, forKey: .channel)
+        try c.encode(mergedIntoID?.lowercased, forKey: .mergedIntoID)
     }
 }
 
@@ -153,6 +157,7 @@ extension Ticket: JSONWritable {
         for id in followerIDs { out.uuid(id) }
         out.endArray()
         out.key("id"); out.uuid(id)
+        out.key("merged_into_id"); out.uuid(mergedIntoID)
         out.key("number"); out.int(number)
         out.key("organization_id"); out.uuid(organizationID)
         out.key("priority"); out.string(priority.rawValue)

@@ -8,7 +8,7 @@ struct TicketStore: Sendable {
     let kind: DatabaseKind
     static let columns = """
         id, workspace_id, number, subject, status, priority, type, requester_id, assignee_id, team_id, organization_id, \
-        tags, followers, created_at, updated_at, solved_at, version, custom_fields, channel
+        tags, followers, created_at, updated_at, solved_at, version, custom_fields, channel, merged_into
         """
 
     /// `columns`, each prefixed with `tickets.` (for joins), computed once.
@@ -395,7 +395,8 @@ struct TicketStore: Sendable {
             updatedAt: Date(epochMilliseconds: try row.decode(column: "updated_at", as: Int64.self)),
             solvedAt: try row.decode(column: "solved_at", as: Int64?.self).map(Date.init(epochMilliseconds:)),
             version: try row.decode(column: "version", as: Int.self),
-            channel: try row.decode(column: "channel", as: String.self))
+            channel: try row.decode(column: "channel", as: String.self),
+            mergedIntoID: try row.decode(column: "merged_into", as: String?.self).flatMap { UUID.parse($0) })
     }
 
     static func fields(_ json: String) -> [String: JSONValue] {

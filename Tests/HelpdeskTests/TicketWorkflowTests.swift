@@ -83,7 +83,9 @@ struct TicketWorkflowTests {
             let merged = try await h.request(.post, "/api/v1/tickets/\(source)/merge", json: ["into_ticket_id": target],
                                              token: admin.accessToken)
             #expect(merged.status == 200, "\(merged.text)")
-            #expect(try await h.request(.get, "/api/v1/tickets/\(source)", token: admin.accessToken)["status"] == "closed")
+            let closed = try await h.request(.get, "/api/v1/tickets/\(source)", token: admin.accessToken)
+            #expect(closed["status"] == "closed" && closed["merged_into_id"] == target, "the merged ticket links to its target")
+            #expect(merged.json["merged_into_id"] is NSNull, "the target is merged into nothing")
             let conversation = try await h.request(.get, "/api/v1/tickets/\(target)/comments", token: customer.accessToken)
             let bodies = conversation.items.compactMap { $0["body"] as? String }
             #expect(bodies.contains("first report") && bodies.contains("second report"), "\(bodies)")

@@ -32,6 +32,9 @@ export function messageEl(comment, { first = false, requesterId, origin = null }
       h(`span.tk-channel.tk-channel-${channel}`, { dataset: { testid: 'comment-channel' } },
         icon(channel === 'email' ? 'mail' : channel === 'api' ? 'settings' : 'inbox'), t(`common.channel_${channel}`)),
       comment.email?.from && h('span.tk-msg-from.small.muted', { dataset: { testid: 'comment-from' } }, comment.email.from),
+      // Mail that claimed a staff address the trusted mail server did not verify: it spoke as a customer.
+      comment.unverified_sender && h('span.tk-unverified', { dataset: { testid: 'comment-unverified' },
+        title: t('agent.unverified_sender_hint') }, icon('shield'), t('agent.unverified_sender')),
       h('time.tk-msg-time.small.faint', { datetime: comment.created_at, title: dateTime(comment.created_at) }, relative(comment.created_at))),
     h('div.tk-msg-body', comment.body),
     quoted,

@@ -249,7 +249,7 @@ struct RedisTests {
             #expect(calls.count == 11)
             for n in 1..<calls.count {
                 let wanted = bus.settings.backoff(afterFailures: n)
-                // Redis measures idle time from the failed attempt's read, a little before the handler ran.
+                // The wait runs from the failure, recorded just after the handler threw.
                 #expect(calls[n] - calls[n - 1] >= wanted - .milliseconds(20), "gap after failure \(n): \(calls[n] - calls[n - 1]), backoff \(wanted)")
             }
             #expect(try await pendingCount(bus) == 0)

@@ -197,8 +197,13 @@ public final class StreamConsumer: Service, Sendable {
 
     /// Counts a failed attempt; after `maxAttempts` the message goes to the dead-letter stream.
     private func failed(_ entry: StreamEntry, _ event: EventEnvelope, _ error: any Error) async throws {
-        let attempts = try await redis.send(["HINCRBY", .string(settings.attemptsKey(group: group)),
-                                             .string(entry.id), "1"]).int ?? 1
+        // The backoff runs from the failure, not from the delivery: claiming the message again with JUSTID (no
+        // new delivery counted) sets its idle time to zero now, however long the handler took to fail.
+        let replies = try await redis.pipeline([
+            ["HINCRBY", .string(settings.attemptsKey(group: group)), .string(entry.id), "1"],
+            ["XCLAIM", .string(settings.stream), .string(group), .string(name), "0", .string(entry.id), "JUSTID"],
+        ])
+        let attempts = replies.first?.int ?? 1
         logger.warning("event handler failed", metadata: [
             "consumer": "\(group)", "event_id": "\(event.id.lowercased)", "event_type": "\(event.type)",
             "attempt": "\(attempts)", "error": "\(String(reflecting: error))",

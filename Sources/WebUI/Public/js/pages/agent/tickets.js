@@ -239,10 +239,18 @@ export async function render(ctx) {
       setTotal(page.count);
       drawRows();
     } catch (error) {
-      if (seq !== loadSeq) return;
+      if (seq !== loadSeq || leftDeletedView(error)) return;
       rows = [];
       replace(body, failure(error, load));
     }
+  }
+
+  /** A saved view deleted meanwhile (by its owner elsewhere, or an admin): say so and go back to all tickets. */
+  function leftDeletedView(error) {
+    if (!isSaved() || error?.status !== 404) return false;
+    toast(t('agent.view_gone'), 'info');
+    router.navigate('/tickets');
+    return true;
   }
 
   /** A saved view's count of matches (its page says it), shown under the title. */
@@ -284,7 +292,9 @@ export async function render(ctx) {
       for (const id of [...selected]) if (!rows.some((r) => r.id === id)) selected.delete(id);
       setTotal(page.count);
       drawRows(new Set(page.items.filter((r) => !before.has(r.id)).map((r) => r.id)));
-    } catch { /* the next event or a reload will catch up */ }
+    } catch (error) {
+      if (seq === loadSeq) leftDeletedView(error); // otherwise the next event or a reload catches up
+    }
   }
 
   function drawRows(fresh = new Set()) {

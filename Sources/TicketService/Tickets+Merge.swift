@@ -19,7 +19,8 @@ public struct BulkResult: Sendable, Encodable {
 
 extension Tickets {
     /// Merges a ticket into another: the source closes and points at the target, the target's conversation
-    /// shows the source's comments, and both histories say so.
+    /// shows the source's comments, the source's followers follow the target too (up to its 100), and both
+    /// histories say so. Requesters stay: the target keeps its own.
     public func merge(_ p: Principal, reference: String, into targetReference: String) async throws -> Ticket {
         guard p.role.isStaff else { throw HelpdeskError.forbidden("Only agents merge tickets.") }
         let source = try await visibleTicket(p, reference: reference)
@@ -46,6 +47,10 @@ extension Tickets {
             var into = locked[target.id]!
             if from.status == .closed { throw Self.closed() }
             let fromBefore = from
+            let intoBefore = into
+            var followers = into.followerIDs
+            for id in from.followerIDs where !followers.contains(id) && followers.count < 100 { followers.append(id) }
+            into.followerIDs = followers
             from.status = .closed
             from.solvedAt = from.solvedAt ?? now
             from.version += 1
@@ -73,6 +78,9 @@ extension Tickets {
             ]), ticketID: from.id, isPublic: true, on: db)
             for (event, isPublic) in history.updated(from: fromBefore, to: from) {
                 try await store.record(event, ticketID: from.id, isPublic: isPublic, on: db)
+            }
+            for (event, isPublic) in history.updated(from: intoBefore, to: into) {
+                try await store.record(event, ticketID: into.id, isPublic: isPublic, on: db)
             }
             try await store.record(history.event("ticket.merged", into, [
                 "merged_ticket_id": .string(from.id.lowercased), "merged_number": .number(Double(from.number)),

@@ -80,9 +80,16 @@ struct TicketWorkflowTests {
                                         token: customer.accessToken).status == 403)
             #expect(try await h.request(.post, "/api/v1/tickets/\(source)/merge", json: ["into_ticket_id": source],
                                         token: admin.accessToken).errorFields == ["into_ticket_id"])
+            // The source's followers follow the target too; the target's own stay.
+            let agent = try await h.staff("merge-agent@example.com", by: admin)
+            _ = try await h.request(.patch, "/api/v1/tickets/\(source)", json: ["follower_ids": [agent.userID, admin.userID]],
+                                    token: admin.accessToken)
+            _ = try await h.request(.patch, "/api/v1/tickets/\(target)", json: ["follower_ids": [admin.userID]], token: admin.accessToken)
             let merged = try await h.request(.post, "/api/v1/tickets/\(source)/merge", json: ["into_ticket_id": target],
                                              token: admin.accessToken)
             #expect(merged.status == 200, "\(merged.text)")
+            #expect(merged.json["follower_ids"] as? [String] == [admin.userID, agent.userID], "\(merged.text)")
+            #expect(merged["requester_id"] == a["requester_id"])
             let closed = try await h.request(.get, "/api/v1/tickets/\(source)", token: admin.accessToken)
             #expect(closed["status"] == "closed" && closed["merged_into_id"] == target, "the merged ticket links to its target")
             #expect(merged.json["merged_into_id"] is NSNull, "the target is merged into nothing")

@@ -678,7 +678,7 @@ def merges(agent, server):
     wait_merge_summary(agent, "the messages that move", "merge-moves-comments",
                        f"2 messages (the description included) will also show in the conversation of #{n}")
     wait_merge_summary(agent, "the attachment", "merge-moves-attachments", "1 attachment goes along with them")
-    wait_merge_summary(agent, "the follower", "merge-moves-followers", f"1 follower stays on #{s} and is not added to #{n}")
+    wait_merge_summary(agent, "the follower", "merge-moves-followers", f"1 follower also follows #{n}")
     wait_merge_summary(agent, "the requester", "merge-moves-requester", f"Requester {CUSTOMER['name']}, the same on both tickets")
     agent.with_text("the confirm button names the target", "dialog[open] [data-testid=merge-confirm]", f"Merge into #{n}")
     agent.mark()

@@ -1,7 +1,7 @@
 // Merging tickets (POST /tickets/{id}/merge): pick the target (among the selected tickets, or by number or
 // subject), see what happens to each merged ticket, confirm. What it says follows the server: the merged ticket
 // closes and links to the target; its messages (and their attachments) show in the target's conversation; its
-// followers and requester stay on it; both tickets get a note, public on the target only when both tickets have
+// followers also follow the target; its requester stays on it; both tickets get a note, public on the target only when both tickets have
 // the same requester.
 import { h, icon, replace, debounce } from '../../../core/dom.js';
 import { t } from '../../../core/i18n.js';

@@ -158,6 +158,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "AutomationService",
+            dependencies: ["HelpdeskCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Gateway",
             dependencies: [
                 "HelpdeskCore", "Platform", "RedisClient", "AuthService", "UserService", "TicketService", "FileService",
@@ -190,7 +195,7 @@ let package = Package(
             name: "HelpdeskTests",
             dependencies: [
                 "HelpdeskCore", "Platform", "RedisClient", "AuthService", "UserService", "TicketService", "FileService",
-                "AuditService", "NotificationService", "ChannelService", "Gateway", "MIME", "IMAPClient",
+                "AuditService", "NotificationService", "ChannelService", "AutomationService", "Gateway", "MIME", "IMAPClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -159,14 +159,15 @@ let package = Package(
         ),
         .target(
             name: "AutomationService",
-            dependencies: ["HelpdeskCore"],
+            dependencies: ["HelpdeskCore", "Platform", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Gateway",
             dependencies: [
                 "HelpdeskCore", "Platform", "RedisClient", "AuthService", "UserService", "TicketService", "FileService",
-                "AuditService", "NotificationService", "ChannelService", "WebUI",
+                "AuditService", "NotificationService", "ChannelService", "AutomationService", "WebUI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import AuditService
 import AuthService
+import AutomationService
 import ChannelService
 import FileService
 import Foundation
@@ -27,6 +28,7 @@ public struct HelpdeskSystem: Sendable {
     public let audit: AuditServiceModule
     public let notifications: NotificationServiceModule
     public let channels: ChannelServiceModule
+    public let automations: AutomationServiceModule
     public let relay: OutboxRelay
     /// The bus the relay publishes to: in-process, or Redis Streams with `--redis-url`.
     public let bus: any EventBus
@@ -53,7 +55,7 @@ public struct HelpdeskSystem: Sendable {
 
     /// Every module, whether this process serves its routes or not: in-process clients need them all until
     /// remote clients exist.
-    var allModules: [any ServiceModule] { [users, auth, tickets, files, audit, notifications, channels] }
+    var allModules: [any ServiceModule] { [users, auth, tickets, files, audit, notifications, channels, automations] }
 
     /// The modules whose routes, subscriptions and background work run in this process.
     public var servedModules: [any ServiceModule] {
@@ -135,7 +137,8 @@ public struct HelpdeskSystem: Sendable {
                 publicURL: configuration.effectivePublicURL,
                 settings: configuration.deliverySettings, clock: clock, logger: logger,
                 workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
-            let modules: [any ServiceModule] = [users, auth, tickets, files, audit, notifications, channels]
+            let automations = AutomationServiceModule(database: database, clock: clock)
+            let modules: [any ServiceModule] = [users, auth, tickets, files, audit, notifications, channels, automations]
             let served = modules.filter { configuration.services.contains($0.name) }
             let realtime = RealtimeHub(tickets: ticketDirectory)
             // Only the edge holds WebSockets, so only a gateway listens for what to push to them.
@@ -173,7 +176,7 @@ public struct HelpdeskSystem: Sendable {
                 }
             }() : nil
             return HelpdeskSystem(configuration: configuration, database: database, tokens: tokens, users: users,
-                                  auth: auth, tickets: tickets, files: files, audit: audit, notifications: notifications, channels: channels, relay: relay, bus: bus, redis: redis, realtime: realtime,
+                                  auth: auth, tickets: tickets, files: files, audit: audit, notifications: notifications, channels: channels, automations: automations, relay: relay, bus: bus, redis: redis, realtime: realtime,
                                   credentials: credentials, userDirectory: userDirectory, attachments: attachments,
                                   signature: signature, upstreams: pools, httpClient: httpClient,
                                   rateLimiter: rateLimiter, openAPI: openAPI, logger: logger)

@@ -9,12 +9,13 @@ public enum ServiceRegistry {
     public static let audit = "audit"
     public static let notifications = "notifications"
     public static let channels = "channels"
+    public static let automations = "automations"
     /// The edge: rate limits, request validation, the web UI, the realtime WebSocket, API docs, and the proxy to
     /// services this process does not serve itself.
     public static let gateway = "gateway"
 
     /// Every service module, in start order.
-    public static let names = [users, auth, tickets, files, audit, notifications, channels]
+    public static let names = [users, auth, tickets, files, audit, notifications, channels, automations]
 
     /// Everything `--services` accepts by name; `all` is every one of them.
     public static let allRoles = [gateway] + names

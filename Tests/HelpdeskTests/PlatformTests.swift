@@ -61,7 +61,7 @@ struct PlatformTests {
         #expect(defaults.host == "127.0.0.1")
         #expect(defaults.port == 8080)
         #expect(defaults.effectiveDatabaseURL == .sqlite(path: "./data/helpdesk.sqlite"))
-        #expect(defaults.services == ["gateway", "auth", "users", "tickets", "files", "audit", "notifications", "channels"])
+        #expect(defaults.services == ["gateway", "auth", "users", "tickets", "files", "audit", "notifications", "channels", "automations"])
         #expect(defaults.rateLimits == .defaults)
         #expect(defaults.shutdownTimeout == 30)
         #expect(try HelpdeskConfiguration.resolve(flags: [:], environment: ["HELPDESK_SHUTDOWN_TIMEOUT": "5"]).shutdownTimeout == 5)
@@ -104,7 +104,7 @@ struct PlatformTests {
             #expect(throws: ConfigurationError.self, "\(flags)") { try config.checkUpstreams() }
         }
         let gateway = try HelpdeskConfiguration.resolve(flags: ["services": "gateway"],
-                                                        environment: ["HELPDESK_UPSTREAMS": "users=http://u:1 auth=http://a:1\ntickets=http://t1:1,http://t2:1 files=http://f:1 audit=http://x:1 notifications=http://n:1 channels=http://c:1"])
+                                                        environment: ["HELPDESK_UPSTREAMS": "users=http://u:1 auth=http://a:1\ntickets=http://t1:1,http://t2:1 files=http://f:1 audit=http://x:1 notifications=http://n:1 channels=http://c:1 automations=http://am:1"])
         try gateway.checkUpstreams()
         #expect(gateway.upstreams["tickets"] == ["http://t1:1", "http://t2:1"])
         let proxies = try TrustedProxies.parse("127.0.0.1, 10.0.0.0/8, fd00::/8")

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import yaml
 
 # Every value `--services` may take in a one-service-per-process install: the gateway plus the backends.
-SERVICES = ["gateway", "auth", "users", "tickets", "files", "notifications", "audit", "channels"]
+SERVICES = ["gateway", "auth", "users", "tickets", "files", "notifications", "audit", "channels", "automations"]
 BACKENDS = [s for s in SERVICES if s != "gateway"]
 # Services that must run as exactly one replica, and why (documented in their manifests).
 SINGLETONS = {"channels": "it polls IMAP mailboxes: a second replica would poll the same mailboxes"}

@@ -61,7 +61,7 @@ def services_call_each_other():
     check("/internal/v1/users/user" in read("users.log"), "services looked users up through the users service")
     check("/internal/v1/tickets/ticket" in read("tickets-1.log") + read("tickets-2.log"),
           "notifications read tickets through the tickets service")
-    for name in ("users", "auth", "tickets-1", "tickets-2", "files", "notifications", "audit", "channels"):
+    for name in ("users", "auth", "tickets-1", "tickets-2", "files", "notifications", "audit", "channels", "automations"):
         check("status=401" not in "".join(line for line in read(f"{name}.log").splitlines() if "/internal/" in line),
               f"{name}: no internal call was refused")
 

@@ -16,7 +16,12 @@ public struct BusinessCalendar: Sendable {
     /// The instant `minutes` business minutes after `start`: counting starts at the first open moment at or after
     /// `start` (0 minutes gives that moment). Nil when the schedule has no open time within ten years.
     public func adding(minutes: Int, to start: Date) -> Date? {
-        var left = Int64(max(minutes, 0)) * 60
+        adding(seconds: Int64(max(minutes, 0)) * 60, to: start)
+    }
+
+    /// `adding(minutes:to:)` to the second.
+    public func adding(seconds: Int64, to start: Date) -> Date? {
+        var left = max(seconds, 0)
         let from = Self.seconds(start)
         let firstDay = localDay(of: from)
         for day in firstDay..<(firstDay + Self.horizonDays) {

@@ -1,4 +1,4 @@
-// The admin rail: workspace sections grouped as People, Tickets, Channels and Security.
+// The admin rail: workspace sections grouped as People, Tickets, Channels, Automations and Security.
 import { h, icon } from '../../core/dom.js';
 import { t } from '../../core/i18n.js';
 import { adIcon } from './components/common.js';
@@ -7,6 +7,7 @@ const GROUPS = [
   { heading: 'people', items: [['users', () => icon('user')], ['teams', () => icon('users')], ['organizations', () => adIcon('building')]] },
   { heading: 'tickets', items: [['fields', () => adIcon('sliders')]] },
   { heading: 'channels', items: [['templates', () => icon('mail')], ['mailboxes', () => icon('inbox')]] },
+  { heading: 'automations', items: [['schedules', () => adIcon('clock')]] },
   { heading: 'security', items: [['audit', () => icon('shield')]] },
 ];
 

@@ -24,6 +24,7 @@ const EXTRA_ICONS = {
   more: 'M5 12h.01M12 12h.01M19 12h.01',
   ban: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM5.6 5.6l12.8 12.8',
   undo: 'M9 14 4 9l5-5M4 9h10a6 6 0 0 1 0 12h-3',
+  clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7v5l3 2',
 };
 
 /** An icon from dom.js's set, or one of the admin extras. */

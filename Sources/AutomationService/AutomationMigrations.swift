@@ -18,5 +18,21 @@ enum AutomationMigrations {
             """,
             "CREATE INDEX business_schedules_by_workspace ON business_schedules (workspace_id, id)",
         ] },
+        Migration(version: 2, name: "SLA policies") { kind in [
+            """
+            CREATE TABLE sla_policies (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                conditions TEXT NOT NULL,
+                targets TEXT NOT NULL,
+                business_hours \(kind == .postgres ? "BOOLEAN" : "INTEGER") NOT NULL,
+                pauses_resolution \(kind == .postgres ? "BOOLEAN" : "INTEGER") NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX sla_policies_by_workspace ON sla_policies (workspace_id, position)",
+        ] },
     ])
 }

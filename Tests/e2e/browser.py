@@ -16,7 +16,10 @@ with the target found by number and subject, and from a bulk selection). Then ma
 Email creates a mailbox with its trusted mail server, an invalid authserv-id is refused on its field and nothing is
 saved; raw mail pushed to that mailbox as the agent — unverified, then verified by that server — shows the
 "Unverified sender" badge on the first message only, in English and French; staff, not customers, have its
-notification preference). Every step fails on a JavaScript error or an unexpected failed request in any browser
+notification preference). Then business hours (Admin › Business hours creates "Paris office", Mon–Fri 09:00–17:00
+Europe/Paris with a holiday, the default; its due-time tool puts 60 minutes after Friday 16:30 on Tuesday 09:30; a
+second schedule with overlapping openings is refused on that opening's row, then made the default and deleted: the
+first is the default again). Every step fails on a JavaScript error or an unexpected failed request in any browser
 console.
 """
 import json
@@ -844,6 +847,143 @@ def unverified_senders(admin, agent, customer, server):
     print(f"unverified senders: {time.time() - started:.1f}s")
 
 
+def set_value(b, css, value):
+    """Sets a date, time or datetime-local input as a person picking it would (Chromium's typed segments follow the
+    locale's format, so typing is not portable), then fires input and change."""
+    el = b.element(f"field {css}", css)
+    b.js("const [el, v] = arguments;"
+         "Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, v);"
+         "el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));",
+         el, value)
+    check(b.js("return arguments[0].value", el) == value, f"{css} holds {value}")
+
+
+def in_dialog_click(b, what, css):
+    """Clicks a control of a long dialog: scrolled to the middle first, as one in view behind the sticky actions
+    bar is not scrolled to by WebDriver (the click would land on the bar)."""
+    b.js("arguments[0].scrollIntoView({ block: 'center' })", b.element(what, css))
+    b.click(what, css)
+
+
+def schedule_rows(b):
+    """The schedules table: {name: [default, summary, holidays]}."""
+    return b.js("return Object.fromEntries([...document.querySelectorAll('tr[data-testid=schedule-row]')].map((r) => ["
+                "r.dataset.name, [r.dataset.default === 'true', r.querySelector('[data-testid=schedule-summary]').textContent,"
+                " r.querySelector('[data-testid=schedule-holidays]').textContent]]))")
+
+
+def schedules(admin, server):
+    """13. Admin › Business hours: "Paris office" (Mon–Fri 09:00–17:00 — the new schedule's preset — Europe/Paris,
+    holiday 2026-12-07) is created and is the default; its due-time tool puts 60 business minutes after Friday
+    2026-12-04 16:30 on Tuesday 2026-12-08 09:30 in Paris (Monday is the holiday); a second schedule with two
+    overlapping Monday openings is refused on the second opening's row, saved once it is removed, made the default,
+    then deleted: the first is the default again. The page and its dialog at 375 px, light and dark."""
+    started = time.time()
+    admin_api = Api(server, ADMIN["email"], ADMIN["password"])
+    dialog_closed = lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]")  # noqa: E731
+    admin.open("/admin/users")
+    admin.click("the Business hours entry", "#admin-nav-schedules")
+    admin.at("/admin/schedules")
+    admin.with_text("the empty state", "#admin-schedules .state-empty", "No schedules yet")
+
+    admin.click("new schedule", "#schedule-new")
+    admin.element("the schedule dialog", "dialog[open] #schedule-name")
+    preset = admin.js("return [...document.querySelectorAll('dialog[open] [data-testid=schedule-opening]')].map((o) =>"
+                      " [o.dataset.weekday, o.dataset.index, ...[...o.querySelectorAll('input[type=time]')].map((i) => i.name + '=' + i.value)])")
+    check(preset == [[str(d), str(d - 1), f"intervals[{d - 1}].start=09:00", f"intervals[{d - 1}].end=17:00"] for d in range(1, 6)],
+          f"a new schedule starts as Monday to Friday 09:00–17:00, named as the API's paths: {preset}")
+    admin.fill("#schedule-name", "Paris office")
+    admin.fill("#schedule-zone", "Europe/Paris")
+    in_dialog_click(admin, "add a holiday", "#schedule-add-holiday")
+    set_value(admin, "dialog[open] [data-testid=schedule-holiday] input[type=date]", "2026-12-07")
+    check(admin.js("return document.querySelector('dialog[open] [data-testid=schedule-holiday] input[type=date]').name") == "holidays[0].date",
+          "the holiday's date is named holidays[0].date")
+    admin.click("create", "dialog[open] #schedule-submit")
+    admin.wait("the dialog closed", dialog_closed)
+    admin.wait("Paris office in the table as the default", lambda d: schedule_rows(admin).get("Paris office") == [
+        True, "Mon–Fri 09:00–17:00", "1 holiday"])
+    admin.with_text("the Default badge", "tr[data-name='Paris office'] [data-testid=schedule-default]", "Default")
+    paris = admin_api("GET", "schedules")["items"]
+    check(len(paris) == 1 and paris[0]["time_zone"] == "Europe/Paris" and paris[0]["default"] is True
+          and paris[0]["holidays"] == [{"date": "2026-12-07", "recurring": False}]
+          and [(i["weekday"], i["start"], i["end"]) for i in paris[0]["intervals"]] == [(d, "09:00", "17:00") for d in range(1, 6)],
+          f"the API has the schedule as entered: {paris}")
+    paris = paris[0]
+
+    # The due-time tool: Friday 16:30 in Paris + 60 business minutes = 30 on Friday, Monday closed, 30 on Tuesday.
+    admin.click("the due-time tool", "tr[data-name='Paris office'] [data-testid=schedule-due]")
+    admin.with_text("the start read in Paris", "dialog[open] label[for=schedule-due-from]", "Europe/Paris")
+    set_value(admin, "#schedule-due-from", "2026-12-04T16:30")
+    admin.fill("#schedule-due-minutes", "60")
+    admin.click("calculate", "#schedule-due-submit")
+    local = admin.wait("the due time", lambda d: d.execute_script(
+        "return document.querySelector('[data-testid=schedule-due-result]')?.dataset.local"))
+    check(local == "2026-12-08T09:30", f"due on Tuesday 2026-12-08 09:30 in Paris: {local}")
+    shown = admin.js("return document.querySelector('[data-testid=schedule-due-zone]').textContent")
+    check(all(x in shown for x in ("Tuesday", "December 8, 2026", "09:30", "(Europe/Paris)")), f"the due time in Paris: {shown!r}")
+    mine = admin.js("return Intl.DateTimeFormat().resolvedOptions().timeZone")
+    if mine != "Europe/Paris":
+        other = admin.js("return document.querySelector('[data-testid=schedule-due-browser]')?.textContent")
+        check(other and f"your time, {mine}" in other, f"and in the browser's zone {mine}: {other!r}")
+    admin.click("close", "dialog[open] .dialog-actions .btn:not(.btn-primary)")
+    admin.wait("the dialog closed", dialog_closed)
+
+    # Two overlapping Monday openings: the 422 names intervals[1], shown on that row.
+    admin.click("new schedule", "#schedule-new")
+    admin.element("the schedule dialog", "dialog[open] #schedule-name")
+    admin.fill("#schedule-name", "Night desk")
+    admin.fill("#schedule-zone", "America/New_York")
+    in_dialog_click(admin, "add a Monday opening", "dialog[open] .sch-day[data-weekday='1'] [data-testid=schedule-add-opening]")
+    second = "dialog[open] [data-testid=schedule-opening][data-weekday='1'][data-index='1']"
+    set_value(admin, f"{second} input[data-part=start]", "12:00")
+    set_value(admin, f"{second} input[data-part=end]", "14:00")
+    check(admin.js("return document.querySelector('dialog[open] [data-testid=schedule-opening][data-weekday=\"2\"]').dataset.index") == "2",
+          "Tuesday's opening is renumbered after Monday's second one")
+    admin.click("create", "dialog[open] #schedule-submit")
+    error = admin.wait("the overlap on the second Monday opening", lambda d: d.execute_script(
+        "const row = document.querySelector(arguments[0]); const hidden = row && row.querySelector('input[type=hidden]');"
+        "const slot = hidden && document.getElementById(hidden.id + '-error');"
+        "return slot && !slot.hidden && slot.offsetParent && hidden.getAttribute('aria-invalid') === 'true' ? slot.textContent : null", second))
+    check("overlaps" in error, f"the row says it overlaps: {error!r}")
+    others = admin.js("return [...document.querySelectorAll('dialog[open] .sch-opening .field-error')].filter((e) => !e.hidden).length")
+    check(others == 1, f"only that row shows an error: {others}")
+    check(len(admin_api("GET", "schedules")["items"]) == 1, "nothing was created")
+    in_dialog_click(admin, "remove the overlapping opening", f"{second} [data-testid=schedule-remove-opening]")
+    admin.click("create", "dialog[open] #schedule-submit")
+    admin.wait("the dialog closed", dialog_closed)
+    admin.wait("Night desk in the table, not the default", lambda d: schedule_rows(admin).get("Night desk") == [
+        False, "Mon–Fri 09:00–17:00", "0 holidays"])
+    check(admin.console_clean("a schedule with overlapping openings", expected=[("/api/v1/schedules", 422)]) == 1,
+          "the refusal was seen in the console")
+
+    # The dialog and the table at 375 px, light and dark.
+    admin.size("mobile")
+    admin.click("edit Paris office", "tr[data-name='Paris office'] [data-testid=schedule-edit]")
+    admin.wait("the edit dialog with the holiday", lambda d: d.execute_script(
+        "return document.querySelector('dialog[open] [data-testid=schedule-holiday] input[type=date]')?.value") == "2026-12-07")
+    admin.no_horizontal_scroll("the schedule dialog")
+    admin.settle()
+    check(admin.driver.save_screenshot(os.path.join(SHOTS, "admin-schedule-dialog-light-mobile.png")), "dialog screenshot")
+    admin.click("cancel", "dialog[open] .dialog-actions .btn:not(.btn-primary)")
+    admin.wait("the dialog closed", dialog_closed)
+    admin.size("desktop")
+    screens(admin, "admin-schedules", lambda: admin.with_text("Night desk's row", "tr[data-name='Night desk']", "Night desk"))
+
+    admin.click("make Night desk the default", "tr[data-name='Night desk'] [data-testid=schedule-make-default]")
+    admin.wait("Night desk is the default", lambda d: {k: v[0] for k, v in schedule_rows(admin).items()} == {
+        "Paris office": False, "Night desk": True})
+    check([s["name"] for s in admin_api("GET", "schedules")["items"] if s["default"]] == ["Night desk"], "the API agrees")
+    admin.click("delete Night desk", "tr[data-name='Night desk'] [data-testid=schedule-delete]")
+    admin.with_text("the confirmation", "dialog[open] p", "oldest schedule left becomes the default")
+    admin.click("confirm", "dialog[open] .btn-danger")
+    admin.wait("Paris office alone and the default again", lambda d: schedule_rows(admin) == {
+        "Paris office": [True, "Mon–Fri 09:00–17:00", "1 holiday"]})
+    left = admin_api("GET", "schedules")["items"]
+    check([(s["id"], s["default"]) for s in left] == [(paris["id"], True)], f"the API agrees: {left}")
+    admin.console_clean("business-hours schedules")
+    print(f"schedules: {time.time() - started:.1f}s")
+
+
 def run(server, base, attachment):
     admin = agent = customer = None
     try:
@@ -890,6 +1030,8 @@ def run(server, base, attachment):
         merges(agent, server)
         # 12. Mail claiming a staff address: the mailbox's trusted mail server, the unverified-sender badge.
         unverified_senders(admin, agent, customer, server)
+        # 13. Business-hours schedules: create, the due-time tool, a refused overlap on its row, the default moved.
+        schedules(admin, server)
     finally:
         for b in (admin, agent, customer):
             if b:

@@ -19,10 +19,11 @@ export function render() {
   function row(s) {
     return h('tr', { 'data-testid': 'schedule-row', dataset: { id: s.id, name: s.name, default: String(s.default) } },
       cell({ className: 'ad-cell-primary' }, h('div.ad-entity', h('span.ad-entity-icon', adIcon('clock')),
-        h('div.ad-person-text', h('span.ad-person-name', s.name,
+        h('div.ad-person-text', h('span.ad-person-name.sch-name', h('span.sch-name-text', s.name),
           s.default ? h('span.badge.ad-badge-accent.sch-default', { 'data-testid': 'schedule-default' }, t('admin.default')) : null)))),
       cell(t('admin.schedule_time_zone'), h('span.ad-mono', s.time_zone)),
-      cell(t('admin.col_hours'), h('span.sch-summary', { 'data-testid': 'schedule-summary' }, weekSummary(s.intervals))),
+      cell(t('admin.col_hours'), h('span.sch-summary', { 'data-testid': 'schedule-summary' },
+        weekSummary(s.intervals).split(' · ').flatMap((part, i) => [i ? ' · ' : null, h('span.sch-summary-part', part)]))),
       cell(t('admin.schedule_holidays'), h('span.muted', { 'data-testid': 'schedule-holidays' }, t('admin.schedule_holidays_count', { count: s.holidays.length }))),
       cell({ className: 'ad-col-actions' }, h('div.ad-row-actions',
         h('button.btn.btn-sm', { type: 'button', 'data-testid': 'schedule-due', onclick: () => due(s) }, adIcon('clock'), t('admin.schedule_due_check')),

@@ -51,7 +51,7 @@ public struct SLAPolicies: Sendable {
                 throw HelpdeskError.conflict(code: "too_many_policies", "A workspace holds at most \(Self.limit) SLA policies.")
             }
             var created = draft
-            if input.position == nil { created.position = (existing.map(\.position).max() ?? -1) + 1 }
+            if input.position == nil { created.position = min((existing.map(\.position).max() ?? -1) + 1, 10_000) }
             try await store.insert(created, workspaceID: p.workspaceID, at: now, on: db)
             try await Outbox.append(Self.event("sla_policy.created", created, p, now), on: db)
             return created

@@ -7,7 +7,7 @@ const GROUPS = [
   { heading: 'people', items: [['users', () => icon('user')], ['teams', () => icon('users')], ['organizations', () => adIcon('building')]] },
   { heading: 'tickets', items: [['fields', () => adIcon('sliders')]] },
   { heading: 'channels', items: [['templates', () => icon('mail')], ['mailboxes', () => icon('inbox')]] },
-  { heading: 'automations', items: [['schedules', () => adIcon('clock')]] },
+  { heading: 'automations', items: [['schedules', () => adIcon('clock')], ['sla-policies', () => adIcon('activity')]] },
   { heading: 'security', items: [['audit', () => icon('shield')]] },
 ];
 
@@ -20,6 +20,6 @@ export async function renderRail(meta) {
         group.items.map(([area, iconFn]) => h('li', h('a.rail-link', {
           href: `/admin/${area}`, id: `admin-nav-${area}`, dataset: { area },
           'aria-current': meta?.area === area ? 'page' : null,
-        }, iconFn(), h('span', t(`admin.nav_${area}`)))))))));
+        }, iconFn(), h('span', t(`admin.nav_${area.replaceAll('-', '_')}`)))))))));
   return { el };
 }

@@ -984,6 +984,111 @@ def schedules(admin, server):
     print(f"schedules: {time.time() - started:.1f}s")
 
 
+def sla_rows(b):
+    """The SLA policies table in order: [[name, conditions, [targets per priority], clock]]."""
+    return b.js("return [...document.querySelectorAll('tr[data-testid=sla-row]')].map((r) => [r.dataset.name,"
+                " r.querySelector('[data-testid=sla-conditions-summary]').textContent,"
+                " [...r.querySelectorAll('[data-testid=sla-targets-summary] li')].map((li) => li.textContent),"
+                " r.querySelector('[data-testid=sla-clock]').textContent])")
+
+
+def sla_policies(admin, server):
+    """14. Admin › SLA policies: "Urgent" (priority is urgent; urgent first reply 60 minutes, resolution "8 h") and
+    "VIP" (tag includes vip — the operators follow the field; high next reply 30 minutes; calendar hours) are created
+    in the dialog and listed with their summaries; VIP is moved up (the API's order follows); a first reply of 0 is
+    refused on its box and no targets at all on the grid; VIP is deleted. The dialog at 375 px, the page light and dark."""
+    started = time.time()
+    admin_api = Api(server, ADMIN["email"], ADMIN["password"])
+    dialog_closed = lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]")  # noqa: E731
+    admin.open("/admin/users")
+    admin.click("the SLA policies entry", "#admin-nav-sla-policies")
+    admin.at("/admin/sla-policies")
+    admin.with_text("the empty state", "#admin-sla-policies .state-empty", "No SLA policies yet")
+
+    admin.click("new SLA policy", "#sla-new")
+    admin.element("the SLA dialog", "dialog[open] #sla-name")
+    admin.fill("#sla-name", "Urgent")
+    in_dialog_click(admin, "add a condition", "#sla-add-condition")
+    first = "dialog[open] [data-testid=sla-condition][data-index='0']"
+    names = admin.js("return [...document.querySelectorAll(arguments[0] + ' [name]')].map((e) => e.name + '=' + e.value)", first)
+    check(names == ["conditions[0]=", "conditions[0].field=priority", "conditions[0].operator=is", "conditions[0].value=urgent"],
+          f"a new condition is priority is urgent, named as the API's paths: {names}")
+    admin.fill("dialog[open] input[name='targets.urgent.first_reply']", "60")
+    admin.fill("dialog[open] input[name='targets.urgent.resolution']", "8 h")
+    admin.click("create", "dialog[open] #sla-submit")
+    admin.wait("the dialog closed", dialog_closed)
+    admin.wait("Urgent listed with its summaries", lambda d: sla_rows(admin) == [
+        ["Urgent", "Priority is Urgent", ["Urgent: first reply 1 h, resolution 8 h"], "Business hours"]])
+    urgent = admin_api("GET", "sla-policies")["items"]
+    check(len(urgent) == 1 and urgent[0]["conditions"] == [{"field": "priority", "operator": "is", "value": "urgent"}]
+          and urgent[0]["targets"] == {"urgent": {"first_reply": 60, "resolution": 480}}
+          and urgent[0]["business_hours"] is True and urgent[0]["pauses_resolution"] is True,
+          f"the API has the policy as entered: {urgent}")
+
+    admin.click("new SLA policy", "#sla-new")
+    admin.element("the SLA dialog", "dialog[open] #sla-name")
+    admin.fill("#sla-name", "VIP")
+    in_dialog_click(admin, "add a condition", "#sla-add-condition")
+    Select(admin.element("the condition's field", f"{first} select[data-part=field]")).select_by_value("tag")
+    operators = admin.js("return [...document.querySelectorAll(arguments[0] + ' select[data-part=operator] option')].map((o) => o.value)", first)
+    check(operators == ["includes", "excludes"], f"a tag condition offers includes and excludes only: {operators}")
+    admin.fill(f"{first} input[data-part=value]", "vip")
+    admin.fill("dialog[open] input[name='targets.high.next_reply']", "30")
+    in_dialog_click(admin, "the business-hours switch", "label[for=sla-business-hours]")
+    check(admin.js("return document.getElementById('sla-business-hours').checked") is False, "calendar hours chosen")
+    admin.click("create", "dialog[open] #sla-submit")
+    admin.wait("the dialog closed", dialog_closed)
+    vip_row = ["VIP", "Tag includes vip", ["High: next reply 30 min"], "Calendar hours"]
+    urgent_row = ["Urgent", "Priority is Urgent", ["Urgent: first reply 1 h, resolution 8 h"], "Business hours"]
+    admin.wait("VIP listed after Urgent", lambda d: sla_rows(admin) == [urgent_row, vip_row])
+
+    admin.click("move VIP up", "tr[data-name='VIP'] [data-testid=sla-move-up]")
+    admin.wait("VIP now first", lambda d: sla_rows(admin) == [vip_row, urgent_row])
+    order = [p["name"] for p in admin_api("GET", "sla-policies")["items"]]
+    check(order == ["VIP", "Urgent"], f"the API tries VIP first: {order}")
+
+    # A first reply of 0: refused (at least 1 minute) on its box; then no targets at all: refused on the grid.
+    admin.click("edit Urgent", "tr[data-name='Urgent'] [data-testid=sla-edit]")
+    box = "dialog[open] input[name='targets.urgent.first_reply']"
+    admin.wait("the edit dialog with the targets", lambda d: d.execute_script(
+        "return document.querySelector(arguments[0])?.value", box) == "1 h")
+    admin.fill(box, "0")
+    admin.click("save", "dialog[open] #sla-submit")
+    error = admin.wait("the error on the urgent first reply", lambda d: d.execute_script(
+        "const box = document.querySelector(arguments[0]); const slot = box && document.getElementById(box.id + '-error');"
+        "return slot && !slot.hidden && slot.offsetParent && box.getAttribute('aria-invalid') === 'true' ? slot.textContent : null", box))
+    shown = admin.js("return [...document.querySelectorAll('dialog[open] .sla-cell .field-error')].filter((e) => !e.hidden).length")
+    check(shown == 1, f"only that box shows an error ({error!r}): {shown}")
+    for name in ("targets.urgent.first_reply", "targets.urgent.resolution"):
+        admin.fill(f"dialog[open] input[name='{name}']", " ")
+    admin.click("save", "dialog[open] #sla-submit")
+    grid = admin.wait("the error on the targets grid", lambda d: d.execute_script(
+        "const slot = document.querySelector('dialog[open] [data-testid=sla-targets-error]');"
+        "return slot && !slot.hidden && slot.offsetParent ? slot.textContent : null"))
+    check(grid.strip(), f"the grid says a target is needed: {grid!r}")
+    check(admin_api("GET", f"sla-policies/{urgent[0]['id']}")["targets"] == urgent[0]["targets"], "nothing was saved")
+    check(admin.console_clean("refused SLA targets", expected=[("/api/v1/sla-policies/[0-9a-fA-F-]+", 422)]) == 2,
+          "both refusals were seen in the console")
+
+    admin.size("mobile")
+    admin.no_horizontal_scroll("the SLA dialog")
+    admin.settle()
+    check(admin.driver.save_screenshot(os.path.join(SHOTS, "admin-sla-dialog-light-mobile.png")), "dialog screenshot")
+    admin.click("cancel", "dialog[open] .dialog-actions .btn:not(.btn-primary)")
+    admin.wait("the dialog closed", dialog_closed)
+    admin.size("desktop")
+    screens(admin, "admin-sla-policies", lambda: admin.with_text("VIP's row", "tr[data-name='VIP']", "Tag includes vip"))
+
+    admin.click("delete VIP", "tr[data-name='VIP'] [data-testid=sla-delete]")
+    admin.with_text("the confirmation", "dialog[open] p", "Delete the SLA policy “VIP”?")
+    admin.click("confirm", "dialog[open] .btn-danger")
+    admin.wait("Urgent alone", lambda d: sla_rows(admin) == [urgent_row])
+    left = admin_api("GET", "sla-policies")["items"]
+    check([p["id"] for p in left] == [urgent[0]["id"]], f"the API agrees: {left}")
+    admin.console_clean("SLA policies")
+    print(f"sla policies: {time.time() - started:.1f}s")
+
+
 def run(server, base, attachment):
     admin = agent = customer = None
     try:
@@ -1032,6 +1137,8 @@ def run(server, base, attachment):
         unverified_senders(admin, agent, customer, server)
         # 13. Business-hours schedules: create, the due-time tool, a refused overlap on its row, the default moved.
         schedules(admin, server)
+        # 14. SLA policies: two created with their summaries, reordered, refused targets on their inputs, one deleted.
+        sla_policies(admin, server)
     finally:
         for b in (admin, agent, customer):
             if b:

@@ -156,8 +156,9 @@ export function slaPolicyDialog(policy, directory) {
       const custom = item.field.value === 'custom';
       item.whole.name = `conditions[${i}]`;
       // A custom field's key is the API's `field`: its errors go to the key box.
-      item.field.name = custom ? '' : `conditions[${i}].field`;
-      item.key.name = custom ? `conditions[${i}].field` : '';
+      const named = (el, name) => (name ? el.setAttribute('name', name) : el.removeAttribute('name'));
+      named(item.field, custom ? null : `conditions[${i}].field`);
+      named(item.key, custom ? `conditions[${i}].field` : null);
       item.operator.name = `conditions[${i}].operator`;
       if (item.value) item.value.name = `conditions[${i}].value`;
       item.field.setAttribute('aria-label', t('admin.sla_condition_field', n));

@@ -19,7 +19,10 @@ saved; raw mail pushed to that mailbox as the agent — unverified, then verifie
 notification preference). Then business hours (Admin › Business hours creates "Paris office", Mon–Fri 09:00–17:00
 Europe/Paris with a holiday, the default; its due-time tool puts 60 minutes after Friday 16:30 on Tuesday 09:30; a
 second schedule with overlapping openings is refused on that opening's row, then made the default and deleted: the
-first is the default again). Every step fails on a JavaScript error or an unexpected failed request in any browser
+first is the default again). Then SLA policies (Admin › SLA policies creates "Urgent" — priority is urgent, first
+reply 60 min, resolution 8 h — and "VIP" — tag includes vip, high next reply 30 min, calendar hours — listed with
+their summaries; VIP moved up, in the API's order too; a first reply of 0 refused on its box and no targets on the
+grid; VIP deleted). Every step fails on a JavaScript error or an unexpected failed request in any browser
 console.
 """
 import json

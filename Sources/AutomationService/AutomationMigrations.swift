@@ -34,5 +34,29 @@ enum AutomationMigrations {
             """,
             "CREATE INDEX sla_policies_by_workspace ON sla_policies (workspace_id, position)",
         ] },
+        // A ticket's SLA as folded from the tickets' events (state: facts and timeline as JSON), and its targets
+        // one row per metric so the breach scheduler and list filters find due times by index.
+        Migration(version: 3, name: "ticket SLA state and targets") { kind in [
+            """
+            CREATE TABLE sla_tickets (
+                ticket_id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL,
+                policy_id TEXT,
+                state TEXT NOT NULL,
+                updated_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE sla_targets (
+                ticket_id TEXT NOT NULL,
+                workspace_id TEXT NOT NULL,
+                metric TEXT NOT NULL,
+                due_at BIGINT,
+                achieved_at BIGINT,
+                breached_at BIGINT,
+                paused \(kind == .postgres ? "BOOLEAN" : "INTEGER") NOT NULL,
+                PRIMARY KEY (ticket_id, metric))
+            """,
+            "CREATE INDEX sla_targets_by_due ON sla_targets (workspace_id, due_at)",
+        ] },
     ])
 }

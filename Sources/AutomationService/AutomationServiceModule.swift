@@ -2,16 +2,19 @@ import Foundation
 import HelpdeskCore
 import Platform
 
-/// The automations service: business-hours schedules and SLA policies today; applying them to tickets, triggers, time-based rules and macros
+/// The automations service: business-hours schedules, SLA policies and their targets on tickets; triggers, time-based rules and macros
 /// build on them (issue #20).
 public struct AutomationServiceModule: ServiceModule {
     public let name = "automations"
     public let schedules: Schedules
     public let policies: SLAPolicies
+    public let ticketSLAs: TicketSLAs
 
     public init(database: Database, clock: TimeSource = .system) {
         schedules = Schedules(database: database, store: ScheduleStore(), clock: clock)
         policies = SLAPolicies(database: database, store: SLAPolicyStore(), clock: clock)
+        ticketSLAs = TicketSLAs(database: database, store: SLATicketStore(), policies: SLAPolicyStore(), schedules: ScheduleStore(),
+                                clock: clock)
     }
 
     public var migrations: ServiceMigrations { AutomationMigrations.all }
@@ -19,5 +22,19 @@ public struct AutomationServiceModule: ServiceModule {
     public func addRoutes(to routes: Routes) {
         ScheduleRoutes(schedules: schedules).add(to: routes.group("api/v1/schedules"))
         SLAPolicyRoutes(policies: policies).add(to: routes.group("api/v1/sla-policies"))
+        let slas = ticketSLAs
+        routes.group("api/v1/sla/tickets").get(":id") { _, context in
+            let p = try context.require(.agent, .admin)
+            return try .json(TicketSLAJSON(sla: try await slas.sla(p, ticketID: try context.parameters.uuid("id", what: "ticket"))))
+        }
+    }
+
+    /// Ticket events move SLA clocks. Reads the stream's history so a new consumer group on Redis does not
+    /// miss tickets created while it was being set up.
+    public var subscriptions: [EventSubscription] {
+        let slas = ticketSLAs
+        return [EventSubscription(consumer: "automations.sla", eventTypes: SLATicketState.eventTypes, readsHistory: true) { event in
+            try await slas.handle(event)
+        }]
     }
 }

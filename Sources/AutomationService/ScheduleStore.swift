@@ -59,6 +59,13 @@ struct ScheduleStore: Sendable {
             """).all().map(Self.decode)
     }
 
+    /// The workspace's default schedule, if it has any schedule.
+    func defaultSchedule(workspaceID: UUID, on db: any SQLDatabase) async throws -> StoredSchedule? {
+        try await db.raw("""
+            SELECT * FROM business_schedules WHERE workspace_id = \(bind: workspaceID.lowercased) AND is_default = \(bind: true)
+            """).first().map(Self.decode)
+    }
+
     /// The oldest other schedule, to become the default when the default one is deleted.
     func oldest(workspaceID: UUID, on db: any SQLDatabase) async throws -> UUID? {
         try await db.raw("""

@@ -24,7 +24,8 @@ struct TicketHistory {
                 "priority": .string(t.priority.rawValue), "type": t.type.map { .string($0.rawValue) } ?? .null,
                 "requester_id": .string(t.requesterID.lowercased), "assignee_id": Self.id(t.assigneeID),
                 "team_id": Self.id(t.teamID), "tags": .array(t.tags.map { .string($0) }),
-                "custom_fields": .object(t.customFields),
+                "custom_fields": .object(t.customFields), "channel": .string(t.channel),
+                "organization_id": Self.id(t.organizationID),
             ]), true),
             commentAdded(t, comment, initial: true),
         ]
@@ -34,6 +35,8 @@ struct TicketHistory {
     func commentAdded(_ t: Ticket, _ c: Comment, initial: Bool = false) -> (EventEnvelope, Bool) {
         var data: [String: JSONValue] = [
             "comment_id": .string(c.id.lowercased), "public": .bool(c.isPublic), "author_id": .string(c.authorID.lowercased),
+            // Who wrote it as the ticket saw them (unverified staff mail counts as a customer): SLA reply clocks read it.
+            "author_role": .string(principal.role.rawValue),
         ]
         if initial { data["initial"] = .bool(true) }
         return (event("comment.added", t, data), c.isPublic)

@@ -1,0 +1,93 @@
+import Foundation
+import HelpdeskCore
+import Platform
+import SQLKit
+
+/// The SQL of tickets' SLA state and targets.
+struct SLATicketStore: Sendable {
+    /// `SLATicketState` as stored: read and written whole.
+    struct StoredState: Codable {
+        struct Entry: Codable {
+            let at: Int64
+            let reply: Bool?
+            let byStaff: Bool?
+            let status: String?
+        }
+        let priority: String, type: String?, teamID: String?, organizationID: String?, tags: [String], channel: String
+        let customFields: [String: JSONValue]
+        let createdAt: Int64
+        let events: [Entry]
+        let status: String
+        let ended: Bool
+    }
+
+    func state(workspaceID: UUID, ticketID: UUID, on db: any SQLDatabase) async throws -> SLATicketState? {
+        guard let row = try await db.raw("""
+            SELECT state FROM sla_tickets
+            WHERE ticket_id = \(bind: ticketID.lowercased) AND workspace_id = \(bind: workspaceID.lowercased)
+            """).first() else { return nil }
+        let s = try JSONDecoder().decode(StoredState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+        let events: [SLATimeline.Event] = s.events.map { e in
+            if let status = e.status { return .status(at: Date(epochMilliseconds: e.at), to: status) }
+            return .publicReply(at: Date(epochMilliseconds: e.at), byStaff: e.byStaff ?? false)
+        }
+        return SLATicketState(
+            ticketID: ticketID, workspaceID: workspaceID,
+            facts: SLATicketFacts(priority: s.priority, type: s.type, teamID: s.teamID.flatMap(UUID.init(uuidString:)),
+                                  organizationID: s.organizationID.flatMap(UUID.init(uuidString:)), tags: s.tags,
+                                  channel: s.channel, customFields: s.customFields),
+            timeline: SLATimeline(createdAt: Date(epochMilliseconds: s.createdAt), events: events),
+            status: s.status, ended: s.ended)
+    }
+
+    /// Writes the state and replaces the targets with those just computed.
+    func save(_ t: SLATicketState, policyID: UUID?, targets: [SLATarget], at now: Date, on db: any SQLDatabase) async throws {
+        let stored = StoredState(
+            priority: t.facts.priority, type: t.facts.type, teamID: t.facts.teamID?.lowercased,
+            organizationID: t.facts.organizationID?.lowercased, tags: t.facts.tags, channel: t.facts.channel,
+            customFields: t.facts.customFields, createdAt: t.timeline.createdAt.epochMilliseconds,
+            events: t.timeline.events.map { e in
+                switch e {
+                case .publicReply(let at, let byStaff): StoredState.Entry(at: at.epochMilliseconds, reply: true, byStaff: byStaff, status: nil)
+                case .status(let at, let to): StoredState.Entry(at: at.epochMilliseconds, reply: nil, byStaff: nil, status: to)
+                }
+            },
+            status: t.status, ended: t.ended)
+        let json = try ScheduleStore.json(stored)
+        let ws = t.workspaceID.lowercased, id = t.ticketID.lowercased
+        try await db.raw("""
+            INSERT INTO sla_tickets (ticket_id, workspace_id, policy_id, state, updated_at)
+            VALUES (\(bind: id), \(bind: ws), \(bind: policyID?.lowercased), \(bind: json), \(bind: now.epochMilliseconds))
+            ON CONFLICT (ticket_id) DO UPDATE SET policy_id = excluded.policy_id, state = excluded.state,
+              updated_at = excluded.updated_at
+            """).run()
+        try await db.raw("DELETE FROM sla_targets WHERE ticket_id = \(bind: id) AND workspace_id = \(bind: ws)").run()
+        for target in targets {
+            try await db.raw("""
+                INSERT INTO sla_targets (ticket_id, workspace_id, metric, due_at, achieved_at, breached_at, paused)
+                VALUES (\(bind: id), \(bind: ws), \(bind: target.metric.rawValue), \(bind: target.dueAt?.epochMilliseconds),
+                        \(bind: target.achievedAt?.epochMilliseconds), \(bind: target.breachedAt?.epochMilliseconds),
+                        \(bind: target.paused))
+                """).run()
+        }
+    }
+
+    /// The policy and targets stored for a ticket; nil when the service never saw it created.
+    func sla(workspaceID: UUID, ticketID: UUID, on db: any SQLDatabase) async throws -> TicketSLA? {
+        let ws = workspaceID.lowercased, id = ticketID.lowercased
+        guard let row = try await db.raw("""
+            SELECT policy_id FROM sla_tickets WHERE ticket_id = \(bind: id) AND workspace_id = \(bind: ws)
+            """).first() else { return nil }
+        let policy = try row.decodeNil(column: "policy_id") ? nil : UUID(uuidString: try row.decode(column: "policy_id", as: String.self))
+        let targets = try await db.raw("""
+            SELECT metric, due_at, achieved_at, breached_at, paused FROM sla_targets
+            WHERE ticket_id = \(bind: id) AND workspace_id = \(bind: ws)
+            """).all().compactMap { row -> SLATarget? in
+            guard let metric = SLAMetric(rawValue: try row.decode(column: "metric", as: String.self)) else { return nil }
+            func date(_ c: String) throws -> Date? { try row.decodeNil(column: c) ? nil : try row.date(c) }
+            return SLATarget(metric: metric, dueAt: try date("due_at"), achievedAt: try date("achieved_at"),
+                             breachedAt: try date("breached_at"), paused: try row.decode(column: "paused", as: Bool.self))
+        }
+        return TicketSLA(ticketID: ticketID, policyID: policy, targets: targets.sorted { $0.metric < $1.metric })
+    }
+}

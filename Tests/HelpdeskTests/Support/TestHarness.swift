@@ -15,6 +15,8 @@ final class TestClock: Sendable {
 
     var now: Date { box.withLockedValue { $0 } }
     func advance(_ seconds: TimeInterval) { box.withLockedValue { $0 += seconds } }
+    /// Moves the clock to `date` (scenarios that start on a given weekday).
+    func set(_ date: Date) { box.withLockedValue { $0 = date } }
     var source: TimeSource { TimeSource { self.now } }
 }
 

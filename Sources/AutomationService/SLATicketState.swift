@@ -48,8 +48,8 @@ public struct SLATicketState: Sendable, Equatable {
         let d = event.data
         switch event.type {
         case "comment.added":
-            // The description is not a reply; internal notes run no customer-facing clock.
-            guard d["public"] == .bool(true), d["initial"] != .bool(true) else { return }
+            // The description and a merge notice are not replies; internal notes run no customer-facing clock.
+            guard d["public"] == .bool(true), d["initial"] != .bool(true), d["automatic"] != .bool(true) else { return }
             let role = d["author_role"]?.stringValue.flatMap(Role.init(rawValue:))
             timeline.events.append(.publicReply(at: event.occurredAt, byStaff: role?.isStaff ?? false))
         case "ticket.updated":

@@ -31,14 +31,16 @@ struct TicketHistory {
         ]
     }
 
-    /// `initial` marks the description written with the ticket, so consumers can tell it from a reply.
-    func commentAdded(_ t: Ticket, _ c: Comment, initial: Bool = false) -> (EventEnvelope, Bool) {
+    /// `initial` marks the description written with the ticket, `automatic` a note the service wrote itself (a merge
+    /// notice), so consumers can tell either from a reply.
+    func commentAdded(_ t: Ticket, _ c: Comment, initial: Bool = false, automatic: Bool = false) -> (EventEnvelope, Bool) {
         var data: [String: JSONValue] = [
             "comment_id": .string(c.id.lowercased), "public": .bool(c.isPublic), "author_id": .string(c.authorID.lowercased),
             // Who wrote it as the ticket saw them (unverified staff mail counts as a customer): SLA reply clocks read it.
             "author_role": .string(principal.role.rawValue),
         ]
         if initial { data["initial"] = .bool(true) }
+        if automatic { data["automatic"] = .bool(true) }
         return (event("comment.added", t, data), c.isPublic)
     }
 

@@ -70,7 +70,7 @@ extension Tickets {
                 let comment = Comment(id: UUIDv7.make(at: now), ticketID: ticket.id, authorID: p.userID, body: text,
                                       isPublic: isPublic, createdAt: now)
                 try await store.insert(comment, workspaceID: p.workspaceID, on: db)
-                let (added, addedPublic) = history.commentAdded(ticket, comment)
+                let (added, addedPublic) = history.commentAdded(ticket, comment, automatic: true)
                 try await store.record(added, ticketID: ticket.id, isPublic: addedPublic, on: db)
             }
             try await store.record(history.event("ticket.merged", from, [

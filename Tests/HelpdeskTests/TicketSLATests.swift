@@ -92,7 +92,7 @@ struct TicketSLATests {
         }
     }
 
-    @Test("the fold: the description is no reply, internal notes run no clock, a customer's note is not staff's, a merged-away ticket ends")
+    @Test("the fold: the description and a merge notice are no replies, internal notes run no clock, a customer's note is not staff's, a merged-away ticket ends")
     func fold() throws {
         let ws = UUID(), ticket = UUID(), at = Self.utc("2026-12-04T10:00:00Z")
         func event(_ type: String, _ data: [String: JSONValue], minutes: Double = 0) -> EventEnvelope {
@@ -105,6 +105,7 @@ struct TicketSLATests {
         #expect(state.facts == SLATicketFacts(priority: "high", tags: ["vip"], channel: "email", customFields: ["plan": "gold"]))
         state.apply(event("comment.added", ["public": true, "initial": true, "author_role": "customer"]))
         state.apply(event("comment.added", ["public": false, "author_role": "agent"], minutes: 1))
+        state.apply(event("comment.added", ["public": true, "automatic": true, "author_role": "agent"], minutes: 1))
         state.apply(event("comment.added", ["public": true, "author_role": "customer"], minutes: 2))
         state.apply(event("comment.added", ["public": true, "author_role": "agent"], minutes: 3))
         state.apply(event("ticket.updated", ["changes": [

@@ -58,5 +58,19 @@ enum AutomationMigrations {
             """,
             "CREATE INDEX sla_targets_by_due ON sla_targets (workspace_id, due_at)",
         ] },
+        // The breach scheduler. warn_at: from when a target is at risk; warned_at / breach_fired_at: when its
+        // warning and breach were announced; warn_check_at / breach_check_at: when the scheduler must look at it
+        // next (NULL once announced or when there is nothing to announce), so its scans read only what is pending.
+        // `version` orders the snapshots the sla.* events carry.
+        Migration(version: 4, name: "SLA warnings and announced breaches") { _ in [
+            "ALTER TABLE sla_tickets ADD COLUMN version BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE sla_targets ADD COLUMN warn_at BIGINT",
+            "ALTER TABLE sla_targets ADD COLUMN warned_at BIGINT",
+            "ALTER TABLE sla_targets ADD COLUMN warn_check_at BIGINT",
+            "ALTER TABLE sla_targets ADD COLUMN breach_fired_at BIGINT",
+            "ALTER TABLE sla_targets ADD COLUMN breach_check_at BIGINT",
+            "CREATE INDEX sla_targets_breach_pending ON sla_targets (breach_check_at) WHERE breach_check_at IS NOT NULL",
+            "CREATE INDEX sla_targets_warning_pending ON sla_targets (warn_check_at) WHERE warn_check_at IS NOT NULL",
+        ] },
     ])
 }

@@ -1,6 +1,8 @@
 import Foundation
 import HelpdeskCore
+import Logging
 import Platform
+import ServiceLifecycle
 
 /// The automations service: business-hours schedules, SLA policies and their targets on tickets; triggers, time-based rules and macros
 /// build on them (issue #20).
@@ -9,13 +11,20 @@ public struct AutomationServiceModule: ServiceModule {
     public let schedules: Schedules
     public let policies: SLAPolicies
     public let ticketSLAs: TicketSLAs
+    public let breachScheduler: SLABreachScheduler
 
-    public init(database: Database, clock: TimeSource = .system) {
+    /// `workspaceID` confines the breach scheduler to one workspace (tests sharing a database).
+    public init(database: Database, clock: TimeSource = .system, slaScanInterval: Duration = .seconds(15),
+                workspaceID: UUID? = nil, logger: Logger = Logger(label: "helpdesk.automations")) {
         schedules = Schedules(database: database, store: ScheduleStore(), clock: clock)
         policies = SLAPolicies(database: database, store: SLAPolicyStore(), clock: clock)
         ticketSLAs = TicketSLAs(database: database, store: SLATicketStore(), policies: SLAPolicyStore(), schedules: ScheduleStore(),
                                 clock: clock)
+        breachScheduler = SLABreachScheduler(database: database, clock: clock, interval: slaScanInterval,
+                                              workspaceID: workspaceID, logger: logger)
     }
+
+    public var backgroundServices: [any Service] { [breachScheduler] }
 
     public var migrations: ServiceMigrations { AutomationMigrations.all }
 

@@ -33,13 +33,38 @@ public struct SLATarget: Sendable, Equatable {
     /// The due time, once it passed without the metric achieved (also when achieved late).
     public let breachedAt: Date?
     public let paused: Bool
+    /// From when the target counts as at risk (and `sla.warning` fires): a quarter of its length before the due
+    /// time, at most an hour before, in wall-clock time.
+    public let atRiskAt: Date?
 
-    public init(metric: SLAMetric, dueAt: Date?, achievedAt: Date?, breachedAt: Date?, paused: Bool) {
+    public init(metric: SLAMetric, dueAt: Date?, achievedAt: Date?, breachedAt: Date?, paused: Bool, atRiskAt: Date? = nil) {
         self.metric = metric
         self.dueAt = dueAt
         self.achievedAt = achievedAt
         self.breachedAt = breachedAt
         self.paused = paused
+        self.atRiskAt = atRiskAt
+    }
+
+    /// The longest warning before a due time.
+    public static let maximumWarning: TimeInterval = 3_600
+
+    /// Whether, at `now`, the target is still open and its due time has passed.
+    public func isBreached(at now: Date) -> Bool {
+        guard achievedAt == nil, !paused, let dueAt else { return false }
+        return dueAt <= now
+    }
+
+    /// Whether, at `now`, the target is still open and close to its due time.
+    public func isAtRisk(at now: Date) -> Bool {
+        guard achievedAt == nil, !paused, let dueAt, let atRiskAt else { return false }
+        return atRiskAt <= now && now < dueAt
+    }
+
+    /// As of `now`: an open target whose due time passed since it was stored is breached.
+    public func asOf(_ now: Date) -> SLATarget {
+        guard breachedAt == nil, isBreached(at: now), let dueAt else { return self }
+        return SLATarget(metric: metric, dueAt: dueAt, achievedAt: nil, breachedAt: dueAt, paused: false, atRiskAt: atRiskAt)
     }
 }
 
@@ -61,11 +86,16 @@ public struct SLAClock: Sendable {
         guard let goals = policy.targets[priority] else { return [] }
         return goals.keys.sorted().compactMap { metric in
             let minutes = goals[metric]!
-            return switch metric {
+            let target: SLATarget? = switch metric {
             case .firstReply: firstReply(minutes, timeline, now)
             case .nextReply: nextReply(minutes, timeline, now)
             case .periodicUpdate: periodicUpdate(minutes, timeline, now)
             case .resolution: resolution(minutes, timeline, pauses: policy.pausesResolution, now)
+            }
+            return target.map { t in
+                let lead = min(SLATarget.maximumWarning, TimeInterval(minutes) * 15)
+                return SLATarget(metric: t.metric, dueAt: t.dueAt, achievedAt: t.achievedAt, breachedAt: t.breachedAt,
+                                 paused: t.paused, atRiskAt: t.dueAt?.addingTimeInterval(-lead))
             }
         }
     }

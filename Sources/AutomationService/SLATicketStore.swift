@@ -21,11 +21,16 @@ struct SLATicketStore: Sendable {
         let ended: Bool
     }
 
-    func state(workspaceID: UUID, ticketID: UUID, on db: any SQLDatabase) async throws -> SLATicketState? {
-        guard let row = try await db.raw("""
+    /// The stored state; `forUpdate` locks the row on PostgreSQL so replicas folding events of one ticket, and
+    /// the breach scheduler, take turns (SQLite's single writer already does).
+    func state(workspaceID: UUID, ticketID: UUID, forUpdate: Bool = false, kind: DatabaseKind,
+               on db: any SQLDatabase) async throws -> SLATicketState? {
+        var q = SQLQueryString("""
             SELECT state FROM sla_tickets
             WHERE ticket_id = \(bind: ticketID.lowercased) AND workspace_id = \(bind: workspaceID.lowercased)
-            """).first() else { return nil }
+            """)
+        if forUpdate && kind == .postgres { q.appendInterpolation(unsafeRaw: " FOR UPDATE") }
+        guard let row = try await db.raw(q).first() else { return nil }
         let s = try JSONDecoder().decode(StoredState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
         let events: [SLATimeline.Event] = s.events.map { e in
             if let status = e.status { return .status(at: Date(epochMilliseconds: e.at), to: status) }
@@ -40,8 +45,10 @@ struct SLATicketStore: Sendable {
             status: s.status, ended: s.ended)
     }
 
-    /// Writes the state and replaces the targets with those just computed.
-    func save(_ t: SLATicketState, policyID: UUID?, targets: [SLATarget], at now: Date, on db: any SQLDatabase) async throws {
+    /// Writes the state; with `targets`, also the policy and the targets just computed (at `version`). A target
+    /// whose due time did not move keeps its announcements, so a warning or breach is never announced twice.
+    func save(_ t: SLATicketState, targets: (policyID: UUID?, targets: [SLATarget], version: Int64)?, at now: Date,
+              on db: any SQLDatabase) async throws {
         let stored = StoredState(
             priority: t.facts.priority, type: t.facts.type, teamID: t.facts.teamID?.lowercased,
             organizationID: t.facts.organizationID?.lowercased, tags: t.facts.tags, channel: t.facts.channel,
@@ -55,19 +62,43 @@ struct SLATicketStore: Sendable {
             status: t.status, ended: t.ended)
         let json = try ScheduleStore.json(stored)
         let ws = t.workspaceID.lowercased, id = t.ticketID.lowercased
-        try await db.raw("""
-            INSERT INTO sla_tickets (ticket_id, workspace_id, policy_id, state, updated_at)
-            VALUES (\(bind: id), \(bind: ws), \(bind: policyID?.lowercased), \(bind: json), \(bind: now.epochMilliseconds))
-            ON CONFLICT (ticket_id) DO UPDATE SET policy_id = excluded.policy_id, state = excluded.state,
-              updated_at = excluded.updated_at
-            """).run()
-        try await db.raw("DELETE FROM sla_targets WHERE ticket_id = \(bind: id) AND workspace_id = \(bind: ws)").run()
-        for target in targets {
+        guard let targets else {
             try await db.raw("""
-                INSERT INTO sla_targets (ticket_id, workspace_id, metric, due_at, achieved_at, breached_at, paused)
+                INSERT INTO sla_tickets (ticket_id, workspace_id, policy_id, state, updated_at, version)
+                VALUES (\(bind: id), \(bind: ws), NULL, \(bind: json), \(bind: now.epochMilliseconds), 0)
+                ON CONFLICT (ticket_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                """).run()
+            return
+        }
+        try await db.raw("""
+            INSERT INTO sla_tickets (ticket_id, workspace_id, policy_id, state, updated_at, version)
+            VALUES (\(bind: id), \(bind: ws), \(bind: targets.policyID?.lowercased), \(bind: json), \(bind: now.epochMilliseconds),
+                    \(bind: targets.version))
+            ON CONFLICT (ticket_id) DO UPDATE SET policy_id = excluded.policy_id, state = excluded.state,
+              updated_at = excluded.updated_at, version = excluded.version
+            """).run()
+        var gone = SQLQueryString("DELETE FROM sla_targets WHERE ticket_id = \(bind: id) AND workspace_id = \(bind: ws)")
+        for metric in targets.targets.map(\.metric.rawValue) { gone.appendInterpolation(unsafeRaw: " AND metric <> "); gone.appendInterpolation(bind: metric) }
+        try await db.raw(gone).run()
+        for target in targets.targets {
+            let open = target.achievedAt == nil && !target.paused
+            let breachCheck = target.paused ? nil : target.dueAt.flatMap { due in (target.achievedAt ?? .distantFuture) > due ? due : nil }
+            try await db.raw("""
+                INSERT INTO sla_targets (ticket_id, workspace_id, metric, due_at, achieved_at, breached_at, paused, warn_at,
+                                         warn_check_at, breach_check_at)
                 VALUES (\(bind: id), \(bind: ws), \(bind: target.metric.rawValue), \(bind: target.dueAt?.epochMilliseconds),
                         \(bind: target.achievedAt?.epochMilliseconds), \(bind: target.breachedAt?.epochMilliseconds),
-                        \(bind: target.paused))
+                        \(bind: target.paused), \(bind: target.atRiskAt?.epochMilliseconds),
+                        \(bind: open ? target.atRiskAt?.epochMilliseconds : nil), \(bind: breachCheck?.epochMilliseconds))
+                ON CONFLICT (ticket_id, metric) DO UPDATE SET
+                  due_at = excluded.due_at, achieved_at = excluded.achieved_at, breached_at = excluded.breached_at,
+                  paused = excluded.paused, warn_at = excluded.warn_at,
+                  warned_at = CASE WHEN sla_targets.due_at = excluded.due_at THEN sla_targets.warned_at END,
+                  warn_check_at = CASE WHEN sla_targets.due_at = excluded.due_at AND sla_targets.warned_at IS NOT NULL
+                                  THEN NULL ELSE excluded.warn_check_at END,
+                  breach_fired_at = CASE WHEN sla_targets.due_at = excluded.due_at THEN sla_targets.breach_fired_at END,
+                  breach_check_at = CASE WHEN sla_targets.due_at = excluded.due_at AND sla_targets.breach_fired_at IS NOT NULL
+                                    THEN NULL ELSE excluded.breach_check_at END
                 """).run()
         }
     }
@@ -76,18 +107,20 @@ struct SLATicketStore: Sendable {
     func sla(workspaceID: UUID, ticketID: UUID, on db: any SQLDatabase) async throws -> TicketSLA? {
         let ws = workspaceID.lowercased, id = ticketID.lowercased
         guard let row = try await db.raw("""
-            SELECT policy_id FROM sla_tickets WHERE ticket_id = \(bind: id) AND workspace_id = \(bind: ws)
+            SELECT policy_id, version FROM sla_tickets WHERE ticket_id = \(bind: id) AND workspace_id = \(bind: ws)
             """).first() else { return nil }
         let policy = try row.decodeNil(column: "policy_id") ? nil : UUID(uuidString: try row.decode(column: "policy_id", as: String.self))
         let targets = try await db.raw("""
-            SELECT metric, due_at, achieved_at, breached_at, paused FROM sla_targets
+            SELECT metric, due_at, achieved_at, breached_at, paused, warn_at FROM sla_targets
             WHERE ticket_id = \(bind: id) AND workspace_id = \(bind: ws)
             """).all().compactMap { row -> SLATarget? in
             guard let metric = SLAMetric(rawValue: try row.decode(column: "metric", as: String.self)) else { return nil }
             func date(_ c: String) throws -> Date? { try row.decodeNil(column: c) ? nil : try row.date(c) }
             return SLATarget(metric: metric, dueAt: try date("due_at"), achievedAt: try date("achieved_at"),
-                             breachedAt: try date("breached_at"), paused: try row.decode(column: "paused", as: Bool.self))
+                             breachedAt: try date("breached_at"), paused: try row.decode(column: "paused", as: Bool.self),
+                             atRiskAt: try date("warn_at"))
         }
-        return TicketSLA(ticketID: ticketID, policyID: policy, targets: targets.sorted { $0.metric < $1.metric })
+        return TicketSLA(ticketID: ticketID, policyID: policy, targets: targets.sorted { $0.metric < $1.metric },
+                         version: try row.decode(column: "version", as: Int64.self))
     }
 }

@@ -7,11 +7,19 @@ public struct TicketSLA: Sendable, Equatable {
     public let ticketID: UUID
     public let policyID: UUID?
     public let targets: [SLATarget]
+    /// Grows with every change, so a reader of the sla.* events keeps the newest snapshot whatever their order.
+    public let version: Int64
+
+    /// As of `now`: targets whose due time passed since they were stored are breached.
+    public func asOf(_ now: Date) -> TicketSLA {
+        TicketSLA(ticketID: ticketID, policyID: policyID, targets: targets.map { $0.asOf(now) }, version: version)
+    }
 }
 
 /// Applies SLA policies to tickets: folds each ticket event into the ticket's SLA state, picks the first
 /// matching policy, and stores the targets its clock gives. Runs as an event consumer, so it never slows the
-/// request that changed the ticket, and any replica computes the same result.
+/// request that changed the ticket, and any replica computes the same result. A change of the targets is
+/// published (`sla.updated`, or `sla.achieved` per metric met) in the same transaction, through the outbox.
 public struct TicketSLAs: Sendable {
     let database: Database
     let store: SLATicketStore
@@ -24,29 +32,44 @@ public struct TicketSLAs: Sendable {
     public func handle(_ event: EventEnvelope) async throws {
         guard SLATicketState.eventTypes.contains(event.type), event.subject.type == "ticket" else { return }
         let now = clock.now
+        let kind = database.kind
         try await database.transaction { [store, policies, schedules] db in
+            let ws = event.workspaceID, id = event.subject.id
             var state: SLATicketState
             if let started = SLATicketState.started(by: event) {
                 // A redelivered `ticket.created` must not wipe what later events added.
-                if try await store.state(workspaceID: event.workspaceID, ticketID: event.subject.id, on: db) != nil { return }
+                if try await store.state(workspaceID: ws, ticketID: id, kind: kind, on: db) != nil { return }
                 state = started
             } else {
-                guard let known = try await store.state(workspaceID: event.workspaceID, ticketID: event.subject.id, on: db) else { return }
+                guard let known = try await store.state(workspaceID: ws, ticketID: id, forUpdate: true, kind: kind, on: db) else { return }
                 state = known
                 state.apply(event)
             }
-            let all = try await policies.policies(workspaceID: event.workspaceID, on: db)
-            guard !state.ended, let policy = SLAPolicy.first(all, matching: state.facts) else {
-                try await store.save(state, policyID: nil, targets: [], at: now, on: db)
+            let before = try await store.sla(workspaceID: ws, ticketID: id, on: db)
+            var policyID: UUID?
+            var targets: [SLATarget] = []
+            if !state.ended, let policy = SLAPolicy.first(try await policies.policies(workspaceID: ws, on: db), matching: state.facts) {
+                var calendar = SLAClock.allHours
+                if policy.businessHours, let schedule = try await schedules.defaultSchedule(workspaceID: ws, on: db) {
+                    calendar = BusinessCalendar(schedule.schedule)
+                }
+                policyID = policy.id
+                targets = SLAClock(calendar: calendar).targets(policy: policy, priority: state.facts.priority,
+                                                               timeline: state.timeline, now: now)
+            }
+            guard policyID != before?.policyID || targets != (before?.targets ?? []) else {
+                try await store.save(state, targets: nil, at: now, on: db)
                 return
             }
-            var calendar = SLAClock.allHours
-            if policy.businessHours, let schedule = try await schedules.defaultSchedule(workspaceID: event.workspaceID, on: db) {
-                calendar = BusinessCalendar(schedule.schedule)
+            let sla = TicketSLA(ticketID: id, policyID: policyID, targets: targets, version: (before?.version ?? 0) + 1)
+            try await store.save(state, targets: (policyID, targets, sla.version), at: now, on: db)
+            let met = targets.filter { t in
+                t.achievedAt != nil && before?.targets.first { $0.metric == t.metric }.map { $0.achievedAt == nil } ?? true
             }
-            let targets = SLAClock(calendar: calendar).targets(policy: policy, priority: state.facts.priority,
-                                                               timeline: state.timeline, now: now)
-            try await store.save(state, policyID: policy.id, targets: targets, at: now, on: db)
+            let events = met.isEmpty
+                ? [SLAEvents.event(.updated, workspaceID: ws, sla: sla, at: now)]
+                : met.map { SLAEvents.event(.achieved, workspaceID: ws, sla: sla, metric: $0, at: now) }
+            try await Outbox.append(events, on: db)
         }
     }
 
@@ -57,11 +80,7 @@ public struct TicketSLAs: Sendable {
             throw HelpdeskError.notFound("ticket SLA")
         }
         // Stored breach times are as of the last event; a due time passed since then is a breach now.
-        let now = clock.now
-        return TicketSLA(ticketID: sla.ticketID, policyID: sla.policyID, targets: sla.targets.map { t in
-            guard t.breachedAt == nil, t.achievedAt == nil, !t.paused, let due = t.dueAt, due < now else { return t }
-            return SLATarget(metric: t.metric, dueAt: due, achievedAt: nil, breachedAt: due, paused: false)
-        })
+        return sla.asOf(clock.now)
     }
 }
 
@@ -71,7 +90,7 @@ struct TicketSLAJSON: Encodable {
     enum CodingKeys: String, CodingKey {
         case ticketID = "ticket_id"
         case policyID = "policy_id"
-        case targets
+        case targets, version
     }
 
     struct Target: Encodable {
@@ -81,6 +100,7 @@ struct TicketSLAJSON: Encodable {
             case dueAt = "due_at"
             case achievedAt = "achieved_at"
             case breachedAt = "breached_at"
+            case atRiskAt = "at_risk_at"
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -89,6 +109,7 @@ struct TicketSLAJSON: Encodable {
             try c.encodeIfPresent(target.achievedAt, forKey: .achievedAt)
             try c.encodeIfPresent(target.breachedAt, forKey: .breachedAt)
             try c.encode(target.paused, forKey: .paused)
+            try c.encodeIfPresent(target.atRiskAt, forKey: .atRiskAt)
         }
     }
 
@@ -97,5 +118,6 @@ struct TicketSLAJSON: Encodable {
         try c.encode(sla.ticketID.lowercased, forKey: .ticketID)
         try c.encode(sla.policyID?.lowercased, forKey: .policyID)
         try c.encode(sla.targets.map(Target.init), forKey: .targets)
+        try c.encode(sla.version, forKey: .version)
     }
 }

@@ -28,6 +28,7 @@ import RedisClient
 /// - delivery-max-attempts (int ≥ 1, 8), delivery-retry-seconds (number > 0, 30): email retries, backoff doubling.
 /// - event-claim-timeout (seconds, 30): with Redis, events a dead consumer left unacknowledged this long are
 ///   taken over by a live one.
+/// - sla-scan-interval (seconds 1…60, 15): how often the SLA scheduler looks for warnings and breaches to announce.
 /// - audit-retention-days (int ≥ 1, unset): prune audit records older than this, daily; unset keeps them all.
 /// - shutdown-timeout (seconds 1…3600, 30): how long SIGTERM waits for requests and connections in flight before
 ///   cancelling them; a client that stalls mid-request cannot keep a stopping server up.
@@ -69,6 +70,8 @@ public struct HelpdeskConfiguration: Sendable {
     public var smtpURL: String?
     public var mailFrom = MailSender(name: "Helpdesk", address: "helpdesk@localhost")
     public var deliverySettings = DeliverySettings()
+    /// Seconds between the SLA scheduler's passes.
+    public var slaScanInterval = 15
     /// Days of audit records to keep; nil keeps everything.
     public var auditRetentionDays: Int?
     /// Seconds a graceful shutdown may take before the work still running is cancelled.
@@ -213,6 +216,12 @@ public struct HelpdeskConfiguration: Sendable {
                 throw ConfigurationError("event-claim-timeout: expected seconds between 1 and 86400")
             }
             config.streamSettings.claimTimeout = .seconds(n)
+        }
+        if let seconds = value("sla-scan-interval") {
+            guard let n = Int(seconds), (1...60).contains(n) else {
+                throw ConfigurationError("sla-scan-interval: expected seconds between 1 and 60")
+            }
+            config.slaScanInterval = n
         }
         if let seconds = value("shutdown-timeout") {
             guard let n = Int(seconds), (1...3600).contains(n) else {

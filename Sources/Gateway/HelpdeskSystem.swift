@@ -137,7 +137,10 @@ public struct HelpdeskSystem: Sendable {
                 publicURL: configuration.effectivePublicURL,
                 settings: configuration.deliverySettings, clock: clock, logger: logger,
                 workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
-            let automations = AutomationServiceModule(database: database, clock: clock)
+            let automations = AutomationServiceModule(database: database, clock: clock,
+                                                      slaScanInterval: .seconds(configuration.slaScanInterval),
+                                                      workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil,
+                                                      logger: logger)
             let modules: [any ServiceModule] = [users, auth, tickets, files, audit, notifications, channels, automations]
             let served = modules.filter { configuration.services.contains($0.name) }
             let realtime = RealtimeHub(tickets: ticketDirectory)

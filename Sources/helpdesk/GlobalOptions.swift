@@ -38,6 +38,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("event-claim-timeout"),
             help: "Seconds before a dead consumer's unacknowledged events are taken over (HELPDESK_EVENT_CLAIM_TIMEOUT, default 30).")
     var eventClaimTimeout: String?
+    @Option(name: .customLong("sla-scan-interval"),
+            help: "Seconds between the SLA scheduler's passes over due warnings and breaches (HELPDESK_SLA_SCAN_INTERVAL, default 15).")
+    var slaScanInterval: String?
     @Option(name: .customLong("shutdown-timeout"),
             help: "Seconds SIGTERM waits for requests in flight before cancelling them (HELPDESK_SHUTDOWN_TIMEOUT, default 30).")
     var shutdownTimeout: String?
@@ -80,6 +83,7 @@ struct GlobalOptions: ParsableArguments {
         out["delivery-max-attempts"] = deliveryMaxAttempts
         out["delivery-retry-seconds"] = deliveryRetrySeconds
         out["event-claim-timeout"] = eventClaimTimeout
+        out["sla-scan-interval"] = slaScanInterval
         out["audit-retention-days"] = auditRetentionDays
         out["shutdown-timeout"] = shutdownTimeout
         out["bcrypt-cost"] = bcryptCost

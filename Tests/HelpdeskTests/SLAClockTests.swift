@@ -42,7 +42,12 @@ struct SLAClockTests {
         let created = Self.date("2026-12-04T15:30:00Z")
         let waiting = clock.targets(policy: p, priority: "urgent", timeline: SLATimeline(createdAt: created, events: []),
                                     now: Self.date("2026-12-07T08:00:00Z"))
-        #expect(waiting == [SLATarget(metric: .firstReply, dueAt: Self.date("2026-12-07T08:30:00Z"), achievedAt: nil, breachedAt: nil, paused: false)])
+        #expect(waiting == [SLATarget(metric: .firstReply, dueAt: Self.date("2026-12-07T08:30:00Z"), achievedAt: nil, breachedAt: nil, paused: false,
+                                      atRiskAt: Self.date("2026-12-07T08:15:00Z"))], "at risk for the last quarter of its hour")
+        #expect(!waiting[0].isAtRisk(at: Self.date("2026-12-07T08:14:59Z")) && waiting[0].isAtRisk(at: Self.date("2026-12-07T08:15:00Z")))
+        #expect(!waiting[0].isBreached(at: Self.date("2026-12-07T08:29:59Z")) && waiting[0].isBreached(at: Self.date("2026-12-07T08:30:00Z")))
+        #expect(!waiting[0].isAtRisk(at: Self.date("2026-12-07T08:30:00Z")), "past due is breached, no longer at risk")
+        #expect(waiting[0].asOf(Self.date("2026-12-07T09:00:00Z")).breachedAt == Self.date("2026-12-07T08:30:00Z"))
         let late = clock.targets(policy: p, priority: "urgent", timeline: SLATimeline(createdAt: created, events: []),
                                  now: Self.date("2026-12-07T09:00:00Z"))
         #expect(late.first?.breachedAt == Self.date("2026-12-07T08:30:00Z"))
@@ -73,12 +78,12 @@ struct SLAClockTests {
         ]
         let answered = clock.targets(policy: p, priority: "high", timeline: SLATimeline(createdAt: t0, events: events), now: at(7))
         #expect(answered.map(\.metric) == [.nextReply, .periodicUpdate])
-        #expect(answered[0] == SLATarget(metric: .nextReply, dueAt: at(5), achievedAt: at(6), breachedAt: at(5), paused: false),
+        #expect(answered[0] == SLATarget(metric: .nextReply, dueAt: at(5), achievedAt: at(6), breachedAt: at(5), paused: false, atRiskAt: at(4.5)),
                 "answered an hour late, counted from the first waiting message")
         #expect(answered[1].dueAt == at(10) && answered[1].breachedAt == nil)
         events.append(.publicReply(at: at(8), byStaff: false))
         let waiting = clock.targets(policy: p, priority: "high", timeline: SLATimeline(createdAt: t0, events: events), now: at(9))
-        #expect(waiting[0] == SLATarget(metric: .nextReply, dueAt: at(10), achievedAt: nil, breachedAt: nil, paused: false))
+        #expect(waiting[0] == SLATarget(metric: .nextReply, dueAt: at(10), achievedAt: nil, breachedAt: nil, paused: false, atRiskAt: at(9.5)))
         events.append(.status(at: at(9), to: "solved"))
         #expect(clock.targets(policy: p, priority: "high", timeline: SLATimeline(createdAt: t0, events: events), now: at(11)) == [answered[0]],
                 "a solved ticket owes no reply: the message left waiting is dropped, the last answered one stays on record")
@@ -97,11 +102,12 @@ struct SLAClockTests {
         #expect(resolution(Array(pending.prefix(1)), now: 3) == SLATarget(metric: .resolution, dueAt: nil, achievedAt: nil, breachedAt: nil, paused: true))
         #expect(resolution(pending, now: 6)?.dueAt == at(11), "two hours used before the pause, six after it")
         #expect(resolution(pending + [.status(at: at(10), to: "solved")], now: 12)
-                == SLATarget(metric: .resolution, dueAt: at(11), achievedAt: at(10), breachedAt: nil, paused: false))
+                == SLATarget(metric: .resolution, dueAt: at(11), achievedAt: at(10), breachedAt: nil, paused: false, atRiskAt: at(10)),
+                "eight hours: at risk in the last hour")
         #expect(resolution(pending + [.status(at: at(12), to: "solved")], now: 13)?.breachedAt == at(11))
         #expect(resolution(pending, now: 6, policy: policy(["normal": [.resolution: 480]], business: false, pauses: false))?.dueAt == at(8))
         let reopened: [SLATimeline.Event] = [.status(at: at(4), to: "solved"), .status(at: at(6), to: "open")]
-        #expect(resolution(reopened, now: 7) == SLATarget(metric: .resolution, dueAt: at(10), achievedAt: nil, breachedAt: nil, paused: false))
+        #expect(resolution(reopened, now: 7) == SLATarget(metric: .resolution, dueAt: at(10), achievedAt: nil, breachedAt: nil, paused: false, atRiskAt: at(9)))
         #expect(resolution([.status(at: at(9), to: "on_hold")], now: 10)?.breachedAt == at(8), "past due before the pause")
 
         // In business hours: opened Friday 16:30 Paris with 2 business hours, pending over the weekend.

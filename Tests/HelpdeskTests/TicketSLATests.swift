@@ -1,5 +1,6 @@
 import Foundation
 import HelpdeskCore
+import Platform
 import Testing
 @testable import AutomationService
 
@@ -123,5 +124,100 @@ struct TicketSLATests {
         state.apply(event("ticket.merged", ["into_ticket_id": .string(UUID().uuidString)]))
         #expect(state.ended)
         #expect(SLATicketState.started(by: event("ticket.updated", [:])) == nil)
+    }
+
+    /// The sla.* events of the test's workspace in outbox order: (type, subject ticket id, metric).
+    static func slaEvents(_ h: Harness) async throws -> [(type: String, ticket: String, metric: String?, version: Double?)] {
+        try await h.system.database.sql.raw("""
+            SELECT envelope FROM outbox WHERE workspace_id = \(bind: h.workspaceID.lowercased) AND type LIKE 'sla.%' ORDER BY seq
+            """).all().map { row in
+            let e = try EventJSON.decoder().decode(EventEnvelope.self, from: Data(try row.decode(column: "envelope", as: String.self).utf8))
+            var version: Double?
+            if case .number(let n)? = e.data["sla"]?["version"] { version = n }
+            return (e.type, e.subject.id.lowercased, e.data["metric"]?.stringValue, version)
+        }
+    }
+
+    @Test("the scheduler announces a warning a quarter-hour before a one-hour first reply, then the breach, each once; a late reply is announced as achieved")
+    func announcements() async throws {
+        try await Harness.run { h in
+            h.clock.set(Self.utc("2026-12-07T08:00:00Z"))
+            let admin = try await h.admin()
+            var agent = try await h.staff("sla-announce-agent@example.com", by: admin)
+            _ = try await h.request(.post, "/api/v1/sla-policies", json: [
+                "name": "Urgent", "conditions": [["field": "priority", "operator": "is", "value": "urgent"]],
+                "targets": ["urgent": ["first_reply": 60, "resolution": 480]], "business_hours": false,
+            ], token: admin.accessToken)
+            let ticket = try await h.request(.post, "/api/v1/tickets", json: [
+                "subject": "Down", "description": "Nothing works", "priority": "urgent",
+            ], token: agent.accessToken)
+            let id = try #require(ticket["id"])
+            try await h.system.settleEvents()
+            let scheduler = h.system.automations.breachScheduler
+            #expect(try await scheduler.announceDue() == 0, "nothing due at creation")
+            #expect(try await Self.slaEvents(h).map(\.type) == ["sla.updated"], "the targets were published once")
+
+            h.clock.set(Self.utc("2026-12-07T08:44:59Z"))
+            #expect(try await scheduler.announceDue() == 0)
+            h.clock.set(Self.utc("2026-12-07T08:45:00Z"))
+            #expect(try await scheduler.announceDue() == 1, "first reply at risk from 08:45")
+            #expect(try await scheduler.announceDue() == 0, "announced once")
+            h.clock.set(Self.utc("2026-12-07T09:00:30Z"))
+            #expect(try await scheduler.announceDue() == 1, "breached at 09:00")
+            #expect(try await scheduler.announceDue() == 0)
+
+            // A late reply achieves the target; its breach stays on record and is not announced again.
+            agent = try await h.login("sla-announce-agent@example.com", "agent-password")   // the clock moved past the token
+            let reply = try await h.request(.post, "/api/v1/tickets/\(id)/comments", json: ["body": "Sorry, on it", "public": true],
+                                            token: agent.accessToken)
+            #expect(reply.status == 201, "\(reply.text)")
+            try await h.system.settleEvents()
+            #expect(try await scheduler.announceDue() == 0)
+            let events = try await Self.slaEvents(h)
+            #expect(events.map { "\($0.type) \($0.metric ?? "")" } == [
+                "sla.updated ", "sla.warning first_reply", "sla.breached first_reply", "sla.achieved first_reply",
+            ], "\(events)")
+            #expect(events.allSatisfy { $0.ticket == id })
+            #expect(events.compactMap(\.version) == [1, 2, 3, 4], "each snapshot newer than the one before")
+            let sla = try await h.request(.get, "/api/v1/sla/tickets/\(id)", token: agent.accessToken)
+            let first = try #require(Self.target(sla.json, "first_reply"))
+            #expect(Self.time(first["breached_at"]) == Self.utc("2026-12-07T09:00:00Z") && first["achieved_at"] != nil, "\(sla.text)")
+            #expect(Self.time(first["at_risk_at"]) == Self.utc("2026-12-07T08:45:00Z"))
+            #expect((sla.json["version"] as? Int) == 4, "\(sla.text)")
+        }
+    }
+
+    @Test("two schedulers passing at once announce each breach exactly once")
+    func concurrentSchedulers() async throws {
+        try await Harness.run { h in
+            h.clock.set(Self.utc("2026-12-07T08:00:00Z"))
+            let admin = try await h.admin()
+            let agent = try await h.staff("sla-race-agent@example.com", by: admin)
+            _ = try await h.request(.post, "/api/v1/sla-policies", json: [
+                "name": "Urgent", "conditions": [["field": "priority", "operator": "is", "value": "urgent"]],
+                "targets": ["urgent": ["first_reply": 30]], "business_hours": false,
+            ], token: admin.accessToken)
+            for n in 0..<40 {
+                let t = try await h.request(.post, "/api/v1/tickets", json: [
+                    "subject": "Race \(n)", "description": "x", "priority": "urgent",
+                ], token: agent.accessToken)
+                #expect(t.status == 201)
+            }
+            try await h.system.settleEvents()
+            h.clock.set(Self.utc("2026-12-07T09:00:00Z"))
+            // Small batches so the two passes interleave over many transactions.
+            let a = SLABreachScheduler(database: h.system.database, clock: h.clock.source, batchSize: 3,
+                                       workspaceID: h.workspaceID, logger: .init(label: "a"))
+            let b = SLABreachScheduler(database: h.system.database, clock: h.clock.source, batchSize: 3,
+                                       workspaceID: h.workspaceID, logger: .init(label: "b"))
+            async let first = a.announceDue()
+            async let second = b.announceDue()
+            let total = try await first + second
+            #expect(total == 40, "one breach per ticket between them")
+            let breaches = try await Self.slaEvents(h).filter { $0.type == "sla.breached" }
+            #expect(breaches.count == 40 && Set(breaches.map(\.ticket)).count == 40)
+            #expect(try await Self.slaEvents(h).filter { $0.type == "sla.warning" }.isEmpty,
+                    "a warning whose due time has passed is not announced")
+        }
     }
 }

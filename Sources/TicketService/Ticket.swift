@@ -26,6 +26,11 @@ public struct Ticket: Sendable, Equatable {
     public var channel: String = "api"
     /// The ticket this one was merged into (it is closed, and its conversation shows there).
     public var mergedIntoID: UUID? = nil
+    /// The SLA snapshot the automations service last published (`sla.*` events); nil without one, and for customers.
+    public var sla: JSONValue? = nil
+    /// The earliest due time of the SLA's open targets (epoch ms), `Int64.max` when nothing is due: the key of
+    /// `sort=sla_due`.
+    var slaDueAt = Int64.max
 
     /// The ETag of this version, for `If-Match`.
     public var etag: String { "\"\(version)\"" }
@@ -44,6 +49,7 @@ extension Ticket: Encodable {
         case updatedAt = "updated_at"
         case solvedAt = "solved_at"
         case mergedIntoID = "merged_into_id"
+        case sla
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -67,6 +73,7 @@ extension Ticket: Encodable {
         try c.encode(version, forKey: .version)
         try c.encode(channel, forKey: .channel)
         try c.encode(mergedIntoID?.lowercased, forKey: .mergedIntoID)
+        try c.encode(sla ?? .null, forKey: .sla)
     }
 }
 
@@ -162,6 +169,7 @@ extension Ticket: JSONWritable {
         out.key("organization_id"); out.uuid(organizationID)
         out.key("priority"); out.string(priority.rawValue)
         out.key("requester_id"); out.uuid(requesterID)
+        out.key("sla"); (sla ?? .null).writeJSON(to: &out)
         out.key("solved_at"); out.date(solvedAt)
         out.key("status"); out.string(status.rawValue)
         out.key("subject"); out.string(subject)

@@ -222,5 +222,15 @@ enum TicketMigrations {
         Migration(version: 12, name: "comments from unverified staff addresses") { kind in [
             "ALTER TABLE comments ADD COLUMN unverified_sender \(kind == .postgres ? "BOOLEAN NOT NULL DEFAULT FALSE" : "INTEGER NOT NULL DEFAULT 0")",
         ] },
+        // The ticket's SLA as the automations service last published it (sla.* events): the snapshot shown in the
+        // ticket JSON, and for list filters and order the earliest due time of its open targets (the largest
+        // integer when nothing is due, so the order needs no NULL handling) and when the first of them is at risk.
+        Migration(version: 13, name: "SLA copy on tickets") { _ in [
+            "ALTER TABLE tickets ADD COLUMN sla TEXT",
+            "ALTER TABLE tickets ADD COLUMN sla_version BIGINT",
+            "ALTER TABLE tickets ADD COLUMN sla_due_at BIGINT NOT NULL DEFAULT 9223372036854775807",
+            "ALTER TABLE tickets ADD COLUMN sla_at_risk_at BIGINT",
+            "CREATE INDEX tickets_by_sla_due ON tickets (workspace_id, sla_due_at, id)",
+        ] },
     ])
 }

@@ -5,6 +5,8 @@ import Platform
 /// The filters of `GET /tickets`, parsed and checked.
 struct TicketFilter: Sendable {
     enum Assignee: Sendable { case any, none, user(UUID) }
+    /// `sla=`: an open SLA target past its due time, or at risk (close to it, not yet past).
+    enum SLAState: String, Sendable { case breached, atRisk = "at_risk" }
 
     /// Set for customers: their own tickets, plus their organization's when it shares tickets.
     struct Visibility: Sendable {
@@ -25,6 +27,9 @@ struct TicketFilter: Sendable {
     var createdBefore: Date?
     var updatedAfter: Date?
     var updatedBefore: Date?
+    var sla: SLAState?
+    /// The instant `sla` is judged at (the service's clock).
+    var now = Date()
     /// Free text from `q`, matched against `scope`.
     var text = SearchText()
     var scope = SearchScope.all
@@ -35,7 +40,7 @@ struct TicketFilter: Sendable {
         if case .any = assignee {} else { return false }
         return visibleTo == nil && statuses.isEmpty && priorities.isEmpty && teamID == nil && requesterID == nil
             && organizationID == nil && tags.isEmpty && types.isEmpty && createdAfter == nil && createdBefore == nil
-            && updatedAfter == nil && updatedBefore == nil
+            && updatedAfter == nil && updatedBefore == nil && sla == nil
     }
 
     /// True when every filter besides the text is on a column of the creation index (status, priority, assignee,
@@ -43,7 +48,7 @@ struct TicketFilter: Sendable {
     /// until a ticket passes, so a bounded window of the newest filtered tickets is cheap to walk.
     var filtersOnCreationIndex: Bool {
         visibleTo == nil && teamID == nil && requesterID == nil && organizationID == nil && tags.isEmpty
-            && types.isEmpty && updatedAfter == nil && updatedBefore == nil
+            && types.isEmpty && updatedAfter == nil && updatedBefore == nil && sla == nil
     }
 
     /// Reads the query parameters; a bad value is a 400 naming the parameter.
@@ -88,6 +93,10 @@ struct TicketFilter: Sendable {
         filter.tags = query("tag").map { [$0.lowercased()] } ?? []
         filter.createdAfter = try date("created_after")
         filter.updatedAfter = try date("updated_after")
+        if let raw = query("sla") {
+            guard let state = SLAState(rawValue: raw) else { throw HelpdeskError.badParameter("sla", "must be breached or at_risk") }
+            filter.sla = state
+        }
         return filter
     }
 }
@@ -113,7 +122,8 @@ struct TicketSort: Sendable {
         var id: UUID
     }
 
-    static let fields = ["created_at", "updated_at", "priority", "status", "number"]
+    /// `sla_due`: the earliest due time of the ticket's open SLA targets; tickets with nothing due come last.
+    static let fields = ["created_at", "updated_at", "priority", "status", "number", "sla_due"]
 
     static func parse(_ raw: String?) throws -> TicketSort {
         guard let raw, !raw.isEmpty else { return TicketSort(field: "created_at", descending: true) }
@@ -129,6 +139,7 @@ struct TicketSort: Sendable {
         switch field {
         case "priority": "priority_rank"
         case "status": "status_rank"
+        case "sla_due": "sla_due_at"
         default: field
         }
     }
@@ -139,6 +150,7 @@ struct TicketSort: Sendable {
         case "priority": Int64(t.priority.rank)
         case "status": Int64(t.status.rank)
         case "number": Int64(t.number)
+        case "sla_due": t.slaDueAt
         default: t.createdAt.epochMilliseconds
         }
         return Key(value: value, id: t.id)

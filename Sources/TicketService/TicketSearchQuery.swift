@@ -25,7 +25,7 @@ struct SearchText: Sendable, Equatable {
 /// Parses `q`: `status:open priority:high assignee:me tag:billing requester:alice@example.com created>2026-01-01
 /// "exact phrase" -excluded` and plain words.
 struct TicketSearchQuery: Sendable {
-    static let fields = ["status", "priority", "type", "assignee", "requester", "tag", "created", "updated"]
+    static let fields = ["status", "priority", "type", "assignee", "requester", "tag", "created", "updated", "sla"]
 
     var text = SearchText()
     var statuses: [TicketStatus] = []
@@ -38,6 +38,7 @@ struct TicketSearchQuery: Sendable {
     var createdBefore: Date?
     var updatedAfter: Date?
     var updatedBefore: Date?
+    var sla: TicketFilter.SLAState?
 
     static func parse(_ raw: String) throws -> TicketSearchQuery {
         guard raw.textLength <= 1000 else { throw HelpdeskError.badParameter("q", "must be at most 1000 characters") }
@@ -110,6 +111,9 @@ struct TicketSearchQuery: Sendable {
             types.append(t)
         case "assignee": assignee = value.lowercased()
         case "requester": requesterEmail = value
+        case "sla":
+            guard let state = TicketFilter.SLAState(rawValue: value.lowercased()) else { throw bad("expects breached or at_risk") }
+            sla = state
         default: tags.append(value.lowercased())
         }
     }

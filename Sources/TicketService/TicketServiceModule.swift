@@ -20,4 +20,13 @@ public struct TicketServiceModule: ServiceModule {
         TicketFieldRoutes(fields: tickets.fields).add(to: routes.group("api/v1/ticket-fields"))
         ViewRoutes(views: TicketViews(tickets: tickets)).add(to: routes.group("api/v1/views"), tags: routes.group("api/v1/tags"))
     }
+
+    /// The SLA snapshots the automations service publishes, copied onto tickets. Reads history: a ticket's copy
+    /// must not miss the events published while the consumer group was first set up.
+    public var subscriptions: [EventSubscription] {
+        let tickets = tickets
+        return [EventSubscription(consumer: "tickets.sla", eventTypes: Tickets.slaEventTypes, readsHistory: true) { event in
+            try await tickets.copySLA(event)
+        }]
+    }
 }

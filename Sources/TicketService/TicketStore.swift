@@ -8,7 +8,7 @@ struct TicketStore: Sendable {
     let kind: DatabaseKind
     static let columns = """
         id, workspace_id, number, subject, status, priority, type, requester_id, assignee_id, team_id, organization_id, \
-        tags, followers, created_at, updated_at, solved_at, version, custom_fields, channel, merged_into
+        tags, followers, created_at, updated_at, solved_at, version, custom_fields, channel, merged_into, sla, sla_due_at
         """
 
     /// `columns`, each prefixed with `tickets.` (for joins), computed once.
@@ -268,6 +268,13 @@ struct TicketStore: Sendable {
         if let date = filter.createdBefore { and("created_at <", date.epochMilliseconds) }
         if let date = filter.updatedAfter { and("updated_at >", date.epochMilliseconds) }
         if let date = filter.updatedBefore { and("updated_at <", date.epochMilliseconds) }
+        switch filter.sla {
+        case nil: break
+        case .breached?: and("sla_due_at <=", filter.now.epochMilliseconds)
+        case .atRisk?:
+            and("sla_at_risk_at <=", filter.now.epochMilliseconds)
+            and("sla_due_at >", filter.now.epochMilliseconds)
+        }
         return q
     }
 
@@ -396,7 +403,9 @@ struct TicketStore: Sendable {
             solvedAt: try row.decode(column: "solved_at", as: Int64?.self).map(Date.init(epochMilliseconds:)),
             version: try row.decode(column: "version", as: Int.self),
             channel: try row.decode(column: "channel", as: String.self),
-            mergedIntoID: try row.decode(column: "merged_into", as: String?.self).flatMap { UUID.parse($0) })
+            mergedIntoID: try row.decode(column: "merged_into", as: String?.self).flatMap { UUID.parse($0) },
+            sla: try row.decode(column: "sla", as: String?.self).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) },
+            slaDueAt: try row.decode(column: "sla_due_at", as: Int64.self))
     }
 
     static func fields(_ json: String) -> [String: JSONValue] {

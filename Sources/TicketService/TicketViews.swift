@@ -83,7 +83,7 @@ public struct ViewTickets: Sendable, Encodable {
 /// Each agent orders the views they see for themselves.
 public struct TicketViews: Sendable {
     static let filterNames: Set<String> = ["status", "priority", "assignee_id", "team_id", "requester_id",
-                                           "organization_id", "tag", "q", "created_after", "updated_after"]
+                                           "organization_id", "tag", "q", "created_after", "updated_after", "sla"]
     /// The ticket table's columns a view may choose, in the UI's default order.
     public static let columnNames = ["number", "subject", "requester", "status", "priority", "type", "assignee",
                                      "team", "tags", "created", "updated"]

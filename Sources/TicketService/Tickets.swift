@@ -26,10 +26,12 @@ public struct Tickets: Sendable {
         self.fields = TicketFields(database: database, clock: clock)
     }
 
-    /// The ticket as `p` may see it: values of deactivated fields dropped, and internal fields for customers.
+    /// The ticket as `p` may see it: values of deactivated fields dropped, and internal fields and the SLA (an
+    /// internal promise) for customers.
     func presented(_ t: Ticket, to p: Principal, fields: [TicketField]) -> Ticket {
         var out = t
         out.customFields = self.fields.visible(t.customFields, fields: fields, role: p.role)
+        if !p.role.isStaff { out.sla = nil }
         return out
     }
 
@@ -198,6 +200,8 @@ public struct Tickets: Sendable {
             filter.scope = .publicText
         }
         if let q = query("q") { try await apply(try TicketSearchQuery.parse(q), to: &filter, p) }
+        filter.now = clock.now
+        if filter.sla != nil, !p.role.isStaff { throw HelpdeskError.badParameter("sla", "is for agents") }
         let order: TicketOrder
         if filter.text.hasPositive && query("sort") == nil {
             let (offset, newest) = try Self.searchCursor(page.after)
@@ -213,6 +217,7 @@ public struct Tickets: Sendable {
             }
         } else {
             let sort = try TicketSort.parse(query("sort"))
+            if sort.field == "sla_due", !p.role.isStaff { throw HelpdeskError.badParameter("sort", "sla_due is for agents") }
             order = .keyset(sort, after: try sort.decode(page.after))
         }
         let rows = try await store.tickets(workspaceID: p.workspaceID, filter: filter, order: order,
@@ -251,6 +256,9 @@ public struct Tickets: Sendable {
         filter.createdBefore = search.createdBefore ?? filter.createdBefore
         filter.updatedAfter = search.updatedAfter ?? filter.updatedAfter
         filter.updatedBefore = search.updatedBefore ?? filter.updatedBefore
+        filter.sla = search.sla ?? filter.sla
+        filter.now = clock.now
+        if filter.sla != nil, !p.role.isStaff { throw HelpdeskError.badParameter("q", "sla: is for agents") }
         // An unknown email matches no ticket rather than failing: searching is asking, not asserting.
         let nobody = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         switch search.assignee {
@@ -272,6 +280,8 @@ public struct Tickets: Sendable {
             filter.scope = .publicText
         }
         if let q = query("q") { try await apply(try TicketSearchQuery.parse(q), to: &filter, p) }
+        filter.now = clock.now
+        if filter.sla != nil, !p.role.isStaff { throw HelpdeskError.badParameter("sla", "is for agents") }
         return try await store.count(workspaceID: p.workspaceID, filter: filter, cap: cap, on: database.sql)
     }
 
@@ -304,7 +314,8 @@ public struct Tickets: Sendable {
         guard p.role.isStaff else { throw HelpdeskError.forbidden("View counts are for agents.") }
         var counts: [String: Int] = [:]
         for view in Self.standardViews {
-            let filter = try TicketFilter.parse({ view.query[$0] }, me: p.userID)
+            var filter = try TicketFilter.parse({ view.query[$0] }, me: p.userID)
+            filter.now = clock.now
             counts[view.key] = try await store.count(workspaceID: p.workspaceID, filter: filter, cap: cap, on: database.sql)
         }
         return counts

@@ -186,7 +186,9 @@ public actor RealtimeHub {
     static func subscription(_ hub: RealtimeHub) -> EventSubscription {
         EventSubscription(consumer: "realtime", eventTypes: ["ticket.created", "ticket.updated", "ticket.status_changed",
                                                              "ticket.assigned", "ticket.merged", "ticket.deleted",
-                                                             "comment.added"],
+                                                             "comment.added",
+                                                             // Staff pages redraw SLA badges from the snapshot these carry.
+                                                             "sla.updated", "sla.warning", "sla.breached", "sla.achieved"],
                           readsHistory: false,
                           // A repeated frame only makes a page reload: batches skip the consumer ledger.
                           handleBatch: { events in for event in events { await hub.publish(event) } }) { event in
@@ -214,6 +216,8 @@ public actor RealtimeHub {
         if case .number(let n)? = event.data["number"] { message["ticket_number"] = .number(n) }
         if let comment = event.data["comment_id"] { message["comment_id"] = comment }
         if event.type == "comment.added" { message["public"] = .bool(isPublic) }
+        // Internal promises: sla.* events are not among customerEventTypes, so only staff get the snapshot.
+        if event.type.hasPrefix("sla."), let sla = event.data["sla"] { message["sla"] = sla }
         let text = RealtimeMessage.encode(["type": .string("event"), "event": .object(message)])
 
         // Staff first, before the await below: once the actor is let go, a connection may unregister and write its

@@ -85,7 +85,7 @@ public struct TicketViews: Sendable {
     static let filterNames: Set<String> = ["status", "priority", "assignee_id", "team_id", "requester_id",
                                            "organization_id", "tag", "q", "created_after", "updated_after", "sla"]
     /// The ticket table's columns a view may choose, in the UI's default order.
-    public static let columnNames = ["number", "subject", "requester", "status", "priority", "type", "assignee",
+    public static let columnNames = ["number", "subject", "requester", "status", "priority", "sla", "type", "assignee",
                                      "team", "tags", "created", "updated"]
     let tickets: Tickets
 

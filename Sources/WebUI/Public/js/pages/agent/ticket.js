@@ -12,6 +12,7 @@ import { createReplyEditor } from './components/reply-editor.js';
 import { createSidePanel } from './components/side-panel.js';
 import { createHistory } from './components/history.js';
 import { mergeDialog } from './components/merge-dialog.js';
+import { rememberSLA, slaTargets, tickSLABadges } from './components/sla-badge.js';
 
 export async function render(ctx) {
   const root = h('div.tk-ticket-page', { dataset: { testid: 'ticket-page' } }, loading(t('agent.loading_ticket')));
@@ -42,6 +43,7 @@ export async function render(ctx) {
       h('div.tk-ticket-badges',
         h('span', { dataset: { testid: 'ticket-status' } }, statusBadge(ticket.status)),
         h('span', { dataset: { testid: 'ticket-priority' } }, priorityBadge(ticket.priority)),
+        slaTargets(ticket),
         h(`span.tk-channel.tk-channel-${ticket.channel || 'web'}`, { dataset: { testid: 'ticket-channel' } },
           icon(ticket.channel === 'email' ? 'mail' : ticket.channel === 'api' ? 'settings' : 'inbox'), t(`common.channel_${ticket.channel || 'web'}`)),
         h('span.tk-ticket-meta.small.muted', t('agent.opened_by'), ' ', requester, ' · ',
@@ -178,7 +180,13 @@ export async function render(ctx) {
     await Promise.all([conversation.reload(), reloadTicket()]);
     if (!historyPanel.hidden) history.load();
   }, 400);
-  const offEvent = onEvent((e) => { if (e.ticket_id === ticket.id || e.ticket_number === ticket.number) refresh(); });
+  const offEvent = onEvent((e) => {
+    if (e.ticket_id !== ticket.id && e.ticket_number !== ticket.number) return;
+    // SLA frames carry the snapshot: redraw the badges from it rather than reloading the ticket.
+    if (e.type?.startsWith('sla.')) { if (rememberSLA(e)) drawHeader(); return; }
+    refresh();
+  });
+  const slaTick = setInterval(() => tickSLABadges(header), 30_000);
   const offMessage = onMessage((m) => { if (m.type === 'presence' && m.ticket_id === ticket.id) drawPresence(m.users); });
   presence(ticket.id, 'viewing');
 
@@ -196,6 +204,7 @@ export async function render(ctx) {
     dispose() {
       disposed = true;
       offEvent(); offMessage();
+      clearInterval(slaTick);
       document.removeEventListener('keydown', onKey);
       presence(ticket.id, 'left');
     },

@@ -14,6 +14,7 @@ import { viewDialog, deleteView } from './components/view-editor.js';
 import { filterBar } from './components/list-filters.js';
 import { bulkBar } from './components/bulk-bar.js';
 import { ticketRow, ticketHead } from './components/ticket-row.js';
+import { rememberSLA, tickSLABadges } from './components/sla-badge.js';
 import { columnChooser } from './components/column-chooser.js';
 import { hydrateNames, staff, teams } from './components/people.js';
 import { relative as relativeTime } from '../../core/format.js';
@@ -371,8 +372,13 @@ export async function render(ctx) {
   document.addEventListener('keydown', onKey);
 
   const refresh = debounce(refreshFirstPage, 700);
-  const offEvent = onEvent(() => refresh());
+  const offEvent = onEvent((e) => {
+    // An SLA frame carries the new snapshot: badges change at once, the list (its filters, its order) follows.
+    if (rememberSLA(e) && rows.some((r) => r.id === e.ticket_id)) drawRows();
+    refresh();
+  });
   const tick = setInterval(() => {
+    tickSLABadges(tbody);
     for (const el of tbody.querySelectorAll('td.tk-c-updated time, td.tk-c-created time')) {
       const row = rows.find((r) => r.id === el.closest('tr').dataset.id);
       if (row) el.textContent = relativeTime(el.closest('td').dataset.col === 'created' ? row.created_at : row.updated_at);

@@ -7,8 +7,8 @@ import { staff, teams, displayName } from './people.js';
 export const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 export const TYPES = ['question', 'incident', 'problem', 'task'];
-export const SORTS = ['-updated_at', 'updated_at', '-created_at', 'created_at', '-priority', 'priority', 'status', '-number', 'number'];
-export const FILTER_KEYS = ['status', 'priority', 'assignee_id', 'team_id', 'tag'];
+export const SORTS = ['-updated_at', 'updated_at', '-created_at', 'created_at', '-priority', 'priority', 'status', '-number', 'number', 'sla_due'];
+export const FILTER_KEYS = ['status', 'priority', 'sla', 'assignee_id', 'team_id', 'tag'];
 
 /** filterBar(query: URLSearchParams, {searching, onChange}) → element. */
 export function filterBar(query, { searching = false, onChange }) {
@@ -30,6 +30,9 @@ export function filterBar(query, { searching = false, onChange }) {
     ['', t('agent.filter_any_priority')], ...PRIORITIES.map((p) => [p, t(`common.priority_${p}`)]),
     ['high,urgent', t('agent.filter_priority_high_up')],
   ], 'filter-priority');
+  const sla = select('sla', t('agent.filter_sla'), [
+    ['', t('agent.filter_any_sla')], ['breached', t('agent.filter_sla_breached')], ['at_risk', t('agent.filter_sla_at_risk')],
+  ], 'filter-sla');
   const assignee = select('assignee_id', t('agent.filter_assignee'), [
     ['', t('agent.filter_any_assignee')], ['me', t('agent.assignee_me')], ['none', t('common.unassigned')],
   ], 'filter-assignee');
@@ -63,5 +66,5 @@ export function filterBar(query, { searching = false, onChange }) {
     sel.value = current;
   }).catch(() => {});
 
-  return h('div.tk-filters', { role: 'group', 'aria-label': t('agent.filters') }, status, priority, assignee, team, tag, clear, sort);
+  return h('div.tk-filters', { role: 'group', 'aria-label': t('agent.filters') }, status, priority, sla, assignee, team, tag, clear, sort);
 }

@@ -6,6 +6,7 @@ import { relative, dateTime } from '../../../core/format.js';
 import { statusBadge } from '../../../core/ui.js';
 import { nameOf } from './people.js';
 import { DEFAULT_COLUMNS } from './views.js';
+import { slaBadge } from './sla-badge.js';
 
 const tagList = (tags, max) => h('span.tk-row-tags', tags.slice(0, max).map((tag) => h('span.tag', tag)),
   tags.length > max && h('span.faint.small', `+${tags.length - max}`));
@@ -23,11 +24,14 @@ export function ticketRow(ticket, { selected, onToggle, columns = DEFAULT_COLUMN
   const cell = {
     number: () => h('span.tk-number', `#${ticket.number}`),
     subject: () => [h('a.tk-subject', { href, dataset: { testid: 'ticket-link' } }, ticket.subject),
-      !columns.includes('tags') && ticket.tags?.length ? tagList(ticket.tags, 3) : null],
+      !columns.includes('tags') && ticket.tags?.length ? tagList(ticket.tags, 3) : null,
+      // Without the SLA column the most pressing target still shows, beside the subject.
+      !columns.includes('sla') ? slaBadge(ticket) : null],
     requester: () => user(ticket.requester_id, 'tk-requester'),
     status: () => statusBadge(ticket.status),
     priority: () => h('span.tk-prio', { dataset: { priority: ticket.priority } }, h('span.tk-prio-dot', { 'aria-hidden': 'true' }),
       t(`common.priority_${ticket.priority}`)),
+    sla: () => slaBadge(ticket) || none(),
     type: () => (ticket.type ? t(`agent.type_${ticket.type}`) : none()),
     assignee: () => (ticket.assignee_id ? user(ticket.assignee_id, 'tk-assignee') : h('span.faint', '—', h('span.visually-hidden', t('common.unassigned')))),
     team: () => (ticket.team_id ? h('span.tk-team', teamName(ticket.team_id) || '…') : none()),
@@ -40,9 +44,9 @@ export function ticketRow(ticket, { selected, onToggle, columns = DEFAULT_COLUMN
     columns.map((c) => h(`td.tk-c-${c}`, { dataset: { col: c } }, cell[c]())));
 }
 
-const SORTABLE = { number: 'number', status: 'status', priority: 'priority', created: 'created_at', updated: 'updated_at' };
+const SORTABLE = { number: 'number', status: 'status', priority: 'priority', sla: 'sla_due', created: 'created_at', updated: 'updated_at' };
 const LABELS = { number: null, subject: 'agent.col_subject', requester: 'agent.col_requester', status: 'agent.col_status',
-  priority: 'agent.col_priority', type: 'agent.type', assignee: 'agent.col_assignee', team: 'agent.team', tags: 'agent.tags',
+  priority: 'agent.col_priority', sla: 'agent.col_sla', type: 'agent.type', assignee: 'agent.col_assignee', team: 'agent.team', tags: 'agent.tags',
   created: 'agent.col_created', updated: 'agent.col_updated' };
 
 /** The translated name of a column ("#" for the number). */

@@ -24,6 +24,7 @@ async function describe({ filters, sort, columns }) {
     } else if (key === 'team_id') text = `${t('agent.filter_team')}: ${teamList.find((x) => x.id === value)?.name || t('agent.unknown_team')}`;
     else if (key === 'tag') text = `${t('agent.filter_tag')}: ${value}`;
     else if (key === 'q') text = `${t('agent.search_title')}: ${value}`;
+    else if (key === 'sla' && has(`agent.filter_sla_${value}`)) text = t(`agent.filter_sla_${value}`);
     else text = `${key}: ${value}`;
     parts.push(text);
   }

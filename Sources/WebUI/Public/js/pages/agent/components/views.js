@@ -16,7 +16,7 @@ export const BUILTIN_VIEWS = [
 export const builtin = (key) => BUILTIN_VIEWS.find((v) => v.key === key) || null;
 
 /** Every column the ticket table can show, in the order it shows them (the API's names). */
-export const ALL_COLUMNS = ['number', 'subject', 'requester', 'status', 'priority', 'type', 'assignee', 'team', 'tags', 'created', 'updated'];
+export const ALL_COLUMNS = ['number', 'subject', 'requester', 'status', 'priority', 'sla', 'type', 'assignee', 'team', 'tags', 'created', 'updated'];
 /** The columns of a list or a view that chose none (a view's `columns: []`). */
 export const DEFAULT_COLUMNS = ['number', 'subject', 'requester', 'status', 'priority', 'assignee', 'updated'];
 
@@ -32,7 +32,7 @@ export const isDefaultColumns = (cols) => cols.length === DEFAULT_COLUMNS.length
 
 /** Filter names a view may hold (the ticket list's string parameters). */
 export const VIEW_FILTER_KEYS = ['status', 'priority', 'assignee_id', 'team_id', 'tag', 'q', 'requester_id', 'organization_id',
-  'created_after', 'updated_after'];
+  'created_after', 'updated_after', 'sla'];
 
 let saved = null;
 /** Saved views `{id, title, filters, sort, columns, shared, team_id, owner_id}` in the caller's order (cached; `refresh` asks again). */

@@ -1,0 +1,124 @@
+import Foundation
+import HelpdeskCore
+import Testing
+@testable import AutomationService
+
+@Suite("Triggers: conditions, actions, the cycle and its explanation")
+struct TriggerTests {
+    static func condition(_ field: String, _ op: TriggerCondition.Operator, _ value: String? = nil) -> TriggerCondition {
+        try! TriggerCondition(field: field, op: op, value: value)
+    }
+
+    static let refundEmail = TriggerContext(
+        kind: .created, actorRole: "customer",
+        ticket: TriggerTicket(subject: "Money back please", priority: "normal", channel: "email"),
+        comment: ("Bonjour, je voudrais un REMBOURSEMENT — refund asap", true))
+
+    @Test("conditions: event, actor, channel, accent- and case-blind text, changes, tags, empty values, business hours")
+    func conditions() {
+        let c = Self.refundEmail
+        #expect(Self.condition("event", .is, "created").holds(in: c))
+        #expect(!Self.condition("event", .is, "comment_added").holds(in: c))
+        #expect(Self.condition("actor", .is, "customer").holds(in: c) && !Self.condition("actor", .is, "staff").holds(in: c))
+        #expect(Self.condition("channel", .is, "email").holds(in: c))
+        #expect(Self.condition("comment", .contains, "refund").holds(in: c))
+        #expect(Self.condition("comment", .contains, "remboursement").holds(in: c), "case-blind")
+        #expect(Self.condition("subject", .contains, "MONEY").holds(in: c))
+        #expect(Self.condition("comment", .notContains, "invoice").holds(in: c))
+        #expect(Self.condition("comment_public", .is, "true").holds(in: c))
+        #expect(Self.condition("assignee_id", .is).holds(in: c), "no assignee: is empty")
+        #expect(Self.condition("business_hours", .is, "true").holds(in: c))
+
+        var accented = c
+        accented.comment = ("Je veux être remboursé", false)
+        #expect(Self.condition("comment", .contains, "rembourse").holds(in: accented), "accent-blind")
+        #expect(Self.condition("comment_public", .is, "false").holds(in: accented))
+
+        var updated = c
+        updated.kind = .updated
+        updated.actorRole = "agent"
+        updated.ticket.priority = "urgent"
+        updated.ticket.tags = ["vip"]
+        updated.changes = ["priority": (.string("normal"), .string("urgent")), "status": (.string("solved"), .string("open"))]
+        #expect(Self.condition("priority", .changedTo, "urgent").holds(in: updated))
+        #expect(!Self.condition("priority", .changedFrom, "urgent").holds(in: updated))
+        #expect(Self.condition("status", .changedFrom, "solved").holds(in: updated))
+        #expect(Self.condition("type", .notChanged).holds(in: updated) && Self.condition("priority", .changed).holds(in: updated))
+        #expect(Self.condition("tag", .includes, "vip").holds(in: updated) && Self.condition("tag", .excludes, "spam").holds(in: updated))
+        #expect(Self.condition("actor", .is, "staff").holds(in: updated))
+        #expect(Self.condition("priority", .is, "urgent").description == "priority is urgent")
+    }
+
+    @Test("bad conditions and actions are refused naming the part")
+    func validation() {
+        func field(_ body: () throws -> Any) -> String? {
+            do { _ = try body(); return nil } catch let e as HelpdeskError { return e.errors.first?.field } catch { return "?" }
+        }
+        #expect(field { try TriggerCondition(field: "mood", op: .is, value: "happy") } == "field")
+        #expect(field { try TriggerCondition(field: "tag", op: .is, value: "vip") } == "operator")
+        #expect(field { try TriggerCondition(field: "priority", op: .is, value: "asap") } == "value")
+        #expect(field { try TriggerCondition(field: "priority", op: .changed, value: "high") } == "value")
+        #expect(field { try TriggerCondition(field: "comment", op: .contains, value: nil) } == "value")
+        #expect(field { try TriggerCondition(field: "team_id", op: .is, value: "billing") } == "value")
+        #expect(field { try TriggerCondition(field: "comment", op: .contains, value: "   ") } == "value")
+        #expect(field { try TriggerCondition(field: "custom_fields.plan", op: .changedTo, value: "gold") } == nil)
+        #expect(field { try TriggerAction(action: "explode", field: nil, value: nil) } == "action")
+        #expect(field { try TriggerAction(action: "set", field: "subject", value: "x") } == "field")
+        #expect(field { try TriggerAction(action: "set", field: "priority", value: "asap") } == "value")
+        #expect(field { try TriggerAction(action: "set", field: "status", value: nil) } == "value", "a status cannot be cleared")
+        #expect(field { try TriggerAction(action: "set", field: "team_id", value: .null) } == nil, "a team can")
+        #expect(field { try TriggerAction(action: "add_tags", field: nil, value: .array(["two words"])) } == "value")
+        #expect(field { try TriggerAction(action: "add_tags", field: "tags", value: .array(["ok"])) } == "field")
+        #expect(field { try TriggerAction(action: "internal_note", field: nil, value: "  ") } == "value")
+    }
+
+    @Test("the refund trigger fires and says what it changed; the others say which condition failed")
+    func refundScenario() throws {
+        let billing = UUID()
+        let refund = Trigger(id: UUID(), name: "Refunds to Billing", all: [
+            Self.condition("event", .is, "created"), Self.condition("actor", .is, "customer"),
+            Self.condition("channel", .is, "email"), Self.condition("comment", .contains, "refund"),
+        ], actions: [
+            .addTags(["billing"]), .set(field: "team_id", value: .string(billing.lowercased)), .set(field: "priority", value: "high"),
+        ], position: 1)
+        let urgentPhone = Trigger(id: UUID(), name: "Phone tickets", all: [Self.condition("channel", .is, "web")],
+                                  actions: [.set(field: "priority", value: "urgent")], position: 2)
+        let off = Trigger(id: UUID(), name: "Off", all: [], actions: [.addTags(["never"])], active: false, position: 0)
+        let result = TriggerCycle.run([urgentPhone, refund, off], on: Self.refundEmail)
+        #expect(result.entries.map(\.name) == ["Refunds to Billing", "Phone tickets"], "in position order; inactive ones left out")
+        #expect(result.entries[0].fired && result.entries[0].changes == [
+            "tags: empty → billing", "team_id: empty → \(billing.lowercased)", "priority: normal → high",
+        ], "\(result.entries[0])")
+        #expect(!result.entries[1].fired && result.entries[1].failedCondition == "channel is web")
+        #expect(result.actions.map(\.action) == refund.actions && !result.stoppedTooDeep)
+    }
+
+    @Test("a later trigger's change re-runs earlier ones; each fires once; a chain longer than ten stops")
+    func cycle() {
+        // B tags `escalated` when priority becomes urgent; A (earlier) notes escalated tickets.
+        let a = Trigger(id: UUID(), name: "A", all: [Self.condition("tag", .includes, "escalated")], actions: [.internalNote("Escalated")], position: 1)
+        let b = Trigger(id: UUID(), name: "B", all: [Self.condition("priority", .changedTo, "urgent")], actions: [.addTags(["escalated"])], position: 2)
+        var c = Self.refundEmail
+        c.kind = .updated
+        c.ticket.priority = "urgent"
+        c.changes = ["priority": (.string("normal"), .string("urgent"))]
+        let result = TriggerCycle.run([a, b], on: c)
+        #expect(result.entries.map(\.fired) == [true, true])
+        #expect(result.actions.map(\.triggerID) == [b.id, a.id], "B fired first, then A saw its tag")
+
+        // A trigger that undoes itself fires once: its own change cannot re-fire it.
+        let toggle = Trigger(id: UUID(), name: "Toggle", all: [Self.condition("tag", .excludes, "x")], actions: [.addTags(["x"])], position: 1)
+        let untoggle = Trigger(id: UUID(), name: "Untoggle", all: [Self.condition("tag", .includes, "x")], actions: [.removeTags(["x"])], position: 2)
+        let flip = TriggerCycle.run([toggle, untoggle], on: Self.refundEmail)
+        #expect(flip.entries.map(\.fired) == [true, true] && flip.actions.count == 2 && !flip.stoppedTooDeep)
+
+        // Twelve triggers each enabling the next: ten fire, the cycle stops and says so.
+        let chain = (0..<12).map { i in
+            Trigger(id: UUID(), name: "T\(i)", all: i == 0 ? [] : [Self.condition("tag", .includes, "t\(i - 1)")],
+                    actions: [.addTags(["t\(i)"])], position: 12 - i)
+        }
+        let long = TriggerCycle.run(chain, on: Self.refundEmail)
+        #expect(long.stoppedTooDeep && long.entries.filter(\.fired).count == 10)
+        #expect(long.entries.first { !$0.fired && $0.failedCondition?.hasPrefix("not run") == true } != nil, "\(long.entries.map(\.failedCondition))")
+    }
+}

@@ -72,5 +72,20 @@ enum AutomationMigrations {
             "CREATE INDEX sla_targets_breach_pending ON sla_targets (breach_check_at) WHERE breach_check_at IS NOT NULL",
             "CREATE INDEX sla_targets_warning_pending ON sla_targets (warn_check_at) WHERE warn_check_at IS NOT NULL",
         ] },
+        Migration(version: 5, name: "triggers") { kind in [
+            """
+            CREATE TABLE triggers (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                active \(kind == .postgres ? "BOOLEAN" : "INTEGER") NOT NULL,
+                conditions TEXT NOT NULL,
+                actions TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX triggers_by_workspace ON triggers (workspace_id, position)",
+        ] },
     ])
 }

@@ -12,6 +12,7 @@ public struct AutomationServiceModule: ServiceModule {
     public let policies: SLAPolicies
     public let ticketSLAs: TicketSLAs
     public let breachScheduler: SLABreachScheduler
+    public let triggers: Triggers
 
     /// `workspaceID` confines the breach scheduler to one workspace (tests sharing a database).
     public init(database: Database, clock: TimeSource = .system, slaScanInterval: Duration = .seconds(15),
@@ -20,6 +21,7 @@ public struct AutomationServiceModule: ServiceModule {
         policies = SLAPolicies(database: database, store: SLAPolicyStore(), clock: clock)
         ticketSLAs = TicketSLAs(database: database, store: SLATicketStore(), policies: SLAPolicyStore(), schedules: ScheduleStore(),
                                 clock: clock)
+        triggers = Triggers(database: database, store: TriggerStore(), clock: clock)
         breachScheduler = SLABreachScheduler(database: database, clock: clock, interval: slaScanInterval,
                                               workspaceID: workspaceID, logger: logger)
     }
@@ -31,6 +33,7 @@ public struct AutomationServiceModule: ServiceModule {
     public func addRoutes(to routes: Routes) {
         ScheduleRoutes(schedules: schedules).add(to: routes.group("api/v1/schedules"))
         SLAPolicyRoutes(policies: policies).add(to: routes.group("api/v1/sla-policies"))
+        TriggerRoutes(triggers: triggers).add(to: routes.group("api/v1/triggers"))
         let slas = ticketSLAs
         routes.group("api/v1/sla/tickets").get(":id") { _, context in
             let p = try context.require(.agent, .admin)

@@ -122,3 +122,83 @@ struct TriggerTests {
         #expect(long.entries.first { !$0.fired && $0.failedCondition?.hasPrefix("not run") == true } != nil, "\(long.entries.map(\.failedCondition))")
     }
 }
+
+@Suite("Triggers API")
+struct TriggerAPITests {
+    static var refund: [String: Any] { [
+        "name": "Refunds to Billing",
+        "conditions": ["all": [
+            ["field": "event", "operator": "is", "value": "created"], ["field": "actor", "operator": "is", "value": "customer"],
+            ["field": "comment", "operator": "contains", "value": "refund"],
+        ]],
+        "actions": [["action": "add_tags", "value": ["billing"]], ["action": "set", "field": "priority", "value": "high"]],
+    ] }
+
+    @Test("admins create, list, change and delete triggers; the stored rule reads back as written")
+    func crud() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let created = try await h.request(.post, "/api/v1/triggers", json: Self.refund, token: admin.accessToken)
+            #expect(created.status == 201, "\(created.text)")
+            let id = try #require(created["id"])
+            let second = try await h.request(.post, "/api/v1/triggers", json: [
+                "name": "Urgent unassigned", "conditions": ["all": [["field": "priority", "operator": "changed_to", "value": "urgent"],
+                                                                    ["field": "assignee_id", "operator": "is", "value": NSNull()]]],
+                "actions": [["action": "internal_note", "value": "Urgent and nobody on it"]],
+            ], token: admin.accessToken)
+            #expect(second.status == 201, "\(second.text)")
+            let list = try await h.request(.get, "/api/v1/triggers", token: admin.accessToken)
+            #expect(list.items.map { $0["name"] as? String } == ["Refunds to Billing", "Urgent unassigned"], "in position order")
+            #expect(list.items.map { $0["position"] as? Int } == [0, 1])
+            let read = try await h.request(.get, "/api/v1/triggers/\(id)", token: admin.accessToken)
+            let all = (read.json["conditions"] as? [String: Any])?["all"] as? [[String: Any]]
+            #expect(all?.map { "\($0["field"]!) \($0["operator"]!) \($0["value"]!)" } == [
+                "event is created", "actor is customer", "comment contains refund",
+            ], "\(read.text)")
+            #expect((read.json["actions"] as? [[String: Any]])?.count == 2 && read.json["active"] as? Bool == true)
+
+            let off = try await h.request(.patch, "/api/v1/triggers/\(id)", json: ["active": false, "position": 5], token: admin.accessToken)
+            #expect(off.status == 200 && off.json["active"] as? Bool == false && off.json["position"] as? Int == 5, "\(off.text)")
+            #expect(try await h.request(.get, "/api/v1/triggers", token: admin.accessToken).items.first?["name"] as? String == "Urgent unassigned")
+            #expect(try await h.request(.delete, "/api/v1/triggers/\(id)", token: admin.accessToken).status == 204)
+            #expect(try await h.request(.get, "/api/v1/triggers/\(id)", token: admin.accessToken).status == 404)
+        }
+    }
+
+    @Test("bad rules are refused whole, naming each part; agents and other workspaces are kept out")
+    func refusals() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            let agent = try await h.staff("trigger-agent@example.com", by: admin)
+            let bad = try await h.request(.post, "/api/v1/triggers", json: [
+                "name": "Broken",
+                "conditions": ["all": [["field": "mood", "operator": "is", "value": "angry"],
+                                       ["field": "priority", "operator": "is", "value": "asap"],
+                                       ["field": "tag", "operator": "is", "value": "vip"]]],
+                "actions": [["action": "set", "field": "subject", "value": "x"], ["action": "add_tags", "value": "billing"],
+                            ["action": "explode"]],
+            ], token: admin.accessToken)
+            #expect(bad.status == 422, "\(bad.text)")
+            #expect(Set(bad.errorFields) == [
+                "conditions.all[0].field", "conditions.all[1].value", "conditions.all[2].operator",
+                "actions[0].field", "actions[1].value", "actions[2].action",
+            ], "\(bad.errorFields)")
+            #expect(try await h.request(.get, "/api/v1/triggers", token: admin.accessToken).items.isEmpty, "nothing written")
+            let missing = try await h.request(.post, "/api/v1/triggers", json: ["name": "Nothing"], token: admin.accessToken)
+            #expect(missing.status == 422 && Set(missing.errorFields) == ["conditions", "actions"], "\(missing.text)")
+            let hostile = try await h.request(.post, "/api/v1/triggers", json: [
+                "name": "'; DROP TABLE triggers; --",
+                "conditions": ["all": [["field": "comment", "operator": "contains", "value": "<script>alert(1)</script> é ✓"]]],
+                "actions": [["action": "internal_note", "value": "Robert'); DROP TABLE tickets;--"]],
+            ], token: admin.accessToken)
+            #expect(hostile.status == 201, "hostile text is only text: \(hostile.text)")
+            let id = try #require(hostile["id"])
+            let back = try await h.request(.get, "/api/v1/triggers/\(id)", token: admin.accessToken)
+            #expect(back["name"] == "'; DROP TABLE triggers; --")
+
+            #expect(try await h.request(.get, "/api/v1/triggers", token: agent.accessToken).status == 403)
+            #expect(try await h.request(.post, "/api/v1/triggers", json: Self.refund, token: agent.accessToken).status == 403)
+            #expect(try await h.request(.get, "/api/v1/triggers/\(UUID().uuidString)", token: admin.accessToken).status == 404)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import HelpdeskCore
+import Platform
+import SQLKit
+
+/// The SQL of triggers (conditions and actions stored in their API form, read whole).
+struct TriggerStore: Sendable {
+    func insert(_ t: Trigger, workspaceID: UUID, at now: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO triggers (id, workspace_id, name, position, active, conditions, actions, created_at, updated_at)
+            VALUES (\(bind: t.id.lowercased), \(bind: workspaceID.lowercased), \(bind: t.name), \(bind: t.position),
+                    \(bind: t.active), \(bind: try Self.json(TriggerJSON.conditions(t))), \(bind: try Self.json(TriggerJSON.actions(t))),
+                    \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
+            """).run()
+    }
+
+    func update(_ t: Trigger, workspaceID: UUID, at now: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE triggers SET name = \(bind: t.name), position = \(bind: t.position), active = \(bind: t.active),
+              conditions = \(bind: try Self.json(TriggerJSON.conditions(t))), actions = \(bind: try Self.json(TriggerJSON.actions(t))),
+              updated_at = \(bind: now.epochMilliseconds)
+            WHERE id = \(bind: t.id.lowercased) AND workspace_id = \(bind: workspaceID.lowercased)
+            """).run()
+    }
+
+    func delete(workspaceID: UUID, id: UUID, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM triggers WHERE id = \(bind: id.lowercased) AND workspace_id = \(bind: workspaceID.lowercased)").run()
+    }
+
+    func trigger(workspaceID: UUID, id: UUID, on db: any SQLDatabase) async throws -> Trigger? {
+        try await db.raw("""
+            SELECT * FROM triggers WHERE id = \(bind: id.lowercased) AND workspace_id = \(bind: workspaceID.lowercased)
+            """).first().map(Self.decode)
+    }
+
+    /// The workspace's triggers in the order they run.
+    func triggers(workspaceID: UUID, on db: any SQLDatabase) async throws -> [Trigger] {
+        try await db.raw("""
+            SELECT * FROM triggers WHERE workspace_id = \(bind: workspaceID.lowercased) ORDER BY position, id
+            """).all().map(Self.decode)
+    }
+
+    static func json(_ value: JSONValue) throws -> String {
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    /// Stored rules were valid when written; parsing them again keeps one definition of what they mean.
+    static func decode(_ row: any SQLRow) throws -> Trigger {
+        func value(_ column: String) throws -> JSONValue {
+            try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: column, as: String.self).utf8))
+        }
+        var errors: [FieldError] = []
+        let conditions = TriggerJSON.parseConditions(try value("conditions"), errors: &errors)
+        let actions = TriggerJSON.parseActions(try value("actions"), errors: &errors)
+        return Trigger(id: try row.uuid("id"), name: try row.decode(column: "name", as: String.self),
+                       all: conditions.all, any: conditions.any, actions: actions,
+                       active: try row.decode(column: "active", as: Bool.self), position: try row.decode(column: "position", as: Int.self))
+    }
+}

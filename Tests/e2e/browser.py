@@ -22,8 +22,10 @@ second schedule with overlapping openings is refused on that opening's row, then
 first is the default again). Then SLA policies (Admin › SLA policies creates "Urgent" — priority is urgent, first
 reply 60 min, resolution 8 h — and "VIP" — tag includes vip, high next reply 30 min, calendar hours — listed with
 their summaries; VIP moved up, in the API's order too; a first reply of 0 refused on its box and no targets on the
-grid; VIP deleted). Every step fails on a JavaScript error or an unexpected failed request in any browser
-console.
+grid; VIP deleted). Then SLA badges (a calendar-hours policy tried first: an urgent ticket shows "Due in …" beside its
+subject as it arrives, a normal one nothing; "SLA due soonest" and the SLA filters; the ticket page's targets, the
+first reply met live by a public reply; slaState in the page; the SLA column, on a card at 375 px). Every step fails
+on a JavaScript error or an unexpected failed request in any browser console.
 """
 import json
 import os
@@ -31,6 +33,7 @@ import re
 import sys
 import tempfile
 import time
+from datetime import datetime
 
 try:
     import selenium  # noqa: F401
@@ -1092,6 +1095,112 @@ def sla_policies(admin, server):
     print(f"sla policies: {time.time() - started:.1f}s")
 
 
+def sla_badges(agent, server):
+    """15. SLA badges: with a calendar-hours policy tried first (urgent: first reply 60 min, resolution 8 h), an urgent
+    ticket created through the API shows "Due in …" beside its subject as it arrives, a normal one nothing; "SLA due
+    soonest" puts the urgent one first and nothing is at risk or breached; its page shows both targets, and a public
+    reply turns the first reply to "Met …" live; slaState in the page's own module; the SLA column holds the badge,
+    still shown at 375 px."""
+    started = time.time()
+    admin_api, agent_api = Api(server, ADMIN["email"], ADMIN["password"]), Api(server, AGENT["email"], AGENT["password"])
+    carol = Api(server, CUSTOMER["email"], CUSTOMER["password"]).user
+    for p in admin_api("GET", "sla-policies")["items"]:
+        admin_api("PATCH", f"sla-policies/{p['id']}", {"position": p["position"] + 1})
+    policy = admin_api("POST", "sla-policies", {"name": "Urgent around the clock", "position": 0, "business_hours": False,
+                       "conditions": [{"field": "priority", "operator": "is", "value": "urgent"}],
+                       "targets": {"urgent": {"first_reply": 60, "resolution": 480}}})
+    check(admin_api("GET", "sla-policies")["items"][0]["id"] == policy["id"], "the new policy is tried first")
+
+    # The list as the tickets arrive (scoped by their tag, so earlier sections' tickets stay out of it).
+    agent.open("/tickets?tag=slabadge")
+    list_loaded(agent)
+    agent.mark()
+    urgent = agent_api.ticket("Payroll export fails at midnight", priority="urgent", tags=["slabadge"], requester_id=carol["id"])
+    normal = agent_api.ticket("Desk lamp flickers now and then", priority="normal", tags=["slabadge"], requester_id=carol["id"])
+    row = lambda ticket: f"tr[data-testid=ticket-row][data-number='{ticket['number']}']"  # noqa: E731
+    badge = agent.with_text("the urgent ticket's badge beside its subject, live",
+                            f"{row(urgent)} td.tk-c-subject [data-testid=sla-badge]", "Due in")
+    check(badge.get_attribute("data-state") == "due" and "sla-due" in badge.get_attribute("class"), "the badge says due")
+    agent.with_text("the normal ticket's row, live", f"{row(normal)} [data-testid=ticket-link]", normal["subject"])
+    agent.wait("the normal ticket judged (no policy)", lambda d: server.call(
+        "GET", f"/api/v1/sla/tickets/{normal['id']}", token=agent_api.token)[1].get("policy_id", "?") is None)
+    sla = agent_api("GET", f"tickets/{urgent['id']}")["sla"]
+    first = next(x for x in sla["targets"] if x["metric"] == "first_reply")
+    when = lambda iso: datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()  # noqa: E731
+    check(sla["policy_id"] == policy["id"] and abs(when(first["due_at"]) - when(urgent["created_at"]) - 3600) <= 1,
+          f"the urgent ticket's first reply is due an hour after its creation, on the wall clock: {sla}")
+    check(not agent.js(f"return document.querySelector(\"{row(normal)} [data-testid=sla-badge]\")"), "no badge without a policy")
+    agent.still_marked("the tickets and their badges arrived")
+
+    numbers = lambda: agent.js("return [...document.querySelectorAll('tr[data-testid=ticket-row]')].map((r) => +r.dataset.number)")  # noqa: E731
+    Select(agent.element("the sort", "[data-testid=sort]")).select_by_value("sla_due")
+    agent.wait("SLA due soonest: the urgent ticket first", lambda d: numbers() == [urgent["number"], normal["number"]])
+    for value in ("at_risk", "breached"):
+        Select(agent.element("the SLA filter", "[data-testid=filter-sla]")).select_by_value(value)
+        agent.wait(f"nothing {value} an hour ahead", lambda d, value=value: d.execute_script(
+            "return new URLSearchParams(location.search).get('sla') === arguments[0]"
+            " && !!document.querySelector('[data-testid=tickets-page] .tk-list-body .state-empty')", value))
+        check(numbers() == [], f"no ticket {value}: {numbers()}")
+    Select(agent.element("the SLA filter", "[data-testid=filter-sla]")).select_by_value("")
+    agent.wait("both tickets again", lambda d: numbers() == [urgent["number"], normal["number"]])
+    agent.console_clean("SLA badges in the list, sorted and filtered")
+
+    # The ticket page: both targets; a public reply meets the first reply, live.
+    agent.click("the urgent ticket", f"{row(urgent)} [data-testid=ticket-link]")
+    agent.at(f"/tickets/{urgent['number']}")
+    header = "[data-testid=ticket-sla] [data-testid=sla-badge]"
+    agent.with_text("the first reply target", f"{header}[data-metric=first_reply][data-state=due]", "First reply · Due in")
+    agent.with_text("the resolution target", f"{header}[data-metric=resolution][data-state=due]", "Resolution · Due in")
+    agent.click("the public tab", "#reply-public")
+    agent.fill("#reply-body", "We are looking at the payroll export now.")
+    agent.click("reply submit", "#reply-submit")
+    agent.with_text("the first reply met, live", f"{header}[data-metric=first_reply][data-state=achieved]", "First reply · Met")
+    agent.with_text("the resolution still due", f"{header}[data-metric=resolution][data-state=due]", "Resolution · Due in")
+    agent.still_marked("the first reply was met")
+
+    # The states as the page's own module judges them.
+    states = agent.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "import('/js/pages/agent/components/sla-badge.js').then((m) => {"
+        "  const now = Date.now(); const at = (min) => new Date(now + min * 60000).toISOString();"
+        "  done([{due_at: at(-1)}, {due_at: at(10), at_risk_at: at(-5)}, {due_at: at(60), at_risk_at: at(45)},"
+        "    {due_at: at(-30), achieved_at: at(-1), breached_at: at(-30)}, {due_at: at(-30), achieved_at: at(-40)},"
+        "    {due_at: at(-30), paused: true}].map((x) => m.slaState(x, now)));"
+        "}, (e) => done(String(e)))")
+    check(states == ["breached", "at_risk", "due", "achieved_late", "achieved", "paused"], f"slaState: {states}")
+
+    # The SLA column: the badge moves out of the subject; at 375 px it still shows.
+    agent.open("/tickets?tag=slabadge&sort=sla_due")
+    list_loaded(agent)
+    agent.click("the columns button", "[data-testid=columns-button]")
+    agent.click("the SLA column checkbox", "[data-testid=columns-menu] [data-testid=column-sla]")
+    agent.wait("the SLA column shown", lambda d: "sla" in columns_shown(agent))
+    agent.click("somewhere else (closes the columns menu)", "#list-title")
+    badge = agent.with_text("the badge in the SLA column", f"{row(urgent)} td.tk-c-sla [data-testid=sla-badge]", "Due in")
+    check("Resolution" in badge.get_attribute("title"), f"the next target is the resolution: {badge.get_attribute('title')}")
+    check(not agent.js(f"return document.querySelector(\"{row(urgent)} td.tk-c-subject [data-testid=sla-badge]\")"),
+          "no badge beside the subject with the SLA column")
+    check(agent.js(f"return document.querySelector(\"{row(normal)} td.tk-c-sla\").textContent") == "—", "no SLA: a dash")
+    agent.size("mobile")
+    agent.no_horizontal_scroll("the ticket list with the SLA column")
+    agent.settle()
+    box = agent.js("const r = arguments[0].getBoundingClientRect();"
+                   "return [r.left, r.right, r.width, arguments[0].scrollWidth <= arguments[0].clientWidth + 1]", badge)
+    check(badge.is_displayed() and box[0] >= 0 and box[1] <= 375 and box[2] > 20 and box[3],
+          f"the badge shows whole at 375 px: {box}")
+    # On a card the SLA gets a line of its own, like the subject (not squeezed into the number's column), and none
+    # is drawn for a ticket without SLA.
+    cells = agent.js("const r = (css) => { const b = document.querySelector(css).getBoundingClientRect();"
+                     " return [Math.round(b.left), Math.round(b.width)]; };"
+                     "return [r(arguments[0] + ' td.tk-c-sla'), r(arguments[0] + ' td.tk-c-subject'),"
+                     " getComputedStyle(document.querySelector(arguments[1] + ' td.tk-c-sla')).display]", row(urgent), row(normal))
+    check(cells[0] == cells[1] and cells[2] == "none", f"the SLA line of a card (left, width; the dash): {cells}")
+    check(agent.driver.save_screenshot(os.path.join(SHOTS, "ticket-list-sla-light-mobile.png")), "list screenshot")
+    agent.size("desktop")
+    agent.console_clean("SLA badges")
+    print(f"sla badges: {time.time() - started:.1f}s")
+
+
 def run(server, base, attachment):
     admin = agent = customer = None
     try:
@@ -1142,6 +1251,8 @@ def run(server, base, attachment):
         schedules(admin, server)
         # 14. SLA policies: two created with their summaries, reordered, refused targets on their inputs, one deleted.
         sla_policies(admin, server)
+        # 15. SLA badges: live in the list and on the ticket page, sorted and filtered, the SLA column, at 375 px.
+        sla_badges(agent, server)
     finally:
         for b in (admin, agent, customer):
             if b:

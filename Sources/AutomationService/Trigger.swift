@@ -11,6 +11,9 @@ public struct Trigger: Sendable, Equatable {
     public var actions: [TriggerAction]
     public var active: Bool
     public var position: Int
+    /// Why a stored rule no longer reads as valid (a part the service stopped accepting); such a trigger is shown
+    /// as broken and never runs, since running it with that part left out could fire it far too widely.
+    public var problems: [String] = []
 
     public init(id: UUID, name: String, all: [TriggerCondition], any: [TriggerCondition] = [], actions: [TriggerAction],
                 active: Bool = true, position: Int) {
@@ -66,7 +69,7 @@ public enum TriggerCycle {
     public static let maximumChain = 10
 
     public static func run(_ triggers: [Trigger], on context: TriggerContext) -> TriggerCycleResult {
-        let ordered = triggers.filter(\.active).sorted { ($0.position, $0.id.lowercased) < ($1.position, $1.id.lowercased) }
+        let ordered = triggers.filter { $0.active && $0.problems.isEmpty }.sorted { ($0.position, $0.id.lowercased) < ($1.position, $1.id.lowercased) }
         var c = context
         var result = TriggerCycleResult()
         var fired: [UUID: [String]] = [:]

@@ -101,6 +101,7 @@ struct TriggerBody: Encodable {
         let object: JSONValue = [
             "id": .string(t.id.lowercased), "name": .string(t.name), "position": .number(Double(t.position)),
             "active": .bool(t.active), "conditions": TriggerJSON.conditions(t), "actions": TriggerJSON.actions(t),
+            "problems": .array(t.problems.map(JSONValue.string)),
         ]
         try object.encode(to: encoder)
     }

@@ -52,8 +52,10 @@ struct TriggerStore: Sendable {
         var errors: [FieldError] = []
         let conditions = TriggerJSON.parseConditions(try value("conditions"), errors: &errors)
         let actions = TriggerJSON.parseActions(try value("actions"), errors: &errors)
-        return Trigger(id: try row.uuid("id"), name: try row.decode(column: "name", as: String.self),
-                       all: conditions.all, any: conditions.any, actions: actions,
-                       active: try row.decode(column: "active", as: Bool.self), position: try row.decode(column: "position", as: Int.self))
+        var trigger = Trigger(id: try row.uuid("id"), name: try row.decode(column: "name", as: String.self),
+                              all: conditions.all, any: conditions.any, actions: actions,
+                              active: try row.decode(column: "active", as: Bool.self), position: try row.decode(column: "position", as: Int.self))
+        trigger.problems = errors.map { "\($0.field): \($0.message)" }
+        return trigger
     }
 }

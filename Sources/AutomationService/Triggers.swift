@@ -60,6 +60,11 @@ public struct Triggers: Sendable {
     public func update(_ p: Principal, id: UUID, _ input: TriggerInput) async throws -> Trigger {
         var trigger = try await get(p, id: id)
         var errors: [FieldError] = []
+        // Saving a broken rule as read would store it without its unreadable part: it must be written again whole.
+        if !trigger.problems.isEmpty, input.conditions == nil || input.actions == nil {
+            errors.append(FieldError(field: input.conditions == nil ? "conditions" : "actions",
+                                     message: "this trigger is broken (\(trigger.problems.joined(separator: "; "))): send its conditions and actions again"))
+        }
         apply(input, to: &trigger, errors: &errors)
         if !errors.isEmpty { throw HelpdeskError.validation(errors) }
         let now = clock.now
@@ -94,6 +99,7 @@ public struct Triggers: Sendable {
             trigger.any = parsed.any
         }
         if let actions = input.actions { trigger.actions = TriggerJSON.parseActions(actions, errors: &errors) }
+        if input.conditions != nil, input.actions != nil { trigger.problems = [] }
     }
 
     static func event(_ type: String, _ trigger: Trigger, _ p: Principal, _ at: Date) -> EventEnvelope {

@@ -196,6 +196,25 @@ struct TriggerAPITests {
             let back = try await h.request(.get, "/api/v1/triggers/\(id)", token: admin.accessToken)
             #expect(back["name"] == "'; DROP TABLE triggers; --")
 
+            // A stored rule that no longer reads as valid is shown broken, never runs, and is only saved again whole.
+            _ = try await h.system.database.sql.raw("""
+                UPDATE triggers SET conditions = '{"all":[{"field":"mood","operator":"is","value":"x"},{"field":"channel","operator":"is","value":"email"}],"any":[]}'
+                WHERE id = \(bind: id)
+                """).run()
+            let broken = try await h.request(.get, "/api/v1/triggers/\(id)", token: admin.accessToken)
+            #expect((broken.json["problems"] as? [String])?.first?.hasPrefix("conditions.all[0].field") == true, "\(broken.text)")
+            let stored = try await h.system.automations.triggers.get(Principal(userID: UUID(uuidString: admin.userID)!, workspaceID: h.workspaceID,
+                                                                                role: .admin, sessionID: UUID()), id: UUID(uuidString: id)!)
+            #expect(TriggerCycle.run([stored], on: TriggerTests.refundEmail).entries.isEmpty,
+                    "not run with its unreadable condition left out (it would then fire on every email)")
+            let toggle = try await h.request(.patch, "/api/v1/triggers/\(id)", json: ["active": false], token: admin.accessToken)
+            #expect(toggle.status == 422 && toggle.errorFields == ["conditions"], "\(toggle.text)")
+            let rewritten = try await h.request(.patch, "/api/v1/triggers/\(id)", json: [
+                "conditions": ["all": [["field": "channel", "operator": "is", "value": "email"]]],
+                "actions": [["action": "add_tags", "value": ["mail"]]],
+            ], token: admin.accessToken)
+            #expect(rewritten.status == 200 && (rewritten.json["problems"] as? [Any])?.isEmpty == true, "\(rewritten.text)")
+
             #expect(try await h.request(.get, "/api/v1/triggers", token: agent.accessToken).status == 403)
             #expect(try await h.request(.post, "/api/v1/triggers", json: Self.refund, token: agent.accessToken).status == 403)
             #expect(try await h.request(.get, "/api/v1/triggers/\(UUID().uuidString)", token: admin.accessToken).status == 404)

@@ -87,5 +87,24 @@ enum AutomationMigrations {
             """,
             "CREATE INDEX triggers_by_workspace ON triggers (workspace_id, position)",
         ] },
+        // One row per ticket event the triggers looked at: which fired and what they changed, which did not and why.
+        // `event_id` is unique so a redelivered event is not run twice. `broken`: why a trigger stopped running (it
+        // refers to a team, user or field that is gone), cleared when it is saved again.
+        Migration(version: 6, name: "trigger runs") { kind in [
+            """
+            CREATE TABLE trigger_runs (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                event_id TEXT NOT NULL UNIQUE,
+                event_type TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                ran_at BIGINT NOT NULL,
+                entries TEXT NOT NULL,
+                stopped_too_deep \(kind == .postgres ? "BOOLEAN" : "INTEGER") NOT NULL)
+            """,
+            "CREATE INDEX trigger_runs_by_ticket ON trigger_runs (workspace_id, ticket_id, id)",
+            "ALTER TABLE triggers ADD COLUMN broken TEXT",
+        ] },
     ])
 }

@@ -13,15 +13,22 @@ public struct AutomationServiceModule: ServiceModule {
     public let ticketSLAs: TicketSLAs
     public let breachScheduler: SLABreachScheduler
     public let triggers: Triggers
+    public let triggerRunner: TriggerRunner
+    public let runLog: TriggerRunLog
 
-    /// `workspaceID` confines the breach scheduler to one workspace (tests sharing a database).
-    public init(database: Database, clock: TimeSource = .system, slaScanInterval: Duration = .seconds(15),
-                workspaceID: UUID? = nil, logger: Logger = Logger(label: "helpdesk.automations")) {
+    /// `tickets` changes tickets for the rules, `comments` reads the comment an event added; `workspaceID` confines
+    /// the breach scheduler to one workspace (tests sharing a database).
+    public init(database: Database, tickets: any TicketActions, comments: any TicketDirectory, clock: TimeSource = .system,
+                slaScanInterval: Duration = .seconds(15), workspaceID: UUID? = nil,
+                logger: Logger = Logger(label: "helpdesk.automations")) {
         schedules = Schedules(database: database, store: ScheduleStore(), clock: clock)
         policies = SLAPolicies(database: database, store: SLAPolicyStore(), clock: clock)
         ticketSLAs = TicketSLAs(database: database, store: SLATicketStore(), policies: SLAPolicyStore(), schedules: ScheduleStore(),
                                 clock: clock)
         triggers = Triggers(database: database, store: TriggerStore(), clock: clock)
+        triggerRunner = TriggerRunner(database: database, store: TriggerStore(), runs: TriggerRunStore(), schedules: ScheduleStore(),
+                                      tickets: tickets, comments: comments, clock: clock, logger: logger)
+        runLog = TriggerRunLog(database: database, store: TriggerRunStore(), tickets: tickets)
         breachScheduler = SLABreachScheduler(database: database, clock: clock, interval: slaScanInterval,
                                               workspaceID: workspaceID, logger: logger)
     }
@@ -34,6 +41,7 @@ public struct AutomationServiceModule: ServiceModule {
         ScheduleRoutes(schedules: schedules).add(to: routes.group("api/v1/schedules"))
         SLAPolicyRoutes(policies: policies).add(to: routes.group("api/v1/sla-policies"))
         TriggerRoutes(triggers: triggers).add(to: routes.group("api/v1/triggers"))
+        TriggerRunRoutes(log: runLog).add(to: routes.group("api/v1/tickets"))
         let slas = ticketSLAs
         routes.group("api/v1/sla/tickets").get(":id") { _, context in
             let p = try context.require(.agent, .admin)
@@ -41,12 +49,19 @@ public struct AutomationServiceModule: ServiceModule {
         }
     }
 
-    /// Ticket events move SLA clocks. Reads the stream's history so a new consumer group on Redis does not
-    /// miss tickets created while it was being set up.
+    /// Ticket events move SLA clocks (reading the stream's history, so a new consumer group on Redis does not miss
+    /// tickets created while it was being set up) and run triggers (from now on only: a new consumer must not fire
+    /// rules on old events).
     public var subscriptions: [EventSubscription] {
         let slas = ticketSLAs
-        return [EventSubscription(consumer: "automations.sla", eventTypes: SLATicketState.eventTypes, readsHistory: true) { event in
-            try await slas.handle(event)
-        }]
+        let runner = triggerRunner
+        return [
+            EventSubscription(consumer: "automations.sla", eventTypes: SLATicketState.eventTypes, readsHistory: true) { event in
+                try await slas.handle(event)
+            },
+            EventSubscription(consumer: "automations.triggers", eventTypes: TriggerRunner.eventTypes, readsHistory: false) { event in
+                try await runner.handle(event)
+            },
+        ]
     }
 }

@@ -18,8 +18,15 @@ struct TriggerStore: Sendable {
         try await db.raw("""
             UPDATE triggers SET name = \(bind: t.name), position = \(bind: t.position), active = \(bind: t.active),
               conditions = \(bind: try Self.json(TriggerJSON.conditions(t))), actions = \(bind: try Self.json(TriggerJSON.actions(t))),
-              updated_at = \(bind: now.epochMilliseconds)
+              updated_at = \(bind: now.epochMilliseconds), broken = \(bind: t.problems.isEmpty ? nil : t.problems.joined(separator: "; "))
             WHERE id = \(bind: t.id.lowercased) AND workspace_id = \(bind: workspaceID.lowercased)
+            """).run()
+    }
+
+    /// Stops a trigger that refers to something gone (a team, a user, a field) until an admin saves it again.
+    func markBroken(workspaceID: UUID, id: UUID, because reason: String, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE triggers SET broken = \(bind: reason) WHERE id = \(bind: id.lowercased) AND workspace_id = \(bind: workspaceID.lowercased)
             """).run()
     }
 
@@ -56,6 +63,9 @@ struct TriggerStore: Sendable {
                               all: conditions.all, any: conditions.any, actions: actions,
                               active: try row.decode(column: "active", as: Bool.self), position: try row.decode(column: "position", as: Int.self))
         trigger.problems = errors.map { "\($0.field): \($0.message)" }
+        if let broken = try row.decode(column: "broken", as: String?.self), trigger.problems.isEmpty {
+            trigger.problems = broken.components(separatedBy: "; ")
+        }
         return trigger
     }
 }

@@ -137,7 +137,9 @@ public struct HelpdeskSystem: Sendable {
                 publicURL: configuration.effectivePublicURL,
                 settings: configuration.deliverySettings, clock: clock, logger: logger,
                 workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil)
-            let automations = AutomationServiceModule(database: database, clock: clock,
+            let automations = AutomationServiceModule(database: database,
+                                                      tickets: remoteTickets.map(Remote.TicketActionsClient.init) ?? tickets.actions,
+                                                      comments: ticketDirectory, clock: clock,
                                                       slaScanInterval: .seconds(configuration.slaScanInterval),
                                                       workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil,
                                                       logger: logger)

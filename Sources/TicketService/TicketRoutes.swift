@@ -46,13 +46,8 @@ struct TicketRoutes {
         routes.patch(":id") { request, context in
             let p = try context.requirePrincipal()
             var body = try await JSONBody.read(request, context: context)
-            let changes = TicketChanges(
-                subject: body.string("subject"), status: body.string("status"), priority: body.string("priority"),
-                type: body.updateString("type", nullable: true), assigneeID: body.updateUUID("assignee_id"),
-                teamID: body.updateUUID("team_id"), tags: body.stringArray("tags"), customFields: body.object("custom_fields"),
-                followerIDs: Self.uuids(&body, "follower_ids"))
-            try body.validate(allowed: ["subject", "status", "priority", "type", "assignee_id", "team_id", "tags",
-                                        "custom_fields", "follower_ids"])
+            let changes = TicketChanges.parse(&body)
+            try body.validate(allowed: TicketChanges.patchFields)
             let ticket = try await tickets.update(p, reference: context.parameters.get("id") ?? "", changes,
                                                   ifMatch: request.headers[.ifMatch])
             return try .json(ticket, headers: [.eTag: ticket.etag])

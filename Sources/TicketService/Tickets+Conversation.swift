@@ -54,7 +54,9 @@ extension Tickets {
                 try await store.update(ticket, previousTags: before.tags, on: db)
                 try await store.insert(comment, workspaceID: p.workspaceID, on: db)
                 try await store.indexComment(comment, on: db)
-                try await store.record([history.commentAdded(ticket, comment)] + history.updated(from: before, to: ticket),
+                let changes = TicketHistory.changes(from: before, to: ticket)
+                try await store.record([history.commentAdded(ticket, comment, changes: changes)]
+                                       + history.updated(from: before, to: ticket, commentID: comment.id),
                                        ticketID: ticket.id, on: db)
                 if let idempotency {
                     let json = String(decoding: try EventJSON.encoder().encode(comment), as: UTF8.self)

@@ -9,6 +9,8 @@ Usage: scripts/cluster python3 Tests/e2e/cluster.py PATH_TO_HELPDESK
 3. Reads under load while one ticket-service replica is SIGKILLed: no request is lost (reads are retried on the
    other replica), and the dead replica's circuit opens.
 4. Rate limits across the two gateways sharing Redis: together they accept no more than the bucket holds.
+5. A trigger in the automations process changes a ticket through the tickets service (a signed rule-apply call):
+   the ticket is tagged, its run log explains it.
 """
 import json
 import os
@@ -136,6 +138,29 @@ def rate_limit_shared(gateways):
     check(refused >= 58, f"refused {refused}")
 
 
+def trigger_across_processes(gateway, token):
+    trigger = {"name": "Cluster refunds", "conditions": {"all": [
+        {"field": "event", "operator": "is", "value": "created"}, {"field": "comment", "operator": "contains", "value": "refund"}]},
+        "actions": [{"action": "add_tags", "value": ["billing"]}, {"action": "set", "field": "priority", "value": "high"}]}
+    status, made, _ = gateway.call("POST", "/api/v1/triggers", trigger, token)
+    check(status == 201, f"trigger: {status} {made}")
+    status, ticket, _ = gateway.call("POST", "/api/v1/tickets", {"subject": "Money", "description": "A refund, please"}, token)
+    check(status == 201, f"ticket for the trigger: {status} {ticket}")
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        current = gateway.call("GET", f"/api/v1/tickets/{ticket['id']}", token=token)[1]
+        if "billing" in current.get("tags", []):
+            break
+        time.sleep(0.2)
+    check(current.get("tags") == ["billing"] and current.get("priority") == "high", f"the trigger changed the ticket: {current}")
+    status, runs, _ = gateway.call("GET", f"/api/v1/tickets/{ticket['id']}/automation-runs", token=token)
+    fired = [t["name"] for t in runs["items"][0]["triggers"] if t["fired"]] if status == 200 and runs["items"] else []
+    check("Cluster refunds" in fired, f"the run log names the trigger: {status} {runs}")
+    check("/internal/v1/tickets/rule-apply" in read("tickets-1.log") + read("tickets-2.log"),
+          "automations wrote the change through the tickets service")
+    gateway.call("DELETE", f"/api/v1/triggers/{made['id']}", token=token)
+
+
 def main():
     gateways = [Gateway(url) for url in URLS]
     gateway = gateways[0]
@@ -143,6 +168,7 @@ def main():
     admin = scenario.login(gateway, "admin@example.com", "admin-password")["access_token"]
     trace_reaches_service(gateway, admin)
     services_call_each_other()
+    trigger_across_processes(gateway, admin)
     reads_survive_a_killed_replica(gateway, admin)
     rate_limit_shared(gateways)
     print(f"cluster: {scenario.PASSED} checks passed")

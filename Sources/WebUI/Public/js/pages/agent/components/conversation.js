@@ -9,14 +9,15 @@ import { avatar, loading, failure, empty, toast, errorMessage } from '../../../c
 import { loadUsers, cachedUser, displayName } from './people.js';
 
 const PAGE = 50;
+const RULE_CHANNELS = new Set(['trigger', 'automation']);
 
 /** One message of the conversation. */
 export function messageEl(comment, { first = false, requesterId, origin = null } = {}) {
-  const author = cachedUser(comment.author_id);
-  const name = displayName(author);
+  const channel = comment.channel || 'web';
+  // A rule's note has no user behind it: its channel names the rule's kind.
+  const name = RULE_CHANNELS.has(channel) ? t(`common.channel_${channel}`) : displayName(cachedUser(comment.author_id));
   const isNote = !comment.public;
   const fromCustomer = comment.author_id === requesterId;
-  const channel = comment.channel || 'web';
   const quoted = comment.quoted_text && quotedBlock(comment.quoted_text);
   return h(`article.tk-msg${isNote ? '.tk-msg-note' : ''}${fromCustomer ? '.tk-msg-customer' : ''}`, {
     id: `comment-${comment.id}`, dataset: { testid: isNote ? 'comment-note' : 'comment-public', commentId: comment.id },
@@ -30,7 +31,7 @@ export function messageEl(comment, { first = false, requesterId, origin = null }
       origin && h('a.tk-msg-origin', { href: `/tickets/${origin.number}`, dataset: { testid: 'comment-origin' } },
         icon('merge'), t('agent.from_ticket', { number: origin.number })),
       h(`span.tk-channel.tk-channel-${channel}`, { dataset: { testid: 'comment-channel' } },
-        icon(channel === 'email' ? 'mail' : channel === 'api' ? 'settings' : 'inbox'), t(`common.channel_${channel}`)),
+        icon(channel === 'email' ? 'mail' : channel === 'api' || RULE_CHANNELS.has(channel) ? 'settings' : 'inbox'), t(`common.channel_${channel}`)),
       comment.email?.from && h('span.tk-msg-from.small.muted', { dataset: { testid: 'comment-from' } }, comment.email.from),
       // Mail that claimed a staff address the trusted mail server did not verify: it spoke as a customer.
       comment.unverified_sender && h('span.tk-unverified', { dataset: { testid: 'comment-unverified' },
@@ -72,7 +73,7 @@ export function createConversation(ticket) {
   const origins = new Map(); // ticket id → Promise<ticket|null>, for messages of merged tickets
 
   async function draw(newIds = new Set()) {
-    await loadUsers(comments.map((c) => c.author_id));
+    await loadUsers(comments.filter((c) => !RULE_CHANNELS.has(c.channel)).map((c) => c.author_id));
     if (!comments.length) { replace(list, empty(t('agent.no_comments'))); replace(more); return; }
     const foreign = [...new Set(comments.map((c) => c.ticket_id).filter((id) => id && id !== ticket.id))];
     for (const id of foreign) if (!origins.has(id)) origins.set(id, api.get(`tickets/${id}`).catch(() => null));

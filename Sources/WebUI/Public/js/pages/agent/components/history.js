@@ -9,6 +9,8 @@ import { loadUsers, cachedUser, displayName, teams } from './people.js';
 const HIDDEN = new Set(['ticket.status_changed', 'ticket.assigned']); // repeated by ticket.updated
 
 /** createHistory(ticket) → {el, load()}. */
+const RULES = new Set(['trigger', 'automation']);
+
 export function createHistory(ticket) {
   const el = h('section.tk-history', { dataset: { testid: 'history' }, 'aria-label': t('agent.history') });
   let teamNames = new Map();
@@ -53,6 +55,12 @@ export function createHistory(ticket) {
     }
   }
 
+  // A rule's change says which rule made it ("Trigger: Refunds to Billing"); the system's says "System".
+  function actorName(e) {
+    if (RULES.has(e.actor?.type)) return t(`agent.by_${e.actor.type}`, { name: e.data?.rule?.name || '' });
+    return e.actor?.type === 'system' || !e.actor?.id ? t('agent.system') : displayName(cachedUser(e.actor.id));
+  }
+
   async function load() {
     replace(el, loading());
     try {
@@ -60,7 +68,7 @@ export function createHistory(ticket) {
       teamNames = new Map(teamList.map((x) => [x.id, x.name]));
       const ids = new Set();
       for (const e of events) {
-        if (e.actor?.id) ids.add(e.actor.id);
+        if (e.actor?.id && e.actor.type === 'user') ids.add(e.actor.id);
         for (const [k, c] of Object.entries(e.data?.changes || {})) {
           if (k === 'assignee_id') { ids.add(c.from); ids.add(c.to); }
         }
@@ -69,7 +77,7 @@ export function createHistory(ticket) {
       const shown = events.filter((e) => !HIDDEN.has(e.type));
       if (!shown.length) { replace(el, empty(t('agent.history_empty'))); return; }
       replace(el, h('ol.tk-timeline', shown.map((e) => {
-        const actor = e.actor?.type === 'system' || !e.actor?.id ? t('agent.system') : displayName(cachedUser(e.actor.id));
+        const actor = actorName(e);
         return h('li.tk-event', { dataset: { type: e.type, testid: 'history-event' } },
           avatar(actor, 'sm'),
           h('div.tk-event-main',

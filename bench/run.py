@@ -67,8 +67,10 @@ class Server:
         # One token drives the whole load: the limiter runs on every request (its cost is measured) with buckets
         # no run can empty.
         limits = ["--rate-limits", "user=1000000000/1 anonymous=1000000000/1 auth=1000000000/1"]
+        # An admin for setting up rules (--rules); the seed makes agents and customers only.
+        env = dict(os.environ, HELPDESK_BOOTSTRAP_ADMIN_EMAIL="admin@bench.example", HELPDESK_BOOTSTRAP_ADMIN_PASSWORD="bench-password")
         self.proc = subprocess.Popen([self.binary, "serve", "--port", str(self.port)] + self.common + limits,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+                                     stdout=self.log, stderr=subprocess.STDOUT, env=env)
         while True:
             if self.proc.poll() is not None:
                 raise SystemExit("server exited early; see " + self.log.name)
@@ -164,6 +166,31 @@ def ticket_count(server, token):
     return page["items"][0]["number"] if page["items"] else 0
 
 
+def add_rules(server, admin):
+    """50 active triggers and 10 SLA policies, as a busy workspace keeps them: most triggers look at words, tags and
+    fields most tickets lack (so every one is evaluated and few fire), a few fire on every creation."""
+    words = ["refund", "invoice", "outage", "password", "printer", "delivery", "contract", "urgent", "cancel", "bug"]
+    for i in range(50):
+        if i < 3:
+            conditions = {"all": [{"field": "event", "operator": "is", "value": "created"}]}
+            actions = [{"action": "add_tags", "value": [f"auto{i}"]}]
+        else:
+            conditions = {"all": [{"field": "comment", "operator": "contains", "value": f"{words[i % 10]}-{i}"},
+                                  {"field": "tag", "operator": "excludes", "value": f"seen{i}"}],
+                          "any": [{"field": "priority", "operator": "is", "value": "high"},
+                                  {"field": "status", "operator": "changed_to", "value": "open"}]}
+            actions = [{"action": "add_tags", "value": [f"seen{i}"]}, {"action": "set", "field": "priority", "value": "high"}]
+        server.call("POST", "/api/v1/triggers", {"name": f"Rule {i}", "conditions": conditions, "actions": actions}, token=admin)
+    priorities = ["urgent", "high", "normal", "low"]
+    for i in range(10):
+        server.call("POST", "/api/v1/sla-policies", {
+            "name": f"Policy {i}",
+            "conditions": [{"field": "tag", "operator": "includes", "value": f"tier{i}"}] if i < 9 else [],
+            "targets": {p: {"first_reply": 60 * (j + 1), "resolution": 480 * (j + 1)} for j, p in enumerate(priorities)},
+            "business_hours": False}, token=admin)
+    return "rules: 50 active triggers (3 fire on every creation) and 10 SLA policies (the last matches every ticket)"
+
+
 def run_mode(args, mode, database_url, redis_url):
     data_dir = tempfile.mkdtemp(prefix=f"helpdesk-bench-{mode}-")
     server = Server(args.binary, data_dir, database_url, redis_url)
@@ -178,6 +205,8 @@ def run_mode(args, mode, database_url, redis_url):
         notes.append(f"start to ready: {start_seconds * 1000:.0f} ms; idle RSS {idle_rss:.1f} MiB")
         agent = server.token("agent1@bench.example")
         customer = server.token("customer3@bench.example")
+        if args.rules:
+            notes.append(add_rules(server, server.token("admin@bench.example")))
         # Comments go to tickets that accept them (closed ones answer 422).
         numbers, cursor = [], None
         while len(numbers) < 500:
@@ -311,6 +340,7 @@ def main():
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--output", default=os.path.join(HERE, "RESULTS.md"))
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
+    parser.add_argument("--rules", action="store_true", help="run with 50 active triggers and 10 SLA policies")
     parser.add_argument("--realtime-connections", type=int, default=0,
                         help="after the HTTP scenarios, hold this many WebSockets and measure fan-out (0: skip)")
     args = parser.parse_args()
@@ -323,7 +353,8 @@ def main():
     if args.mode == "distributed" and not (database_url and redis_url):
         raise SystemExit("distributed mode needs HELPDESK_TEST_DATABASE_URL and HELPDESK_TEST_REDIS_URL (bench/run sets them)")
     rows, notes = run_mode(args, args.mode, database_url, redis_url)
-    write(args, args.mode + (" (PostgreSQL + Redis)" if args.mode == "distributed" else " (SQLite, in-process bus)"),
+    write(args, args.mode + (" (PostgreSQL + Redis)" if args.mode == "distributed" else " (SQLite, in-process bus)")
+          + (", 50 triggers + 10 SLA policies" if args.rules else ""),
           rows, notes)
 
 

@@ -106,5 +106,9 @@ enum AutomationMigrations {
             "CREATE INDEX trigger_runs_by_ticket ON trigger_runs (workspace_id, ticket_id, id)",
             "ALTER TABLE triggers ADD COLUMN broken TEXT",
         ] },
+        // Bumped with every change to a workspace's triggers, so the runner re-reads them only when they changed.
+        Migration(version: 7, name: "trigger revisions") { _ in [
+            "CREATE TABLE trigger_revisions (workspace_id TEXT PRIMARY KEY, revision BIGINT NOT NULL)",
+        ] },
     ])
 }

@@ -9,11 +9,16 @@ public struct TriggerContext: Sendable, Equatable {
     /// `customer`, `agent`, `admin` or `system` (a trigger's own change, a background job).
     public var actorRole: String
     /// The ticket after the event.
-    public var ticket: TriggerTicket
+    public var ticket: TriggerTicket {
+        didSet { if ticket.subject != oldValue.subject { foldedSubject = TriggerCondition.fold(ticket.subject) } }
+    }
     /// Fields the event changed (`status`, `priority`, `tags`, `custom_fields.<key>`…) with their old and new values.
     public var changes: [String: (from: JSONValue, to: JSONValue)]
     /// The comment the event added (the description on creation): its text and whether it is public.
-    public var comment: (body: String, isPublic: Bool)?
+    public var comment: (body: String, isPublic: Bool)? { didSet { foldedComment = comment.map { TriggerCondition.fold($0.body) } } }
+    /// Subject and comment folded once per event: fifty triggers looking for words would fold them fifty times.
+    private(set) var foldedSubject: String
+    private(set) var foldedComment: String?
     /// Whether the event happened within the workspace's business hours (nil: no schedule, always within).
     public var withinBusinessHours: Bool
 
@@ -24,6 +29,8 @@ public struct TriggerContext: Sendable, Equatable {
         self.ticket = ticket
         self.changes = changes
         self.comment = comment
+        foldedSubject = TriggerCondition.fold(ticket.subject)
+        foldedComment = comment.map { TriggerCondition.fold($0.body) }
         self.withinBusinessHours = withinBusinessHours
     }
 
@@ -145,7 +152,11 @@ public struct TriggerCondition: Sendable, Equatable, CustomStringConvertible {
         self.field = field
         self.op = op
         self.value = field.hasSuffix("_id") ? value?.lowercased() : value
+        foldedValue = Self.fold(value ?? "")
     }
+
+    /// The value as text conditions compare it (folded once, when the rule is read).
+    let foldedValue: String
 
     /// How the run log names it: `priority changed_to urgent`.
     public var description: String { [field, op.rawValue, value].compactMap { $0 }.joined(separator: " ") }
@@ -159,10 +170,10 @@ public struct TriggerCondition: Sendable, Equatable, CustomStringConvertible {
         case "tag":
             let has = c.ticket.tags.contains(value ?? "")
             return op == .includes ? has : !has
-        case "subject": return Self.contains(c.ticket.subject, value ?? "") == (op == .contains)
+        case "subject": return c.foldedSubject.contains(foldedValue) == (op == .contains)
         case "comment":
-            guard let comment = c.comment else { return op == .notContains }
-            return Self.contains(comment.body, value ?? "") == (op == .contains)
+            guard let comment = c.foldedComment else { return op == .notContains }
+            return comment.contains(foldedValue) == (op == .contains)
         case "comment_public":
             guard let comment = c.comment else { return false }
             return comment.isPublic == (value == "true")
@@ -182,8 +193,5 @@ public struct TriggerCondition: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Case- and accent-insensitive substring: `Remboursement` contains `rembourse`, `REFUND` contains `refund`.
-    static func contains(_ text: String, _ needle: String) -> Bool {
-        let fold = { (s: String) in s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil) }
-        return fold(text).contains(fold(needle))
-    }
+    static func fold(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil) }
 }

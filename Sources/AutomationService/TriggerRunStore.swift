@@ -5,14 +5,15 @@ import SQLKit
 
 /// The SQL of the trigger run log.
 struct TriggerRunStore: Sendable {
-    /// Claims the event: false when a run of it is already recorded (a redelivery), so it is not run twice.
+    /// Records the run as the cycle computed it, claiming the event: false when a run of it is already recorded (a redelivery), so it is not run twice.
     func claim(_ run: TriggerRun, workspaceID: UUID, on db: any SQLDatabase) async throws -> Bool {
         do {
             try await db.raw("""
                 INSERT INTO trigger_runs (id, workspace_id, ticket_id, event_id, event_type, kind, ran_at, entries, stopped_too_deep)
                 VALUES (\(bind: run.id.lowercased), \(bind: workspaceID.lowercased), \(bind: run.ticketID.lowercased),
                         \(bind: run.eventID.lowercased), \(bind: run.eventType), \(bind: run.kind.rawValue),
-                        \(bind: run.ranAt.epochMilliseconds), '[]', \(bind: false))
+                        \(bind: run.ranAt.epochMilliseconds), \(bind: try TriggerStore.json(.array(run.entries.map(\.json)))),
+                        \(bind: run.stoppedTooDeep))
                 """).run()
             return true
         } catch where Database.isUniqueViolation(error) {
@@ -20,6 +21,7 @@ struct TriggerRunStore: Sendable {
         }
     }
 
+    /// Rewrites the entries once writing the changes refused some.
     func finish(_ run: TriggerRun, workspaceID: UUID, on db: any SQLDatabase) async throws {
         try await db.raw("""
             UPDATE trigger_runs SET entries = \(bind: try TriggerStore.json(.array(run.entries.map(\.json)))),

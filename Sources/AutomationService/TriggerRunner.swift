@@ -16,6 +16,7 @@ public struct TriggerRunner: Sendable {
     let comments: any TicketDirectory
     let clock: TimeSource
     let logger: Logger
+    let cache = TriggerCache()
 
     static let eventTypes: Set<String> = ["ticket.updated", "comment.added"]
 
@@ -37,7 +38,7 @@ public struct TriggerRunner: Sendable {
     public func handle(_ event: EventEnvelope) async throws {
         guard let kind = Self.kind(of: event) else { return }
         let ws = event.workspaceID
-        let triggers = try await store.triggers(workspaceID: ws, on: database.sql).filter { $0.active && $0.problems.isEmpty }
+        let triggers = try await cache.triggers(workspaceID: ws, store: store, on: database.sql)
         if triggers.isEmpty { return }
         guard let ticket = try await tickets.ruleTicket(workspaceID: ws, id: event.subject.id) else { return }
         var comment: (body: String, isPublic: Bool)?
@@ -57,6 +58,7 @@ public struct TriggerRunner: Sendable {
                              stoppedTooDeep: result.stoppedTooDeep)
         // Claimed before writing: a redelivered event must not add a trigger's note twice.
         guard try await runs.claim(run, workspaceID: ws, on: database.sql) else { return }
+        let failuresBefore = run.entries
         for (triggerID, change) in Self.changesByTrigger(result) {
             guard let i = run.entries.firstIndex(where: { $0.triggerID == triggerID }) else { continue }
             let rule = RuleActor(kind: "trigger", id: triggerID, name: run.entries[i].name)
@@ -65,14 +67,16 @@ public struct TriggerRunner: Sendable {
             } catch let error as HelpdeskError {
                 run.entries[i].error = Self.describe(error)
                 if let reason = Self.brokenReference(error) {
-                    try? await store.markBroken(workspaceID: ws, id: triggerID, because: reason, on: database.sql)
+                    try? await database.transaction { [store] db in
+                        try await store.markBroken(workspaceID: ws, id: triggerID, because: reason, on: db)
+                    }
                 }
             } catch {
                 logger.error("trigger could not write its change", metadata: ["trigger": "\(triggerID.lowercased)", "error": "\(error)"])
                 run.entries[i].error = "could not be written: the tickets service did not answer"
             }
         }
-        try await runs.finish(run, workspaceID: ws, on: database.sql)
+        if run.entries != failuresBefore { try await runs.finish(run, workspaceID: ws, on: database.sql) }
         if result.stoppedTooDeep {
             let fired = run.entries.filter(\.fired).map { JSONValue.string($0.name) }
             try await Outbox.append([EventEnvelope(

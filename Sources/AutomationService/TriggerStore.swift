@@ -6,6 +6,7 @@ import SQLKit
 /// The SQL of triggers (conditions and actions stored in their API form, read whole).
 struct TriggerStore: Sendable {
     func insert(_ t: Trigger, workspaceID: UUID, at now: Date, on db: any SQLDatabase) async throws {
+        try await bumpRevision(workspaceID: workspaceID, on: db)
         try await db.raw("""
             INSERT INTO triggers (id, workspace_id, name, position, active, conditions, actions, created_at, updated_at)
             VALUES (\(bind: t.id.lowercased), \(bind: workspaceID.lowercased), \(bind: t.name), \(bind: t.position),
@@ -15,6 +16,7 @@ struct TriggerStore: Sendable {
     }
 
     func update(_ t: Trigger, workspaceID: UUID, at now: Date, on db: any SQLDatabase) async throws {
+        try await bumpRevision(workspaceID: workspaceID, on: db)
         try await db.raw("""
             UPDATE triggers SET name = \(bind: t.name), position = \(bind: t.position), active = \(bind: t.active),
               conditions = \(bind: try Self.json(TriggerJSON.conditions(t))), actions = \(bind: try Self.json(TriggerJSON.actions(t))),
@@ -25,12 +27,28 @@ struct TriggerStore: Sendable {
 
     /// Stops a trigger that refers to something gone (a team, a user, a field) until an admin saves it again.
     func markBroken(workspaceID: UUID, id: UUID, because reason: String, on db: any SQLDatabase) async throws {
+        try await bumpRevision(workspaceID: workspaceID, on: db)
         try await db.raw("""
             UPDATE triggers SET broken = \(bind: reason) WHERE id = \(bind: id.lowercased) AND workspace_id = \(bind: workspaceID.lowercased)
             """).run()
     }
 
+    /// Marks the workspace's triggers changed; every write to `triggers` calls it in its transaction.
+    func bumpRevision(workspaceID: UUID, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO trigger_revisions (workspace_id, revision) VALUES (\(bind: workspaceID.lowercased), 1)
+            ON CONFLICT (workspace_id) DO UPDATE SET revision = trigger_revisions.revision + 1
+            """).run()
+    }
+
+    /// 0 before the first change.
+    func revision(workspaceID: UUID, on db: any SQLDatabase) async throws -> Int64 {
+        try await db.raw("SELECT revision FROM trigger_revisions WHERE workspace_id = \(bind: workspaceID.lowercased)")
+            .first()?.decode(column: "revision", as: Int64.self) ?? 0
+    }
+
     func delete(workspaceID: UUID, id: UUID, on db: any SQLDatabase) async throws {
+        try await bumpRevision(workspaceID: workspaceID, on: db)
         try await db.raw("DELETE FROM triggers WHERE id = \(bind: id.lowercased) AND workspace_id = \(bind: workspaceID.lowercased)").run()
     }
 

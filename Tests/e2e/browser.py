@@ -24,8 +24,13 @@ reply 60 min, resolution 8 h — and "VIP" — tag includes vip, high next reply
 their summaries; VIP moved up, in the API's order too; a first reply of 0 refused on its box and no targets on the
 grid; VIP deleted). Then SLA badges (a calendar-hours policy tried first: an urgent ticket shows "Due in …" beside its
 subject as it arrives, a normal one nothing; "SLA due soonest" and the SLA filters; the ticket page's targets, the
-first reply met live by a public reply; slaState in the page; the SLA column, on a card at 375 px). Every step fails
-on a JavaScript error or an unexpected failed request in any browser console.
+first reply met live by a public reply; slaState in the page; the SLA column, on a card at 375 px). Then triggers
+(Admin › Triggers builds "Refunds to Billing" — event is created, made by a customer, comment contains refund; add
+tags billing, set priority High — listed as sentences; a comment without a value and an add-tags action without
+tags refused on their boxes, nothing created; the dialog at 375 px; a customer's request saying REFUND gets the tag
+and the priority, the run log and the History's "Trigger: Refunds to Billing" say so, an agent's is left alone;
+switched off, then deleted). Every step fails on a JavaScript error or an unexpected failed request in any browser
+console.
 """
 import json
 import os
@@ -1201,6 +1206,190 @@ def sla_badges(agent, server):
     print(f"sla badges: {time.time() - started:.1f}s")
 
 
+def trigger_rows(b):
+    """The triggers table in order: [[name, broken, conditions, [actions], active]]."""
+    return b.js("return [...document.querySelectorAll('tr[data-testid=trigger-row]')].map((r) => [r.dataset.name,"
+                " r.dataset.broken === 'true', r.querySelector('[data-testid=trigger-conditions-summary]').textContent,"
+                " [...r.querySelectorAll('[data-testid=trigger-actions-summary] li')].map((li) => li.textContent),"
+                " r.querySelector('input[role=switch]').checked])")
+
+
+def row_error(b, css):
+    """The message shown next to the control `css` once the server refused it (aria-invalid, its own error slot), or
+    None."""
+    return b.js("const box = document.querySelector(arguments[0]);"
+                "const slot = box && box.id && document.getElementById(box.id + '-error');"
+                "return slot && !slot.hidden && slot.offsetParent && box.getAttribute('aria-invalid') === 'true' ? slot.textContent : null", css)
+
+
+def triggers(admin, agent, server):
+    """16. Admin › Triggers: "Refunds to Billing" (event is created, made by a customer, comment contains refund; add
+    tags billing, set priority High) is built in the dialog and listed as sentences; a comment condition without a
+    value is refused on that box and a tag action without tags on its box, nothing created; Edit shows it as saved,
+    at 375 px; the page light and dark. A customer's request saying "REFUND" gets the tag and the priority from the
+    trigger (the run log says so) and its History names "Trigger: Refunds to Billing"; an agent's request saying
+    refund is left alone (made by is not a customer). Switched off (the API agrees, and the switch after a reload; a
+    customer's refund request is then left alone), then deleted: the empty state again."""
+    started = time.time()
+    admin_api, agent_api = Api(server, ADMIN["email"], ADMIN["password"]), Api(server, AGENT["email"], AGENT["password"])
+    carol_api = Api(server, CUSTOMER["email"], CUSTOMER["password"])
+    dialog_closed = lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]")  # noqa: E731
+    check(admin_api("GET", "triggers")["items"] == [], "no triggers yet")
+    admin.open("/admin/users")
+    admin.click("the Triggers entry", "#admin-nav-triggers")
+    admin.at("/admin/triggers")
+    admin.with_text("the empty state", "#admin-triggers .state-empty", "No triggers yet")
+
+    # The dialog: a new trigger starts with "event is created" and an empty "add tags" action.
+    admin.click("new trigger", "#trigger-new")
+    admin.element("the trigger dialog", "dialog[open] #trigger-name")
+    condition = lambda i: f"dialog[open] [data-testid=trigger-all] [data-testid=trigger-condition]:nth-child({i + 1})"  # noqa: E731
+    action = lambda i: f"dialog[open] [data-testid=trigger-action]:nth-child({i + 1})"  # noqa: E731
+    parts = lambda css: admin.js("return [...document.querySelectorAll(arguments[0] + ' [name]')]"  # noqa: E731
+                                 ".filter((e) => e.name).map((e) => e.name + '=' + e.value)", css)
+    check(parts(condition(0)) == ["conditions.all[0]=", "conditions.all[0].field=event", "conditions.all[0].operator=is", "conditions.all[0].value=created"],
+          f"a new trigger's first condition is event is created, named as the API's paths: {parts(condition(0))}")
+    check(parts(action(0)) == ["actions[0]=", "actions[0].action=add_tags", "actions[0].value="], f"and an add tags action: {parts(action(0))}")
+    admin.fill("#trigger-name", "Refunds to Billing")
+    in_dialog_click(admin, "add a condition to all", "#trigger-add-all")
+    Select(admin.element("the second condition's field", f"{condition(1)} select[data-part=field]")).select_by_value("actor")
+    picked = lambda css: admin.js("const s = document.querySelector(arguments[0] + ' select.sla-value');"  # noqa: E731
+                                  " return [s.value, s.selectedIndex, s.options[s.selectedIndex]?.textContent]", css)
+    check(picked(condition(1)) == ["customer", 0, "a customer"], f"a new field's value starts on its first choice: {picked(condition(1))}")
+    Select(admin.element("the second condition's value", f"{condition(1)} select.sla-value")).select_by_value("customer")
+    in_dialog_click(admin, "add a condition to all", "#trigger-add-all")
+    Select(admin.element("the third condition's field", f"{condition(2)} select[data-part=field]")).select_by_value("comment")
+    operators = admin.js("return [...document.querySelectorAll(arguments[0] + ' select[data-part=operator] option')].map((o) => o.value)", condition(2))
+    check(operators == ["contains", "not_contains"], f"a comment condition offers contains and does not contain: {operators}")
+    admin.fill(f"{condition(2)} input.sla-value", "refund")
+    admin.fill(f"{action(0)} .sla-value", "billing")
+    in_dialog_click(admin, "add an action", "#trigger-add-action")
+    Select(admin.element("the second action", f"{action(1)} select[data-part=action]")).select_by_value("priority")
+    check(picked(action(1)) == ["low", 0, "Low"], f"a new action's value starts on its first choice: {picked(action(1))}")
+    Select(admin.element("the second action's value", f"{action(1)} select.sla-value")).select_by_value("high")
+    check(parts(action(1)) == ["actions[1]=", "actions[1].action=priority", "actions[1].value=high"], f"the second action: {parts(action(1))}")
+    check(admin.js("return document.getElementById('trigger-active').checked") is True, "a new trigger is active")
+    admin.click("create", "dialog[open] #trigger-submit")
+    admin.wait("the dialog closed", dialog_closed)
+    refunds_row = ["Refunds to Billing", False, "Event is created and Made by is a customer and Comment contains refund",
+                   ["Add tags: billing", "Set priority: High"], True]
+    admin.wait("Refunds to Billing listed as sentences", lambda d: trigger_rows(admin) == [refunds_row])
+    check(not admin.js("return document.querySelector('[data-testid=trigger-broken]')"), "not marked broken")
+    refunds = admin_api("GET", "triggers")["items"]
+    check(len(refunds) == 1 and refunds[0]["active"] is True and refunds[0]["problems"] == []
+          and refunds[0]["conditions"] == {"all": [{"field": "event", "operator": "is", "value": "created"},
+                                                   {"field": "actor", "operator": "is", "value": "customer"},
+                                                   {"field": "comment", "operator": "contains", "value": "refund"}], "any": []}
+          and refunds[0]["actions"] == [{"action": "add_tags", "value": ["billing"]},
+                                        {"action": "set", "field": "priority", "value": "high"}],
+          f"the API has the trigger as entered: {refunds}")
+    refunds = refunds[0]
+    admin.console_clean("creating a trigger")
+
+    # A comment condition without a value, then an add-tags action without tags: each refused on its own box.
+    admin.click("new trigger", "#trigger-new")
+    admin.element("the trigger dialog", "dialog[open] #trigger-name")
+    admin.fill("#trigger-name", "Half-made")
+    in_dialog_click(admin, "add a condition to all", "#trigger-add-all")
+    Select(admin.element("the second condition's field", f"{condition(1)} select[data-part=field]")).select_by_value("comment")
+    admin.fill(f"{action(0)} .sla-value", "billing")
+    admin.click("create", "dialog[open] #trigger-submit")
+    box = "dialog[open] [name='conditions.all[1].value']"
+    error = admin.wait("the error on the empty comment", lambda d: row_error(admin, box))
+    check(error.strip(), f"the box says why: {error!r}")
+    shown = admin.js("return [...document.querySelectorAll('dialog[open] .field-error')].filter((e) => !e.hidden).length")
+    check(shown == 1, f"only that box shows an error ({error!r}): {shown}")
+    check(admin.js("return document.activeElement === document.querySelector(arguments[0])", box), "the refused box has the focus")
+    admin.fill(f"{condition(1)} input.sla-value", "chargeback")
+    admin.fill(f"{action(0)} .sla-value", " ")
+    admin.click("create", "dialog[open] #trigger-submit")
+    box = "dialog[open] [name='actions[0].value']"
+    error = admin.wait("the error on the tags", lambda d: row_error(admin, box))
+    check("tag" in error, f"the box says tags are needed: {error!r}")
+    check(not admin.js("return document.querySelector(\"dialog[open] [name='conditions.all[1].value']\").getAttribute('aria-invalid')"),
+          "the comment box is no longer marked")
+    check([t["id"] for t in admin_api("GET", "triggers")["items"]] == [refunds["id"]], "nothing was created")
+    check(admin.console_clean("refused triggers", expected=[("/api/v1/triggers", 422)]) == 2, "both refusals were seen in the console")
+    admin.click("cancel", "dialog[open] .dialog-actions .btn:not(.btn-primary)")
+    admin.wait("the dialog closed", dialog_closed)
+    admin.wait("still one trigger listed", lambda d: trigger_rows(admin) == [refunds_row])
+
+    # Edit shows the trigger as saved (at 375 px: no sideways scroll); the page light and dark.
+    admin.size("mobile")
+    admin.click("edit Refunds to Billing", "tr[data-name='Refunds to Billing'] [data-testid=trigger-edit]")
+    admin.wait("the edit dialog with the trigger", lambda d: d.execute_script(
+        "return document.querySelector(\"dialog[open] [name='conditions.all[2].value']\")?.value") == "refund")
+    check(admin.js("return document.getElementById('trigger-name').value") == "Refunds to Billing", "the name")
+    check([parts(condition(i))[1:] for i in range(3)] == [
+        ["conditions.all[0].field=event", "conditions.all[0].operator=is", "conditions.all[0].value=created"],
+        ["conditions.all[1].field=actor", "conditions.all[1].operator=is", "conditions.all[1].value=customer"],
+        ["conditions.all[2].field=comment", "conditions.all[2].operator=contains", "conditions.all[2].value=refund"]]
+          and [parts(action(i))[1:] for i in range(2)] == [["actions[0].action=add_tags", "actions[0].value=billing"],
+                                                         ["actions[1].action=priority", "actions[1].value=high"]]
+          and admin.js("return document.querySelectorAll('dialog[open] [data-testid=trigger-any] [data-testid=trigger-condition]').length") == 0,
+          "the dialog holds the saved conditions and actions")
+    admin.no_horizontal_scroll("the trigger dialog")
+    admin.settle()
+    check(admin.driver.save_screenshot(os.path.join(SHOTS, "admin-trigger-dialog-light-mobile.png")), "dialog screenshot")
+    admin.click("cancel", "dialog[open] .dialog-actions .btn:not(.btn-primary)")
+    admin.wait("the dialog closed", dialog_closed)
+    admin.size("desktop")
+    screens(admin, "admin-triggers", lambda: admin.with_text("the trigger's row", "tr[data-name='Refunds to Billing']", "Comment contains refund"))
+
+    # A customer's request saying REFUND: tagged billing and raised to high by the trigger, asynchronously.
+    ticket = carol_api("POST", "tickets", {"subject": "Charged twice for May",
+                                           "description": "I was charged twice this month, please REFUND one of them."})
+    check(ticket["priority"] == "normal" and "billing" not in ticket["tags"], f"the request as created: {ticket}")
+    def fired(d):
+        now = agent_api("GET", f"tickets/{ticket['id']}")
+        return now if "billing" in now["tags"] and now["priority"] == "high" else None
+    changed = agent.wait("the trigger's changes on the ticket", fired, timeout=10)
+    check(changed["tags"] == ["billing"], f"the tags: {changed['tags']}")
+    runs = agent_api("GET", f"tickets/{ticket['id']}/automation-runs")["items"]
+    check(len(runs) == 1 and runs[0]["kind"] == "created" and [(r["name"], r["fired"], r["changes"]) for r in runs[0]["triggers"]] == [
+        ("Refunds to Billing", True, ["tags: empty → billing", "priority: normal → high"])], f"the run log: {runs}")
+    # An agent's request saying refund is not a customer's: the trigger runs and does not fire.
+    staff = agent_api.ticket("Refund policy question", description="What is our refund policy for annual plans?",
+                             requester_id=carol_api.user["id"])
+    runs = agent.wait("the run on the agent's request", lambda d: agent_api("GET", f"tickets/{staff['id']}/automation-runs")["items"], timeout=10)
+    check([(r["name"], r["fired"], r["failed_condition"]) for r in runs[0]["triggers"]] == [("Refunds to Billing", False, "actor is customer")],
+          f"not fired, on the actor: {runs}")
+    left = agent_api("GET", f"tickets/{staff['id']}")
+    check(left["tags"] == [] and left["priority"] == "normal", f"the agent's request is left alone: {left}")
+
+    # The ticket's History names the trigger behind the change.
+    agent.open(f"/tickets/{ticket['number']}")
+    agent.with_text("the ticket page", "#ticket-subject, h1", "Charged twice for May")
+    agent.click("the History tab", "#tab-history")
+    entry = "[data-testid=history-event][data-type='ticket.updated']"
+    agent.with_text("the trigger's entry in the History", f"{entry} .tk-event-head strong", "Trigger: Refunds to Billing")
+    lines = agent.js("return [...document.querySelectorAll(arguments[0])].map((e) => [e.querySelector('.tk-event-head strong').textContent,"
+                     " [...e.querySelectorAll('.tk-event-line')].map((l) => l.textContent)])", entry)
+    check([[who, sorted(said)] for who, said in lines] == [
+        ["Trigger: Refunds to Billing", ["added tags billing", "changed Priority from Normal to High"]]],
+          f"one entry, the trigger's, says what it changed: {lines}")
+    agent.console_clean("a trigger's change in the History")
+
+    # Switched off: the API agrees, the switch stays off after a reload, and a refund request is left alone.
+    admin.click("the active switch", f"tr[data-name='Refunds to Billing'] label[for='f-active-{refunds['id']}']")
+    admin.wait("inactive in the API", lambda d: admin_api("GET", f"triggers/{refunds['id']}")["active"] is False)
+    admin.driver.refresh()
+    admin.wait("off after a reload", lambda d: trigger_rows(admin) == [refunds_row[:4] + [False]])
+    quiet = carol_api("POST", "tickets", {"subject": "Refund for June", "description": "Please refund June too."})
+    time.sleep(2)  # an active trigger fired within a fraction of a second above; an inactive one is not even logged
+    quiet = agent_api("GET", f"tickets/{quiet['id']}")
+    check(quiet["tags"] == [] and quiet["priority"] == "normal"
+          and agent_api("GET", f"tickets/{quiet['id']}/automation-runs")["items"] == [], f"an inactive trigger does not run: {quiet}")
+
+    admin.click("delete Refunds to Billing", "tr[data-name='Refunds to Billing'] [data-testid=trigger-delete]")
+    admin.with_text("the confirmation", "dialog[open] p", "Delete the trigger Refunds to Billing?")
+    admin.click("confirm", "dialog[open] .btn-danger")
+    admin.with_text("the empty state again", "#admin-triggers .state-empty", "No triggers yet")
+    check(admin_api("GET", "triggers")["items"] == [], "the API agrees")
+    admin.console_clean("triggers")
+    print(f"triggers: {time.time() - started:.1f}s")
+
+
 def run(server, base, attachment):
     admin = agent = customer = None
     try:
@@ -1253,6 +1442,9 @@ def run(server, base, attachment):
         sla_policies(admin, server)
         # 15. SLA badges: live in the list and on the ticket page, sorted and filtered, the SLA column, at 375 px.
         sla_badges(agent, server)
+        # 16. Triggers: built in the dialog and read as sentences, refusals on their boxes, fired on a customer's
+        # request (run log, History), switched off, deleted.
+        triggers(admin, agent, server)
     finally:
         for b in (admin, agent, customer):
             if b:

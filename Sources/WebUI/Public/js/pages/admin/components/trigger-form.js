@@ -84,11 +84,14 @@ export function triggerActionParts(actions, directory) {
 
 let uid = 0;
 const nextId = () => `trg-${++uid}`;
+// A row's error slots: `${id}${suffix}-error` beside the control `${id}${suffix}` a 422 names (the bare id: the whole row).
+const errorSlots = (id, suffixes) => suffixes.map((suffix) => h('p.field-error', { id: `${id}${suffix}-error`, hidden: true }));
 
 function options(pairs, value) {
   const select = h('select', pairs.map(([v, label]) => h('option', { value: v }, label)));
   if (value != null && value !== '' && !pairs.some(([v]) => v === value)) select.append(h('option', { value }, value));
-  select.value = value ?? pairs[0]?.[0] ?? '';
+  // An unset value (a field or action just changed) picks the first choice, unless '' is one: never a blank select.
+  select.value = value != null && (value !== '' || pairs.some(([v]) => v === '')) ? value : pairs[0]?.[0] ?? '';
   return select;
 }
 
@@ -115,11 +118,14 @@ export function triggerDialog(trigger, directory) {
   function conditionRow(group, c) {
     const id = nextId();
     const item = { id };
-    item.field = h('select.sla-field', { 'data-part': 'field' }, Object.keys(CONDITIONS).map((f) => h('option', { value: f }, t(`admin.trigger_field_${f}`))));
+    item.whole = h('input', { type: 'hidden', id });
+    item.field = h('select.sla-field', { id: `${id}-field`, 'data-part': 'field', 'aria-describedby': `${id}-field-error ${id}-error` },
+      Object.keys(CONDITIONS).map((f) => h('option', { value: f }, t(`admin.trigger_field_${f}`))));
     item.field.value = kindOf(c.field);
-    item.key = h('input.sla-key', { type: 'text', maxlength: 186, autocomplete: 'off', spellcheck: 'false',
+    item.key = h('input.sla-key', { type: 'text', id: `${id}-key`, maxlength: 186, autocomplete: 'off', spellcheck: 'false',
+      'aria-describedby': `${id}-key-error ${id}-error`,
       placeholder: t('admin.sla_custom_key_placeholder'), value: kindOf(c.field) === 'custom' ? c.field.slice('custom_fields.'.length) : '' });
-    item.operator = h('select.sla-operator', { 'data-part': 'operator' });
+    item.operator = h('select.sla-operator', { id: `${id}-operator`, 'data-part': 'operator', 'aria-describedby': `${id}-operator-error ${id}-error` });
     item.slot = h('div.sla-value-slot');
     const draw = (kind, op, value) => {
       const spec = CONDITIONS[kind];
@@ -128,6 +134,8 @@ export function triggerDialog(trigger, directory) {
       item.value = valueControl(kind, spec.values, value, directory);
       item.value.classList.add('sla-value');
       item.value.dataset.part = 'value';
+      item.value.id = `${id}-value`;
+      item.value.setAttribute('aria-describedby', `${id}-value-error ${id}-error`);
       replace(item.slot, item.value);
       item.key.hidden = kind !== 'custom';
       item.slot.hidden = !needsValue(item.operator.value);
@@ -136,13 +144,14 @@ export function triggerDialog(trigger, directory) {
     item.field.addEventListener('change', () => draw(item.field.value, item.operator.value, ''));
     item.operator.addEventListener('change', () => { item.slot.hidden = !needsValue(item.operator.value); });
     item.el = h('li.sla-condition', { 'data-testid': 'trigger-condition', dataset: { group } },
+      item.whole,
       h('div.sla-condition-main', item.field, item.key, item.operator, item.slot,
         iconButton(adIcon('trash'), t('admin.sla_remove_condition'), () => {
           lists[group].splice(lists[group].indexOf(item), 1);
           item.el.remove();
           renumber();
         }, { 'data-testid': 'trigger-remove-condition', class: 'ad-danger-hover' })),
-      h('p.field-error', { hidden: true, id: `${id}-error` }));
+      errorSlots(id, ['', '-field', '-key', '-operator', '-value']));
     item.read = () => {
       const kind = item.field.value;
       const raw = item.value.value.trim();
@@ -156,28 +165,35 @@ export function triggerDialog(trigger, directory) {
   }
 
   function actionRow(a) {
-    const item = {};
+    const id = nextId();
+    const item = { id };
     const kind = a.action === 'set' ? kindOf(a.field) : a.action;
-    item.kind = h('select.sla-field', { 'data-part': 'action' }, Object.keys(ACTIONS).map((k) => h('option', { value: k }, t(`admin.trigger_action_${k}`))));
+    item.whole = h('input', { type: 'hidden', id });
+    item.kind = h('select.sla-field', { id: `${id}-action`, 'data-part': 'action', 'aria-describedby': `${id}-action-error ${id}-error` }, Object.keys(ACTIONS).map((k) => h('option', { value: k }, t(`admin.trigger_action_${k}`))));
     item.kind.value = kind;
-    item.key = h('input.sla-key', { type: 'text', maxlength: 186, autocomplete: 'off', spellcheck: 'false',
+    item.key = h('input.sla-key', { type: 'text', id: `${id}-key`, maxlength: 186, autocomplete: 'off', spellcheck: 'false',
+      'aria-describedby': `${id}-key-error ${id}-error`,
       placeholder: t('admin.sla_custom_key_placeholder'), value: kind === 'custom' ? a.field.slice('custom_fields.'.length) : '' });
     item.slot = h('div.sla-value-slot');
     const draw = (k, value) => {
       item.value = valueControl(k, ACTIONS[k].values, value, directory);
       item.value.classList.add('sla-value');
+      item.value.id = `${id}-value`;
+      item.value.setAttribute('aria-describedby', `${id}-value-error ${id}-error`);
       replace(item.slot, item.value);
       item.key.hidden = k !== 'custom';
       renumber();
     };
     item.kind.addEventListener('change', () => draw(item.kind.value, ''));
     item.el = h('li.sla-condition', { 'data-testid': 'trigger-action' },
+      item.whole,
       h('div.sla-condition-main', item.kind, item.key, item.slot,
         iconButton(adIcon('trash'), t('admin.trigger_remove_action'), () => {
           actions.splice(actions.indexOf(item), 1);
           item.el.remove();
           renumber();
-        }, { 'data-testid': 'trigger-remove-action', class: 'ad-danger-hover' })));
+        }, { 'data-testid': 'trigger-remove-action', class: 'ad-danger-hover' })),
+      errorSlots(id, ['', '-action', '-key', '-value']));
     item.read = () => {
       const k = item.kind.value;
       const spec = ACTIONS[k];
@@ -197,6 +213,7 @@ export function triggerDialog(trigger, directory) {
       lists[group].forEach((item, i) => {
         const at = `conditions.${group}[${i}]`;
         const n = { n: i + 1, group: t(`admin.trigger_${group}`) };
+        item.whole.name = at;
         item.field.name = item.field.value === 'custom' ? '' : `${at}.field`;
         item.key.name = item.field.value === 'custom' ? `${at}.field` : '';
         item.operator.name = `${at}.operator`;
@@ -208,6 +225,7 @@ export function triggerDialog(trigger, directory) {
       });
     }
     actions.forEach((item, i) => {
+      item.whole.name = `actions[${i}]`;
       item.kind.name = `actions[${i}].action`;
       item.key.name = item.kind.value === 'custom' ? `actions[${i}].field` : '';
       if (item.value) item.value.name = `actions[${i}].value`;

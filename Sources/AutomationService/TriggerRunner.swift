@@ -41,13 +41,16 @@ public struct TriggerRunner: Sendable {
         let triggers = try await cache.triggers(workspaceID: ws, store: store, on: database.sql)
         if triggers.isEmpty { return }
         guard let ticket = try await tickets.ruleTicket(workspaceID: ws, id: event.subject.id) else { return }
+        // The comment and the schedule are read only when a trigger looks at them: most events need neither.
+        let fields = Set(triggers.flatMap { ($0.all + $0.any).map(\.field) })
         var comment: (body: String, isPublic: Bool)?
-        if let id = event.data["comment_id"]?.stringValue.flatMap(UUID.init(uuidString:)),
+        if !fields.isDisjoint(with: ["comment", "comment_public"]),
+           let id = event.data["comment_id"]?.stringValue.flatMap(UUID.init(uuidString:)),
            let found = try await comments.comment(workspaceID: ws, id: id) {
             comment = (found.body, found.isPublic)
         }
         var within = true
-        if let schedule = try await schedules.defaultSchedule(workspaceID: ws, on: database.sql) {
+        if fields.contains("business_hours"), let schedule = try await schedules.defaultSchedule(workspaceID: ws, on: database.sql) {
             within = BusinessCalendar(schedule.schedule).isOpen(at: event.occurredAt)
         }
         let context = TriggerContext(kind: kind, actorRole: Self.actorRole(of: event), ticket: Self.ticket(ticket),
@@ -58,7 +61,7 @@ public struct TriggerRunner: Sendable {
                              stoppedTooDeep: result.stoppedTooDeep)
         // Claimed before writing: a redelivered event must not add a trigger's note twice.
         guard try await runs.claim(run, workspaceID: ws, on: database.sql) else { return }
-        let failuresBefore = run.entries
+        let recorded = run.entries
         for (triggerID, change) in Self.changesByTrigger(result) {
             guard let i = run.entries.firstIndex(where: { $0.triggerID == triggerID }) else { continue }
             let rule = RuleActor(kind: "trigger", id: triggerID, name: run.entries[i].name)
@@ -76,7 +79,7 @@ public struct TriggerRunner: Sendable {
                 run.entries[i].error = "could not be written: the tickets service did not answer"
             }
         }
-        if run.entries != failuresBefore { try await runs.finish(run, workspaceID: ws, on: database.sql) }
+        if run.entries != recorded { try await runs.finish(run, workspaceID: ws, on: database.sql) }
         if result.stoppedTooDeep {
             let fired = run.entries.filter(\.fired).map { JSONValue.string($0.name) }
             try await Outbox.append([EventEnvelope(

@@ -46,8 +46,8 @@ extension Tickets {
                     // Its channel names the rule's kind, so the conversation shows who wrote it.
                     _ = try await addComment(p, reference: current.id.lowercased, body: note, isPublic: false,
                                              origin: MessageOrigin(channel: rule.kind, address: nil, messageID: nil))
-                    ticket = try await get(p, reference: current.id.lowercased)
                 }
+                if !change.notes.isEmpty { ticket = try await get(p, reference: current.id.lowercased) }
                 return ticket
             } catch let error as HelpdeskError where error.code == "version_conflict" && attempt < 5 {
                 continue

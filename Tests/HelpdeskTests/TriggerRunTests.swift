@@ -154,7 +154,8 @@ struct TriggerRunTests {
             let agent = try await h.staff("chain-agent@example.com", by: admin)
             // Each adds a tag the next one waits for: eleven in a chain.
             for i in 0..<11 {
-                let all = i == 0 ? [Self.cond("event", "is", "updated")] : [Self.cond("tag", "includes", "step\(i - 1)")]
+                // The first also needs the update's actor: every ticket event names the role it was made in.
+                let all = i == 0 ? [Self.cond("event", "is", "updated"), Self.cond("actor", "is", "agent")] : [Self.cond("tag", "includes", "step\(i - 1)")]
                 let made = try await h.request(.post, "/api/v1/triggers", json: Self.trigger("Step \(i)", all: all,
                                                                                             actions: [["action": "add_tags", "value": ["step\(i)"]]],
                                                                                             position: 10 - i),

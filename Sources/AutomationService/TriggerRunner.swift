@@ -5,8 +5,8 @@ import Platform
 
 /// Runs the workspace's triggers on every ticket event, as an event consumer: a trigger never slows or fails the
 /// request that caused the event. Fired triggers write their changes through the tickets service (`TicketActions`),
-/// one write per trigger, recorded as "changed by trigger X"; a write the ticket refuses is logged and the other
-/// triggers still run. Events a trigger caused are not run again (its chain is complete in the cycle that fired it).
+/// together as one update recorded as "changed by triggers X, Y" (each note its own); a change the ticket refuses is
+/// logged on its trigger and the others still apply. Events a trigger caused are not run again (its chain is complete in the cycle that fired it).
 public struct TriggerRunner: Sendable {
     let database: Database
     let store: TriggerStore
@@ -62,21 +62,27 @@ public struct TriggerRunner: Sendable {
         // Claimed before writing: a redelivered event must not add a trigger's note twice.
         guard try await runs.claim(run, workspaceID: ws, on: database.sql) else { return }
         let recorded = run.entries
-        for (triggerID, change) in Self.changesByTrigger(result) {
-            guard let i = run.entries.firstIndex(where: { $0.triggerID == triggerID }) else { continue }
-            let rule = RuleActor(kind: "trigger", id: triggerID, name: run.entries[i].name)
+        let applications = Self.changesByTrigger(result).compactMap { id, change in
+            run.entries.first { $0.triggerID == id }.map { RuleApplication(rule: RuleActor(kind: "trigger", id: id, name: $0.name), change: change) }
+        }
+        if !applications.isEmpty {
             do {
-                _ = try await tickets.apply(change, ticketID: ticket.id, workspaceID: ws, by: rule)
-            } catch let error as HelpdeskError {
-                run.entries[i].error = Self.describe(error)
-                if let reason = Self.brokenReference(error) {
-                    try? await database.transaction { [store] db in
-                        try await store.markBroken(workspaceID: ws, id: triggerID, because: reason, on: db)
+                let applied = try await tickets.apply(applications, ticketID: ticket.id, workspaceID: ws)
+                for refusal in applied.refusals {
+                    guard let i = run.entries.firstIndex(where: { $0.triggerID == refusal.ruleID }) else { continue }
+                    run.entries[i].error = Self.describe(refusal.error)
+                    if let reason = Self.brokenReference(refusal.error) {
+                        try? await database.transaction { [store] db in
+                            try await store.markBroken(workspaceID: ws, id: refusal.ruleID, because: reason, on: db)
+                        }
                     }
                 }
             } catch {
-                logger.error("trigger could not write its change", metadata: ["trigger": "\(triggerID.lowercased)", "error": "\(error)"])
-                run.entries[i].error = "could not be written: the tickets service did not answer"
+                logger.error("triggers could not write their changes", metadata: ["ticket": "\(ticket.id.lowercased)", "error": "\(error)"])
+                let reason = (error as? HelpdeskError).map(Self.describe) ?? "could not be written: the tickets service did not answer"
+                for application in applications {
+                    if let i = run.entries.firstIndex(where: { $0.triggerID == application.rule.id }) { run.entries[i].error = reason }
+                }
             }
         }
         if run.entries != recorded { try await runs.finish(run, workspaceID: ws, on: database.sql) }

@@ -6,20 +6,30 @@ public struct Principal: Sendable, Equatable {
     public let workspaceID: UUID
     public let role: Role
     public let sessionID: UUID
-    /// Set when a rule acts (a trigger, an automation): its changes are recorded as the rule's, not a user's.
-    public let rule: RuleActor?
+    /// Set when rules act (triggers, an automation): their changes are recorded as theirs, not a user's. Several
+    /// rules fired by one event write one change together.
+    public let rules: [RuleActor]
 
-    public init(userID: UUID, workspaceID: UUID, role: Role, sessionID: UUID, rule: RuleActor? = nil) {
+    public init(userID: UUID, workspaceID: UUID, role: Role, sessionID: UUID, rules: [RuleActor] = []) {
         self.userID = userID
         self.workspaceID = workspaceID
         self.role = role
         self.sessionID = sessionID
-        self.rule = rule
+        self.rules = rules
     }
 
-    /// A rule acting in a workspace: it may change what an admin may, and its notes are signed with its id.
-    public static func acting(for rule: RuleActor, in workspaceID: UUID) -> Principal {
-        Principal(userID: rule.id, workspaceID: workspaceID, role: .admin, sessionID: rule.id, rule: rule)
+    /// The first rule acting, whose id the events' actor carries.
+    public var rule: RuleActor? { rules.first }
+
+    /// Rules acting in a workspace: they may change what an admin may, and notes are signed with the first's id.
+    public static func acting(for rules: RuleActor..., in workspaceID: UUID) -> Principal {
+        acting(for: rules, in: workspaceID)
+    }
+
+    /// Rules acting together in a workspace (see above).
+    public static func acting(for rules: [RuleActor], in workspaceID: UUID) -> Principal {
+        precondition(!rules.isEmpty, "a rule principal needs a rule")
+        return Principal(userID: rules[0].id, workspaceID: workspaceID, role: .admin, sessionID: rules[0].id, rules: rules)
     }
 
     /// The actor recorded on events this principal causes.

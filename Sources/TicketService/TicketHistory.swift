@@ -18,10 +18,15 @@ struct TicketHistory {
         var data = data
         data["actor_role"] = .string(principal.rule == nil ? principal.role.rawValue : "system")
         if let rule = principal.rule {
-            data["rule"] = ["kind": .string(rule.kind), "id": .string(rule.id.lowercased), "name": .string(rule.name)]
+            data["rule"] = Self.json(rule)
+            data["rules"] = .array(principal.rules.map(Self.json))
         }
         return EventEnvelope(type: type, workspaceID: ticket.workspaceID, actor: principal.actor,
                              subject: EventSubject(type: "ticket", id: ticket.id), occurredAt: at, data: .object(data))
+    }
+
+    static func json(_ rule: RuleActor) -> JSONValue {
+        ["kind": .string(rule.kind), "id": .string(rule.id.lowercased), "name": .string(rule.name)]
     }
 
     func created(_ t: Ticket, comment: Comment) -> [(EventEnvelope, Bool)] {

@@ -17,10 +17,57 @@ extension TicketChanges {
 }
 
 extension Tickets {
-    /// Applies a rule's change through `update` and `addComment`, as an admin would, recorded as the rule's. Tags and
-    /// followers are added to the ticket as it is read just before; a concurrent change (412) makes it read again.
-    public func apply(_ change: RuleChange, ticketID: UUID, workspaceID: UUID, by rule: RuleActor) async throws -> Ticket {
-        let p = Principal.acting(for: rule, in: workspaceID)
+    /// Applies rules' changes as `TicketActions.apply` describes: one update for all of them, then their notes.
+    public func apply(_ applications: [RuleApplication], ticketID: UUID, workspaceID: UUID) async throws -> (Ticket, [RuleRefusal]) {
+        let changing = applications.filter(\.change.changesTicket)
+        var refused: Set<UUID> = []
+        var refusals: [RuleRefusal] = []
+        var ticket: Ticket?
+        if !changing.isEmpty {
+            do {
+                ticket = try await update(changing, ticketID: ticketID, workspaceID: workspaceID)
+            } catch is HelpdeskError where changing.count > 1 {
+                // Refused together: try each alone, so the refusal names its rule and the others still apply.
+                for application in changing {
+                    do {
+                        ticket = try await update([application], ticketID: ticketID, workspaceID: workspaceID)
+                    } catch let error as HelpdeskError {
+                        refusals.append(RuleRefusal(ruleID: application.rule.id, error))
+                        refused.insert(application.rule.id)
+                    }
+                }
+            } catch let error as HelpdeskError {
+                refusals.append(RuleRefusal(ruleID: changing[0].rule.id, error))
+                refused.insert(changing[0].rule.id)
+            }
+        }
+        var noted = false
+        for application in applications where !refused.contains(application.rule.id) {
+            let p = Principal.acting(for: application.rule, in: workspaceID)
+            for note in application.change.notes {
+                do {
+                    // Its channel names the rule's kind, so the conversation shows who wrote it.
+                    _ = try await addComment(p, reference: ticketID.lowercased, body: note, isPublic: false,
+                                             origin: MessageOrigin(channel: application.rule.kind, address: nil, messageID: nil))
+                    noted = true
+                } catch let error as HelpdeskError {
+                    refusals.append(RuleRefusal(ruleID: application.rule.id, error))
+                    break
+                }
+            }
+        }
+        if noted || ticket == nil {
+            ticket = try await get(.acting(for: applications.map(\.rule), in: workspaceID), reference: ticketID.lowercased)
+        }
+        return (ticket!, refusals)
+    }
+
+    /// The rules' field, tag and follower changes as one update recorded as theirs. Tags and followers are added to
+    /// the ticket as it is read just before; a concurrent change (412) makes it read again.
+    func update(_ applications: [RuleApplication], ticketID: UUID, workspaceID: UUID) async throws -> Ticket {
+        let p = Principal.acting(for: applications.map(\.rule), in: workspaceID)
+        var change = RuleChange()
+        for application in applications { change.append(application.change) }
         var body = JSONBody(object: change.fields)
         let base = TicketChanges.parse(&body)
         try body.validate(allowed: TicketChanges.patchFields)
@@ -41,14 +88,7 @@ extension Tickets {
                 changes.followerIDs = followers
             }
             do {
-                var ticket = try await update(p, reference: current.id.lowercased, changes, ifMatch: current.etag)
-                for note in change.notes {
-                    // Its channel names the rule's kind, so the conversation shows who wrote it.
-                    _ = try await addComment(p, reference: current.id.lowercased, body: note, isPublic: false,
-                                             origin: MessageOrigin(channel: rule.kind, address: nil, messageID: nil))
-                }
-                if !change.notes.isEmpty { ticket = try await get(p, reference: current.id.lowercased) }
-                return ticket
+                return try await update(p, reference: current.id.lowercased, changes, ifMatch: current.etag)
             } catch let error as HelpdeskError where error.code == "version_conflict" && attempt < 5 {
                 continue
             }
@@ -64,8 +104,9 @@ struct LocalTicketActions: TicketActions {
         try await tickets.store.ticket(workspaceID: workspaceID, reference: id.lowercased, on: tickets.database.sql)?.ruleTicket
     }
 
-    func apply(_ change: RuleChange, ticketID: UUID, workspaceID: UUID, by rule: RuleActor) async throws -> RuleTicket {
-        try await tickets.apply(change, ticketID: ticketID, workspaceID: workspaceID, by: rule).ruleTicket
+    func apply(_ applications: [RuleApplication], ticketID: UUID, workspaceID: UUID) async throws -> RulesApplied {
+        let (ticket, refusals) = try await tickets.apply(applications, ticketID: ticketID, workspaceID: workspaceID)
+        return RulesApplied(ticket: ticket.ruleTicket, refusals: refusals)
     }
 }
 

@@ -177,6 +177,11 @@ struct TriggerRunTests {
             #expect((entries["Step 10"]?["failed_condition"] as? String)?.contains("more than 10") == true, "\(String(describing: entries["Step 10"]))")
             let tags = try await h.request(.get, "/api/v1/tickets/\(id)", token: agent.accessToken).json["tags"] as? [String]
             #expect(tags == (0..<10).map { "step\($0)" }, "\(String(describing: tags))")
+            let history = try await h.request(.get, "/api/v1/tickets/\(id)/events?limit=100", token: agent.accessToken).items
+            let byTriggers = history.filter { ($0["actor"] as? [String: Any])?["type"] as? String == "trigger" }
+            #expect(byTriggers.count == 1, "the ten fired triggers write one update together: \(byTriggers)")
+            let rules = ((byTriggers.first?["data"] as? [String: Any])?["rules"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+            #expect(rules == (0..<10).map { "Step \($0)" }, "the update names every trigger, in firing order: \(String(describing: rules))")
             let audit = try await h.request(.get, "/api/v1/audit/events?action=trigger.chain_stopped&subject_id=\(id)", token: admin.accessToken)
             #expect(audit.items.count == 1, "\(audit.text)")
         }

@@ -121,6 +121,33 @@ struct TriggerTests {
         #expect(long.stoppedTooDeep && long.entries.filter(\.fired).count == 10)
         #expect(long.entries.first { !$0.fired && $0.failedCondition?.hasPrefix("not run") == true } != nil, "\(long.entries.map(\.failedCondition))")
     }
+
+    @Test("fired triggers' changes combine as if applied in order: later values win, custom fields key by key, tags net out")
+    func changesCombine() {
+        var first = RuleChange()
+        first.fields = ["priority": "high", "custom_fields": ["plan": "gold", "region": "eu"]]
+        first.addTags = ["billing", "refund"]
+        first.notes = ["one"]
+        var second = RuleChange()
+        second.fields = ["priority": "urgent", "custom_fields": ["plan": "platinum"]]
+        second.removeTags = ["refund"]
+        second.addTags = ["vip"]
+        second.notes = ["two"]
+        var change = RuleChange()
+        change.append(first)
+        change.append(second)
+        #expect(change.fields["priority"] == "urgent")
+        #expect(change.fields["custom_fields"] == ["plan": "platinum", "region": "eu"])
+        #expect(change.addTags == ["billing", "vip"] && change.removeTags == ["refund"])
+        #expect(change.notes == ["one", "two"] && change.changesTicket)
+        var later = RuleChange()
+        later.addTags = ["refund"]
+        change.append(later)
+        #expect(change.addTags == ["billing", "vip", "refund"] && change.removeTags.isEmpty, "a later add undoes an earlier removal")
+        var noteOnly = RuleChange()
+        noteOnly.notes = ["x"]
+        #expect(!noteOnly.changesTicket && !noteOnly.isEmpty)
+    }
 }
 
 @Suite("Triggers API")

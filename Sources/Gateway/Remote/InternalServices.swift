@@ -55,7 +55,7 @@ extension HelpdeskSystem {
             let actions = tickets.actions
             calls.on("rule-ticket", Remote.ByID.self) { try await actions.ruleTicket(workspaceID: $0.workspaceID, id: $0.id) }
             calls.on("rule-apply", Remote.RuleApply.self) {
-                try await actions.apply($0.change, ticketID: $0.ticketID, workspaceID: $0.workspaceID, by: $0.rule)
+                try await actions.apply($0.applications, ticketID: $0.ticketID, workspaceID: $0.workspaceID)
             }
             calls.on("can-see-comment", Remote.CanSee.self) { try await access.canSeeComment($0.caller.value, ticketID: $0.ticketID, isPublic: $0.isPublic) }
             calls.on("ticket", Remote.ByID.self) { try await directory.ticket(workspaceID: $0.workspaceID, id: $0.id).map(Wire.Ticket.init) }

@@ -27,7 +27,7 @@ enum Remote {
     struct Follow: Codable, Sendable { let caller: Wire.Caller; let ticketID: UUID }
     struct Store: Codable, Sendable { let caller: Wire.Caller; let filename: String; let bytes: Data }
     struct Address: Codable, Sendable { let name: String?; let address: String }
-    struct RuleApply: Codable, Sendable { let workspaceID: UUID; let ticketID: UUID; let rule: RuleActor; let change: RuleChange }
+    struct RuleApply: Codable, Sendable { let workspaceID: UUID; let ticketID: UUID; let applications: [RuleApplication] }
 
     struct UserDirectoryClient: UserDirectory {
         let client: InternalClient
@@ -143,10 +143,10 @@ enum Remote {
         func ruleTicket(workspaceID: UUID, id: UUID) async throws -> RuleTicket? {
             try await client.call("rule-ticket", ByID(workspaceID: workspaceID, id: id), returning: RuleTicket?.self, idempotent: true)
         }
-        func apply(_ change: RuleChange, ticketID: UUID, workspaceID: UUID, by rule: RuleActor) async throws -> RuleTicket {
+        func apply(_ applications: [RuleApplication], ticketID: UUID, workspaceID: UUID) async throws -> RulesApplied {
             // Not retried on another replica: a note could be added twice.
-            try await client.call("rule-apply", RuleApply(workspaceID: workspaceID, ticketID: ticketID, rule: rule, change: change),
-                                  returning: RuleTicket.self, idempotent: false)
+            try await client.call("rule-apply", RuleApply(workspaceID: workspaceID, ticketID: ticketID, applications: applications),
+                                  returning: RulesApplied.self, idempotent: false)
         }
     }
 

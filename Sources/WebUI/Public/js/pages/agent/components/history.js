@@ -55,9 +55,12 @@ export function createHistory(ticket) {
     }
   }
 
-  // A rule's change says which rule made it ("Trigger: Refunds to Billing"); the system's says "System".
+  // A rule's change says which rules made it ("Trigger: Refunds to Billing, VIP"); the system's says "System".
   function actorName(e) {
-    if (RULES.has(e.actor?.type)) return t(`agent.by_${e.actor.type}`, { name: e.data?.rule?.name || '' });
+    if (RULES.has(e.actor?.type)) {
+      const rules = e.data?.rules?.length ? e.data.rules : [e.data?.rule].filter(Boolean);
+      return t(`agent.by_${e.actor.type}`, { name: rules.map((r) => r.name).join(', ') });
+    }
     return e.actor?.type === 'system' || !e.actor?.id ? t('agent.system') : displayName(cachedUser(e.actor.id));
   }
 

@@ -110,5 +110,31 @@ enum AutomationMigrations {
         Migration(version: 7, name: "trigger revisions") { _ in [
             "CREATE TABLE trigger_revisions (workspace_id TEXT PRIMARY KEY, revision BIGINT NOT NULL)",
         ] },
+        // Time-based automations: rules of kind `automation` beside the triggers; `sla_tickets` becomes the service's
+        // read model of tickets, with the times the hourly pass narrows its scan by (NULL: a row from before, read whole);
+        // a firing is kept while the automation's conditions hold for the ticket, so it acts once until they stop.
+        Migration(version: 8, name: "time-based automations") { kind in [
+            "ALTER TABLE triggers ADD COLUMN kind TEXT NOT NULL DEFAULT 'trigger'",
+            "CREATE INDEX triggers_by_kind ON triggers (kind, workspace_id)",
+            "ALTER TABLE sla_tickets ADD COLUMN live \(kind == .postgres ? "BOOLEAN" : "INTEGER")",
+            "ALTER TABLE sla_tickets ADD COLUMN status TEXT",
+            "ALTER TABLE sla_tickets ADD COLUMN created_at BIGINT",
+            "ALTER TABLE sla_tickets ADD COLUMN touched_at BIGINT",
+            "ALTER TABLE sla_tickets ADD COLUMN status_at BIGINT",
+            "ALTER TABLE sla_tickets ADD COLUMN assigned_at BIGINT",
+            "ALTER TABLE sla_tickets ADD COLUMN requester_replied_at BIGINT",
+            "ALTER TABLE sla_tickets ADD COLUMN agent_replied_at BIGINT",
+            "CREATE INDEX sla_tickets_by_workspace ON sla_tickets (workspace_id, ticket_id)",
+            """
+            CREATE TABLE automation_firings (
+                automation_id TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                workspace_id TEXT NOT NULL,
+                fired_at BIGINT NOT NULL,
+                PRIMARY KEY (automation_id, ticket_id))
+            """,
+            "CREATE INDEX automation_firings_by_ticket ON automation_firings (workspace_id, ticket_id)",
+            "CREATE TABLE automation_passes (id TEXT PRIMARY KEY, next_at BIGINT NOT NULL, started_at BIGINT)",
+        ] },
     ])
 }

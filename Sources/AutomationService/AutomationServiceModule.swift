@@ -4,8 +4,8 @@ import Logging
 import Platform
 import ServiceLifecycle
 
-/// The automations service: business-hours schedules, SLA policies and their targets on tickets; triggers, time-based rules and macros
-/// build on them (issue #20).
+/// The automations service: business-hours schedules, SLA policies and their targets on tickets; triggers, time-based automations;
+/// macros build on them (issue #20).
 public struct AutomationServiceModule: ServiceModule {
     public let name = "automations"
     public let schedules: Schedules
@@ -15,11 +15,13 @@ public struct AutomationServiceModule: ServiceModule {
     public let triggers: Triggers
     public let triggerRunner: TriggerRunner
     public let runLog: TriggerRunLog
+    public let automations: Triggers
+    public let automationPass: AutomationPass
 
     /// `tickets` changes tickets for the rules, `comments` reads the comment an event added; `workspaceID` confines
     /// the breach scheduler to one workspace (tests sharing a database).
     public init(database: Database, tickets: any TicketActions, comments: any TicketDirectory, clock: TimeSource = .system,
-                slaScanInterval: Duration = .seconds(15), workspaceID: UUID? = nil,
+                slaScanInterval: Duration = .seconds(15), automationInterval: Duration = .seconds(3_600), workspaceID: UUID? = nil,
                 logger: Logger = Logger(label: "helpdesk.automations")) {
         schedules = Schedules(database: database, store: ScheduleStore(), clock: clock)
         policies = SLAPolicies(database: database, store: SLAPolicyStore(), clock: clock)
@@ -28,12 +30,15 @@ public struct AutomationServiceModule: ServiceModule {
         triggers = Triggers(database: database, store: TriggerStore(), clock: clock)
         triggerRunner = TriggerRunner(database: database, store: TriggerStore(), runs: TriggerRunStore(), schedules: ScheduleStore(),
                                       tickets: tickets, comments: comments, clock: clock, logger: logger)
+        automations = Triggers(database: database, store: TriggerStore(), clock: clock, kind: .automation)
+        automationPass = AutomationPass(database: database, tickets: tickets, clock: clock, interval: automationInterval,
+                                        workspaceID: workspaceID, logger: logger)
         runLog = TriggerRunLog(database: database, store: TriggerRunStore(), tickets: tickets)
         breachScheduler = SLABreachScheduler(database: database, clock: clock, interval: slaScanInterval,
                                               workspaceID: workspaceID, logger: logger)
     }
 
-    public var backgroundServices: [any Service] { [breachScheduler] }
+    public var backgroundServices: [any Service] { [breachScheduler, automationPass] }
 
     public var migrations: ServiceMigrations { AutomationMigrations.all }
 
@@ -41,6 +46,7 @@ public struct AutomationServiceModule: ServiceModule {
         ScheduleRoutes(schedules: schedules).add(to: routes.group("api/v1/schedules"))
         SLAPolicyRoutes(policies: policies).add(to: routes.group("api/v1/sla-policies"))
         TriggerRoutes(triggers: triggers).add(to: routes.group("api/v1/triggers"))
+        TriggerRoutes(triggers: automations).add(to: routes.group("api/v1/automations"))
         TriggerRunRoutes(log: runLog).add(to: routes.group("api/v1/tickets"))
         let slas = ticketSLAs
         routes.group("api/v1/sla/tickets").get(":id") { _, context in

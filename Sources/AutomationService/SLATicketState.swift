@@ -1,8 +1,9 @@
 import Foundation
 import HelpdeskCore
 
-/// What the SLA service knows of one ticket, folded from the tickets' events (never read from their tables):
-/// the facts policies match on and the timeline the clocks run over. Pure, so every replica folds the same.
+/// What the automations service knows of one ticket, folded from the tickets' events (never read from their tables):
+/// the facts SLA policies match on and the timeline their clocks run over, and what time-based automations look at
+/// (subject, assignee, when it was last touched and assigned). Pure, so every replica folds the same.
 public struct SLATicketState: Sendable, Equatable {
     public let ticketID: UUID
     public let workspaceID: UUID
@@ -11,6 +12,13 @@ public struct SLATicketState: Sendable, Equatable {
     public var status: String
     /// A deleted or merged-away ticket has nothing due.
     public var ended: Bool
+    public var subject: String = ""
+    public var requesterID: UUID?
+    public var assigneeID: UUID?
+    /// When the current assignee was set (nil: unassigned).
+    public var assignedAt: Date?
+    /// When any event last changed the ticket or added a comment (nil: known from before these were kept).
+    public var touchedAt: Date?
 
     public init(ticketID: UUID, workspaceID: UUID, facts: SLATicketFacts, timeline: SLATimeline, status: String,
                 ended: Bool = false) {
@@ -38,14 +46,21 @@ public struct SLATicketState: Sendable, Equatable {
                                    organizationID: d["organization_id"]?.stringValue.flatMap(UUID.init(uuidString:)),
                                    tags: Self.strings(d["tags"]), channel: d["channel"]?.stringValue ?? "api",
                                    customFields: custom)
-        return SLATicketState(ticketID: event.subject.id, workspaceID: event.workspaceID, facts: facts,
-                              timeline: SLATimeline(createdAt: event.occurredAt, events: [.status(at: event.occurredAt, to: status)]),
-                              status: status)
+        var state = SLATicketState(ticketID: event.subject.id, workspaceID: event.workspaceID, facts: facts,
+                                   timeline: SLATimeline(createdAt: event.occurredAt, events: [.status(at: event.occurredAt, to: status)]),
+                                   status: status)
+        state.subject = d["subject"]?.stringValue ?? ""
+        state.requesterID = d["requester_id"]?.stringValue.flatMap(UUID.init(uuidString:))
+        state.assigneeID = d["assignee_id"]?.stringValue.flatMap(UUID.init(uuidString:))
+        state.assignedAt = state.assigneeID == nil ? nil : event.occurredAt
+        state.touchedAt = event.occurredAt
+        return state
     }
 
     /// Applies one later event of the same ticket; events of other types leave the state as it was.
     public mutating func apply(_ event: EventEnvelope) {
         let d = event.data
+        if event.type == "comment.added" || event.type == "ticket.updated" { touchedAt = max(touchedAt ?? event.occurredAt, event.occurredAt) }
         switch event.type {
         case "comment.added":
             // The description and a merge notice are not replies; internal notes run no customer-facing clock.
@@ -60,6 +75,12 @@ public struct SLATicketState: Sendable, Equatable {
                 case "priority": if let p = to?.stringValue { facts.priority = p }
                 case "type": facts.type = to?.stringValue
                 case "team_id": facts.teamID = to?.stringValue.flatMap(UUID.init(uuidString:))
+                case "organization_id": facts.organizationID = to?.stringValue.flatMap(UUID.init(uuidString:))
+                case "subject": if let s = to?.stringValue { subject = s }
+                case "requester_id": requesterID = to?.stringValue.flatMap(UUID.init(uuidString:))
+                case "assignee_id":
+                    assigneeID = to?.stringValue.flatMap(UUID.init(uuidString:))
+                    assignedAt = assigneeID == nil ? nil : event.occurredAt
                 case "tags": facts.tags = Self.strings(to)
                 case "status":
                     if let s = to?.stringValue {

@@ -19,6 +19,12 @@ struct SLATicketStore: Sendable {
         let events: [Entry]
         let status: String
         let ended: Bool
+        // Kept since automations@8; absent in states stored before.
+        var subject: String?
+        var requesterID: String?
+        var assigneeID: String?
+        var assignedAt: Int64?
+        var touchedAt: Int64?
     }
 
     /// The stored state; `forUpdate` locks the row on PostgreSQL so replicas folding events of one ticket, and
@@ -32,17 +38,27 @@ struct SLATicketStore: Sendable {
         if forUpdate && kind == .postgres { q.appendInterpolation(unsafeRaw: " FOR UPDATE") }
         guard let row = try await db.raw(q).first() else { return nil }
         let s = try JSONDecoder().decode(StoredState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+        return Self.state(s, ticketID: ticketID, workspaceID: workspaceID)
+    }
+
+    static func state(_ s: StoredState, ticketID: UUID, workspaceID: UUID) -> SLATicketState {
         let events: [SLATimeline.Event] = s.events.map { e in
             if let status = e.status { return .status(at: Date(epochMilliseconds: e.at), to: status) }
             return .publicReply(at: Date(epochMilliseconds: e.at), byStaff: e.byStaff ?? false)
         }
-        return SLATicketState(
+        var state = SLATicketState(
             ticketID: ticketID, workspaceID: workspaceID,
             facts: SLATicketFacts(priority: s.priority, type: s.type, teamID: s.teamID.flatMap(UUID.init(uuidString:)),
                                   organizationID: s.organizationID.flatMap(UUID.init(uuidString:)), tags: s.tags,
                                   channel: s.channel, customFields: s.customFields),
             timeline: SLATimeline(createdAt: Date(epochMilliseconds: s.createdAt), events: events),
             status: s.status, ended: s.ended)
+        state.subject = s.subject ?? ""
+        state.requesterID = s.requesterID.flatMap(UUID.init(uuidString:))
+        state.assigneeID = s.assigneeID.flatMap(UUID.init(uuidString:))
+        state.assignedAt = s.assignedAt.map(Date.init(epochMilliseconds:))
+        state.touchedAt = s.touchedAt.map(Date.init(epochMilliseconds:))
+        return state
     }
 
     /// Writes the state; with `targets`, also the policy and the targets just computed (at `version`). A target
@@ -59,24 +75,26 @@ struct SLATicketStore: Sendable {
                 case .status(let at, let to): StoredState.Entry(at: at.epochMilliseconds, reply: nil, byStaff: nil, status: to)
                 }
             },
-            status: t.status, ended: t.ended)
+            status: t.status, ended: t.ended, subject: t.subject, requesterID: t.requesterID?.lowercased,
+            assigneeID: t.assigneeID?.lowercased, assignedAt: t.assignedAt?.epochMilliseconds, touchedAt: t.touchedAt?.epochMilliseconds)
         let json = try ScheduleStore.json(stored)
         let ws = t.workspaceID.lowercased, id = t.ticketID.lowercased
-        guard let targets else {
-            try await db.raw("""
-                INSERT INTO sla_tickets (ticket_id, workspace_id, policy_id, state, updated_at, version)
-                VALUES (\(bind: id), \(bind: ws), NULL, \(bind: json), \(bind: now.epochMilliseconds), 0)
-                ON CONFLICT (ticket_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-                """).run()
-            return
-        }
-        try await db.raw("""
-            INSERT INTO sla_tickets (ticket_id, workspace_id, policy_id, state, updated_at, version)
-            VALUES (\(bind: id), \(bind: ws), \(bind: targets.policyID?.lowercased), \(bind: json), \(bind: now.epochMilliseconds),
-                    \(bind: targets.version))
-            ON CONFLICT (ticket_id) DO UPDATE SET policy_id = excluded.policy_id, state = excluded.state,
-              updated_at = excluded.updated_at, version = excluded.version
-            """).run()
+        // The anchors time-based automations narrow their scan with (see `AutomationScan`).
+        let a = TimedTicket(state: t).anchors
+        var q = SQLQueryString("""
+            INSERT INTO sla_tickets (ticket_id, workspace_id, policy_id, state, updated_at, version, live, status, created_at,
+                                     touched_at, status_at, assigned_at, requester_replied_at, agent_replied_at)
+            VALUES (\(bind: id), \(bind: ws), \(bind: targets?.policyID?.lowercased), \(bind: json), \(bind: now.epochMilliseconds),
+                    \(bind: targets?.version ?? 0), \(bind: a.live), \(bind: t.status), \(bind: a.createdAt), \(bind: a.touchedAt),
+                    \(bind: a.statusAt), \(bind: a.assignedAt), \(bind: a.requesterRepliedAt), \(bind: a.agentRepliedAt))
+            ON CONFLICT (ticket_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, live = excluded.live,
+              status = excluded.status, created_at = excluded.created_at, touched_at = excluded.touched_at,
+              status_at = excluded.status_at, assigned_at = excluded.assigned_at,
+              requester_replied_at = excluded.requester_replied_at, agent_replied_at = excluded.agent_replied_at
+            """)
+        if targets != nil { q.appendInterpolation(unsafeRaw: ", policy_id = excluded.policy_id, version = excluded.version") }
+        try await db.raw(q).run()
+        guard let targets else { return }
         var gone = SQLQueryString("DELETE FROM sla_targets WHERE ticket_id = \(bind: id) AND workspace_id = \(bind: ws)")
         for metric in targets.targets.map(\.metric.rawValue) { gone.appendInterpolation(unsafeRaw: " AND metric <> "); gone.appendInterpolation(bind: metric) }
         try await db.raw(gone).run()

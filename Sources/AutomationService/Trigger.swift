@@ -1,10 +1,19 @@
 import Foundation
 import HelpdeskCore
 
-/// An event-driven rule: when all of `all` and (if any are given) one of `any` hold for a ticket event, its
-/// actions run. Triggers run in `position` order.
+/// Triggers run on ticket events; time-based automations on a schedule over tickets as they are.
+public enum RuleKind: String, Sendable, CaseIterable {
+    case trigger, automation
+
+    /// The API's plural (`triggers`, `automations`): the route, the conflict code.
+    var plural: String { rawValue + "s" }
+}
+
+/// A rule: when all of `all` and (if any are given) one of `any` hold, its actions run. A trigger looks at a ticket
+/// event, a time-based automation (`kind` automation) at a ticket on its hourly pass. Rules run in `position` order.
 public struct Trigger: Sendable, Equatable {
     public let id: UUID
+    public var kind: RuleKind = .trigger
     public var name: String
     public var all: [TriggerCondition]
     public var any: [TriggerCondition]
@@ -15,9 +24,10 @@ public struct Trigger: Sendable, Equatable {
     /// as broken and never runs, since running it with that part left out could fire it far too widely.
     public var problems: [String] = []
 
-    public init(id: UUID, name: String, all: [TriggerCondition], any: [TriggerCondition] = [], actions: [TriggerAction],
-                active: Bool = true, position: Int) {
+    public init(id: UUID, kind: RuleKind = .trigger, name: String, all: [TriggerCondition], any: [TriggerCondition] = [],
+                actions: [TriggerAction], active: Bool = true, position: Int) {
         self.id = id
+        self.kind = kind
         self.name = name
         self.all = all
         self.any = any

@@ -3,7 +3,11 @@ import HelpdeskCore
 
 /// What a trigger's conditions look at: the event that happened and the ticket as it is after it.
 public struct TriggerContext: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable { case created, updated, commentAdded = "comment_added" }
+    public enum Kind: String, Sendable, CaseIterable {
+        case created, updated, commentAdded = "comment_added"
+        /// A time-based automation's hourly look at the ticket (no event).
+        case timed
+    }
 
     public var kind: Kind
     /// `customer`, `agent`, `admin` or `system` (a trigger's own change, a background job).
@@ -21,6 +25,10 @@ public struct TriggerContext: Sendable, Equatable {
     private(set) var foldedComment: String?
     /// Whether the event happened within the workspace's business hours (nil: no schedule, always within).
     public var withinBusinessHours: Bool
+    /// For time-based automations: hours since each anchor (`created`, `solved`…) that applies to the ticket now.
+    public var hoursSince: [String: Double] = [:]
+    /// For time-based automations: the ticket's SLA state, `breached`, `at_risk` or `ok`.
+    public var sla = "ok"
 
     public init(kind: Kind, actorRole: String, ticket: TriggerTicket, changes: [String: (from: JSONValue, to: JSONValue)] = [:],
                 comment: (body: String, isPublic: Bool)? = nil, withinBusinessHours: Bool = true) {
@@ -36,6 +44,7 @@ public struct TriggerContext: Sendable, Equatable {
 
     public static func == (a: Self, b: Self) -> Bool {
         a.kind == b.kind && a.actorRole == b.actorRole && a.ticket == b.ticket && a.withinBusinessHours == b.withinBusinessHours
+            && a.hoursSince == b.hoursSince && a.sla == b.sla
             && a.comment?.body == b.comment?.body && a.comment?.isPublic == b.comment?.isPublic
             && a.changes.keys.sorted() == b.changes.keys.sorted()
             && a.changes.allSatisfy { key, change in b.changes[key].map { $0.from == change.from && $0.to == change.to } ?? false }
@@ -94,13 +103,32 @@ public struct TriggerCondition: Sendable, Equatable, CustomStringConvertible {
     public enum Operator: String, Sendable, CaseIterable {
         case `is`, isNot = "is_not", changed, notChanged = "not_changed", changedTo = "changed_to", changedFrom = "changed_from"
         case includes, excludes, contains, notContains = "not_contains"
+        case greaterThan = "greater_than", lessThan = "less_than"
     }
 
-    /// Fields with the operators each takes and the values they accept (nil: any text).
-    static let vocabulary: [String: (ops: Set<Operator>, values: Set<String>?)] = {
+    /// The times a time-based automation measures hours from. `solved`, `pending` and `on_hold` count from when the
+    /// ticket entered that status and hold only while it is in it; `assigned` only while it has an assignee.
+    static let anchors = ["created", "updated", "solved", "pending", "on_hold", "assigned", "requester_replied", "agent_replied"]
+
+    /// Fields with the operators each takes and the values they accept (nil: any text), per kind of rule.
+    static func vocabulary(_ kind: RuleKind) -> [String: (ops: Set<Operator>, values: Set<String>?)] {
+        kind == .trigger ? triggerVocabulary : automationVocabulary
+    }
+
+    /// Time-based automations look at the ticket as it is (no event, no changes) and at time.
+    static let automationVocabulary: [String: (ops: Set<Operator>, values: Set<String>?)] = {
+        var v = triggerVocabulary.filter { ["channel", "status", "priority", "type", "assignee_id", "team_id", "organization_id", "tag",
+                                             "subject"].contains($0.key) }
+        for (key, rule) in v where rule.ops.contains(.changed) { v[key] = ([.is, .isNot], rule.values) }
+        for anchor in anchors { v["hours_since_\(anchor)"] = ([.greaterThan, .lessThan], nil) }
+        v["sla"] = ([.is, .isNot], ["breached", "at_risk", "ok"])
+        return v
+    }()
+
+    static let triggerVocabulary: [String: (ops: Set<Operator>, values: Set<String>?)] = {
         let field: Set<Operator> = [.is, .isNot, .changed, .notChanged, .changedTo, .changedFrom]
         return [
-            "event": ([.is, .isNot], Set(TriggerContext.Kind.allCases.map(\.rawValue))),
+            "event": ([.is, .isNot], Set(TriggerContext.Kind.allCases.filter { $0 != .timed }.map(\.rawValue))),
             "actor": ([.is, .isNot], ["customer", "agent", "admin", "staff", "system"]),
             "channel": ([.is, .isNot], ["web", "email", "api"]),
             "status": (field, ["new", "open", "pending", "on_hold", "solved", "closed"]),
@@ -121,10 +149,12 @@ public struct TriggerCondition: Sendable, Equatable, CustomStringConvertible {
     public let value: String?
 
     /// Checks the shape; each error names `field`, `operator` or `value` (the caller prefixes the position).
-    public init(field: String, op: Operator, value: String?) throws {
+    public init(field: String, op: Operator, value: String?, kind: RuleKind = .trigger) throws {
         let custom = field.hasPrefix("custom_fields.") && field.count > 14
-        guard let rule = Self.vocabulary[field] ?? (custom ? ([.is, .isNot, .changed, .notChanged, .changedTo, .changedFrom], nil) : nil) else {
-            throw HelpdeskError.validation(field: "field", "must be one of \(Self.vocabulary.keys.sorted().joined(separator: ", ")) or custom_fields.<key>")
+        let vocabulary = Self.vocabulary(kind)
+        let customOps: Set<Operator> = kind == .trigger ? [.is, .isNot, .changed, .notChanged, .changedTo, .changedFrom] : [.is, .isNot]
+        guard let rule = vocabulary[field] ?? (custom ? (customOps, nil) : nil) else {
+            throw HelpdeskError.validation(field: "field", "must be one of \(vocabulary.keys.sorted().joined(separator: ", ")) or custom_fields.<key>")
         }
         guard rule.ops.contains(op) else {
             throw HelpdeskError.validation(field: "operator", "\(field) takes \(rule.ops.map(\.rawValue).sorted().joined(separator: ", "))")
@@ -138,6 +168,11 @@ public struct TriggerCondition: Sendable, Equatable, CustomStringConvertible {
             if let value {
                 if let values = rule.values, !values.contains(value) {
                     throw HelpdeskError.validation(field: "value", "must be one of \(values.sorted().joined(separator: ", "))")
+                }
+                if op == .greaterThan || op == .lessThan {
+                    guard let hours = Double(value), hours.isFinite, hours >= 0, hours <= 24 * 365 * 5 else {
+                        throw HelpdeskError.validation(field: "value", "must be a number of hours from 0 to 43800 (0.5 is 30 minutes)")
+                    }
                 }
                 if field.hasSuffix("_id"), UUID(uuidString: value) == nil {
                     throw HelpdeskError.validation(field: "value", "must be a UUID")
@@ -153,7 +188,14 @@ public struct TriggerCondition: Sendable, Equatable, CustomStringConvertible {
         self.op = op
         self.value = field.hasSuffix("_id") ? value?.lowercased() : value
         foldedValue = Self.fold(value ?? "")
+        hours = op == .greaterThan || op == .lessThan ? Double(value ?? "") : nil
     }
+
+    /// The number of hours of `hours_since_… greater_than|less_than N`.
+    let hours: Double?
+
+    /// The anchor of an `hours_since_…` condition (`solved`), nil for other fields.
+    var anchor: String? { field.hasPrefix("hours_since_") ? String(field.dropFirst(12)) : nil }
 
     /// The value as text conditions compare it (folded once, when the rule is read).
     let foldedValue: String
@@ -178,6 +220,7 @@ public struct TriggerCondition: Sendable, Equatable, CustomStringConvertible {
             guard let comment = c.comment else { return false }
             return comment.isPublic == (value == "true")
         case "business_hours": return c.withinBusinessHours == (value == "true")
+        case "sla": return (c.sla == value) == (op == .is)
         default: break
         }
         let change = c.changes[field]
@@ -188,6 +231,10 @@ public struct TriggerCondition: Sendable, Equatable, CustomStringConvertible {
         case .notChanged: return change == nil
         case .changedTo: return change.map { SLACondition.text($0.to) == value } ?? false
         case .changedFrom: return change.map { SLACondition.text($0.from) == value } ?? false
+        case .greaterThan, .lessThan:
+            // An anchor that does not apply (not solved, no assignee) holds neither way.
+            guard let anchor, let elapsed = c.hoursSince[anchor], let hours else { return false }
+            return op == .greaterThan ? elapsed >= hours : elapsed < hours
         default: return false
         }
     }

@@ -9,7 +9,8 @@ enum TriggerJSON {
     }
 
     static func condition(_ c: TriggerCondition) -> JSONValue {
-        ["field": .string(c.field), "operator": .string(c.op.rawValue), "value": c.value.map(JSONValue.string) ?? .null]
+        ["field": .string(c.field), "operator": .string(c.op.rawValue),
+         "value": c.hours.map(JSONValue.number) ?? c.value.map(JSONValue.string) ?? .null]
     }
 
     static func actions(_ t: Trigger) -> JSONValue {
@@ -25,7 +26,8 @@ enum TriggerJSON {
     }
 
     /// Parses `conditions`; each error names its place (`conditions.all[2].value`).
-    static func parseConditions(_ value: JSONValue, errors: inout [FieldError]) -> (all: [TriggerCondition], any: [TriggerCondition]) {
+    static func parseConditions(_ value: JSONValue, kind: RuleKind = .trigger, errors: inout [FieldError])
+        -> (all: [TriggerCondition], any: [TriggerCondition]) {
         guard case .object(let o) = value else {
             errors.append(FieldError(field: "conditions", message: "must be an object {all: [...], any: [...]}"))
             return ([], [])
@@ -55,15 +57,21 @@ enum TriggerJSON {
                 case nil, .null?: value = nil
                 case .string(let s)?: value = s
                 case .bool(let b)?: value = b ? "true" : "false"
+                case .number(let n)? where kind == .automation: value = n == n.rounded() && abs(n) < 1e9 ? String(Int(n)) : String(n)
                 default: errors.append(FieldError(field: "\(at).value", message: "must be a string or null")); return nil
                 }
-                do { return try TriggerCondition(field: field, op: op, value: value) } catch let e as HelpdeskError {
+                do { return try TriggerCondition(field: field, op: op, value: value, kind: kind) } catch let e as HelpdeskError {
                     errors += e.errors.map { FieldError(field: "\(at).\($0.field)", message: $0.message) }
                 } catch {}
                 return nil
             }
         }
-        return (list("all"), list("any"))
+        let parsed = (list("all"), list("any"))
+        // Without a time condition an automation would act on every ticket on its first pass.
+        if kind == .automation, errors.isEmpty, !parsed.0.contains(where: { $0.anchor != nil && $0.op == .greaterThan }) {
+            errors.append(FieldError(field: "conditions.all", message: "needs an hours_since_… greater_than condition: an automation acts on tickets after some time"))
+        }
+        return parsed
     }
 
     /// Parses `actions`; each error names its place (`actions[0].value`).

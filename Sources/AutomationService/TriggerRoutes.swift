@@ -3,7 +3,7 @@ import HelpdeskCore
 import Hummingbird
 import Platform
 
-/// HTTP adapters for `/api/v1/triggers` (admins).
+/// HTTP adapters for `/api/v1/triggers` and `/api/v1/automations` (admins).
 struct TriggerRoutes {
     let triggers: Triggers
 
@@ -21,11 +21,11 @@ struct TriggerRoutes {
         }
         routes.get(":id") { _, context in
             let p = try context.require(.admin)
-            return try .json(TriggerBody(trigger: try await triggers.get(p, id: try context.parameters.uuid("id", what: "trigger"))))
+            return try .json(TriggerBody(trigger: try await triggers.get(p, id: try context.parameters.uuid("id", what: triggers.kind.rawValue))))
         }
         routes.patch(":id") { request, context in
             let p = try context.require(.admin)
-            let id = try context.parameters.uuid("id", what: "trigger")
+            let id = try context.parameters.uuid("id", what: triggers.kind.rawValue)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body)
             try body.validate(allowed: Self.fields)
@@ -33,7 +33,7 @@ struct TriggerRoutes {
         }
         routes.delete(":id") { _, context in
             let p = try context.require(.admin)
-            try await triggers.delete(p, id: try context.parameters.uuid("id", what: "trigger"))
+            try await triggers.delete(p, id: try context.parameters.uuid("id", what: triggers.kind.rawValue))
             return Response(status: .noContent)
         }
     }

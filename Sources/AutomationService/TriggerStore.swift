@@ -8,8 +8,8 @@ struct TriggerStore: Sendable {
     func insert(_ t: Trigger, workspaceID: UUID, at now: Date, on db: any SQLDatabase) async throws {
         try await bumpRevision(workspaceID: workspaceID, on: db)
         try await db.raw("""
-            INSERT INTO triggers (id, workspace_id, name, position, active, conditions, actions, created_at, updated_at)
-            VALUES (\(bind: t.id.lowercased), \(bind: workspaceID.lowercased), \(bind: t.name), \(bind: t.position),
+            INSERT INTO triggers (id, workspace_id, kind, name, position, active, conditions, actions, created_at, updated_at)
+            VALUES (\(bind: t.id.lowercased), \(bind: workspaceID.lowercased), \(bind: t.kind.rawValue), \(bind: t.name), \(bind: t.position),
                     \(bind: t.active), \(bind: try Self.json(TriggerJSON.conditions(t))), \(bind: try Self.json(TriggerJSON.actions(t))),
                     \(bind: now.epochMilliseconds), \(bind: now.epochMilliseconds))
             """).run()
@@ -50,6 +50,9 @@ struct TriggerStore: Sendable {
     func delete(workspaceID: UUID, id: UUID, on db: any SQLDatabase) async throws {
         try await bumpRevision(workspaceID: workspaceID, on: db)
         try await db.raw("DELETE FROM triggers WHERE id = \(bind: id.lowercased) AND workspace_id = \(bind: workspaceID.lowercased)").run()
+        try await db.raw("""
+            DELETE FROM automation_firings WHERE automation_id = \(bind: id.lowercased) AND workspace_id = \(bind: workspaceID.lowercased)
+            """).run()
     }
 
     func trigger(workspaceID: UUID, id: UUID, on db: any SQLDatabase) async throws -> Trigger? {
@@ -58,11 +61,18 @@ struct TriggerStore: Sendable {
             """).first().map(Self.decode)
     }
 
-    /// The workspace's triggers in the order they run.
-    func triggers(workspaceID: UUID, on db: any SQLDatabase) async throws -> [Trigger] {
+    /// The workspace's triggers (or automations) in the order they run.
+    func triggers(workspaceID: UUID, kind: RuleKind = .trigger, on db: any SQLDatabase) async throws -> [Trigger] {
         try await db.raw("""
-            SELECT * FROM triggers WHERE workspace_id = \(bind: workspaceID.lowercased) ORDER BY position, id
+            SELECT * FROM triggers WHERE workspace_id = \(bind: workspaceID.lowercased) AND kind = \(bind: kind.rawValue)
+            ORDER BY position, id
             """).all().map(Self.decode)
+    }
+
+    /// The workspaces with an active automation, for the hourly pass.
+    func workspacesWithAutomations(on db: any SQLDatabase) async throws -> [UUID] {
+        try await db.raw("SELECT DISTINCT workspace_id FROM triggers WHERE kind = 'automation' AND active = \(bind: true) AND broken IS NULL")
+            .all().map { try $0.uuid("workspace_id") }
     }
 
     static func json(_ value: JSONValue) throws -> String {
@@ -75,9 +85,10 @@ struct TriggerStore: Sendable {
             try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: column, as: String.self).utf8))
         }
         var errors: [FieldError] = []
-        let conditions = TriggerJSON.parseConditions(try value("conditions"), errors: &errors)
+        let kind = RuleKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .trigger
+        let conditions = TriggerJSON.parseConditions(try value("conditions"), kind: kind, errors: &errors)
         let actions = TriggerJSON.parseActions(try value("actions"), errors: &errors)
-        var trigger = Trigger(id: try row.uuid("id"), name: try row.decode(column: "name", as: String.self),
+        var trigger = Trigger(id: try row.uuid("id"), kind: kind, name: try row.decode(column: "name", as: String.self),
                               all: conditions.all, any: conditions.any, actions: actions,
                               active: try row.decode(column: "active", as: Bool.self), position: try row.decode(column: "position", as: Int.self))
         trigger.problems = errors.map { "\($0.field): \($0.message)" }

@@ -72,6 +72,8 @@ public struct HelpdeskConfiguration: Sendable {
     public var deliverySettings = DeliverySettings()
     /// Seconds between the SLA scheduler's passes.
     public var slaScanInterval = 15
+    /// Seconds between time-based automation passes.
+    public var automationInterval = 3_600
     /// Days of audit records to keep; nil keeps everything.
     public var auditRetentionDays: Int?
     /// Seconds a graceful shutdown may take before the work still running is cancelled.
@@ -222,6 +224,12 @@ public struct HelpdeskConfiguration: Sendable {
                 throw ConfigurationError("sla-scan-interval: expected seconds between 1 and 60")
             }
             config.slaScanInterval = n
+        }
+        if let seconds = value("automation-interval") {
+            guard let n = Int(seconds), (60...86_400).contains(n) else {
+                throw ConfigurationError("automation-interval: expected seconds between 60 and 86400")
+            }
+            config.automationInterval = n
         }
         if let seconds = value("shutdown-timeout") {
             guard let n = Int(seconds), (1...3600).contains(n) else {

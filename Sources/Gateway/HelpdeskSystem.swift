@@ -141,6 +141,7 @@ public struct HelpdeskSystem: Sendable {
                                                       tickets: remoteTickets.map(Remote.TicketActionsClient.init) ?? tickets.actions,
                                                       comments: ticketDirectory, clock: clock,
                                                       slaScanInterval: .seconds(configuration.slaScanInterval),
+                                                      automationInterval: .seconds(configuration.automationInterval),
                                                       workspaceID: configuration.relayWorkspaceOnly ? configuration.workspaceID : nil,
                                                       logger: logger)
             let modules: [any ServiceModule] = [users, auth, tickets, files, audit, notifications, channels, automations]

@@ -41,6 +41,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("sla-scan-interval"),
             help: "Seconds between the SLA scheduler's passes over due warnings and breaches (HELPDESK_SLA_SCAN_INTERVAL, default 15).")
     var slaScanInterval: String?
+    @Option(name: .customLong("automation-interval"),
+            help: "Seconds between time-based automation passes (HELPDESK_AUTOMATION_INTERVAL, default 3600).")
+    var automationInterval: String?
     @Option(name: .customLong("shutdown-timeout"),
             help: "Seconds SIGTERM waits for requests in flight before cancelling them (HELPDESK_SHUTDOWN_TIMEOUT, default 30).")
     var shutdownTimeout: String?
@@ -84,6 +87,7 @@ struct GlobalOptions: ParsableArguments {
         out["delivery-retry-seconds"] = deliveryRetrySeconds
         out["event-claim-timeout"] = eventClaimTimeout
         out["sla-scan-interval"] = slaScanInterval
+        out["automation-interval"] = automationInterval
         out["audit-retention-days"] = auditRetentionDays
         out["shutdown-timeout"] = shutdownTimeout
         out["bcrypt-cost"] = bcryptCost

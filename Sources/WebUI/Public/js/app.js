@@ -25,7 +25,7 @@ router.add('/requests', page('portal/requests'), { roles: ['customer'], section:
 router.add('/requests/new', page('portal/new-request'), { roles: ['customer'], section: 'requests' });
 router.add('/requests/:number', page('portal/request'), { roles: ['customer'], section: 'requests' });
 // Admin.
-for (const area of ['users', 'teams', 'organizations', 'fields', 'templates', 'audit', 'mailboxes', 'schedules', 'sla-policies', 'triggers']) {
+for (const area of ['users', 'teams', 'organizations', 'fields', 'templates', 'audit', 'mailboxes', 'schedules', 'sla-policies', 'triggers', 'automations']) {
   router.add(`/admin/${area}`, page(`admin/${area}`), { roles: ['admin'], rail: 'admin', section: 'admin', area });
 }
 router.add('/profile', page('profile/profile'), { section: 'profile' });

@@ -7,7 +7,7 @@ const GROUPS = [
   { heading: 'people', items: [['users', () => icon('user')], ['teams', () => icon('users')], ['organizations', () => adIcon('building')]] },
   { heading: 'tickets', items: [['fields', () => adIcon('sliders')]] },
   { heading: 'channels', items: [['templates', () => icon('mail')], ['mailboxes', () => icon('inbox')]] },
-  { heading: 'automations', items: [['schedules', () => adIcon('clock')], ['sla-policies', () => adIcon('activity')], ['triggers', () => adIcon('sliders')]] },
+  { heading: 'automations', items: [['schedules', () => adIcon('clock')], ['sla-policies', () => adIcon('activity')], ['triggers', () => adIcon('sliders')], ['automations', () => adIcon('clock')]] },
   { heading: 'security', items: [['audit', () => icon('shield')]] },
 ];
 

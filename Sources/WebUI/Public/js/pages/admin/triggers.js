@@ -1,5 +1,6 @@
-// Admin › Triggers: rules that run on every ticket event, in list order; each row reads as a sentence ("When
-// event is created and comment contains refund: add tags billing, set priority High"). Broken rules are marked.
+// Admin › Triggers and Admin › Automations: rules that run on every ticket event (or, automations, hourly over
+// tickets as they are), in list order; each row reads as a sentence ("When event is created and comment contains
+// refund: add tags billing, set priority High"). Broken rules are marked.
 import { h, icon } from '../../core/dom.js';
 import { t } from '../../core/i18n.js';
 import { api } from '../../core/api.js';
@@ -7,21 +8,26 @@ import { toast, errorMessage, confirm } from '../../core/ui.js';
 import { pageHeader, table, cell, iconButton, adIcon, pagedList, emptyWith, switchField } from './components/common.js';
 import { triggerDialog, triggerConditionParts, triggerActionParts, loadTriggerDirectory } from './components/trigger-form.js';
 
-export function render() {
+export function render() { return rulesPage('trigger'); }
+
+/** The page for one kind of rule: `trigger` or `automation` (its API path, i18n keys and page id follow). */
+export function rulesPage(kind) {
+  const path = `${kind}s`;
+  const k = (key) => t(`admin.${kind}_${key}`);
   const listEl = h('div.ad-list', { 'aria-live': 'polite' });
   let triggers = [];
   let directory = { teams: new Map(), organizations: new Map(), agents: new Map() };
   const ready = loadTriggerDirectory().then((d) => { directory = d; });
-  const newButton = h('button.btn.btn-primary#trigger-new', { type: 'button', onclick: () => edit(null) }, icon('plus'), t('admin.trigger_new'));
+  const newButton = h('button.btn.btn-primary#trigger-new', { type: 'button', onclick: () => edit(null) }, icon('plus'), k('new'));
   const columns = [
-    { label: t('admin.sla_col_order'), className: 'sla-col-order' }, { label: t('admin.trigger_col_trigger') },
+    { label: t('admin.sla_col_order'), className: 'sla-col-order' }, { label: k('col_trigger') },
     { label: t('admin.sla_conditions') }, { label: t('admin.trigger_actions') }, { label: t('admin.trigger_active') },
     { label: t('admin.col_actions'), className: 'ad-col-actions' },
   ];
 
   function conditionsText(c) {
-    const all = triggerConditionParts(c.all, directory);
-    const any = triggerConditionParts(c.any, directory);
+    const all = triggerConditionParts(c.all, directory, kind);
+    const any = triggerConditionParts(c.any, directory, kind);
     return [all.join(t('admin.trigger_and')), any.length ? t('admin.trigger_one_of', { list: any.join(t('admin.trigger_or')) }) : null]
       .filter(Boolean).join(t('admin.trigger_and')) || t('admin.trigger_always');
   }
@@ -49,27 +55,27 @@ export function render() {
   const reload = () => pagedList(listEl, {
     fetchPage: async () => {
       await ready;
-      const page = await api.get('triggers');
+      const page = await api.get(path);
       triggers = page.items;
       return { items: page.items, next_cursor: null };
     },
     renderRows: (items) => items.map(row),
-    shell: (tbody) => table(columns, tbody, { caption: t('admin.nav_triggers') }),
-    emptyState: () => emptyWith(t('admin.trigger_empty'), t('admin.trigger_empty_hint'), t('admin.trigger_new'), () => edit(null)),
+    shell: (tbody) => table(columns, tbody, { caption: t(`admin.nav_${path}`) }),
+    emptyState: () => emptyWith(k('empty'), k('empty_hint'), k('new'), () => edit(null)),
   });
 
   async function edit(tr) {
     let current = tr;
-    if (tr) { try { current = await api.get(`triggers/${tr.id}`); } catch (error) { toast(errorMessage(error), 'error'); return; } }
+    if (tr) { try { current = await api.get(`${path}/${tr.id}`); } catch (error) { toast(errorMessage(error), 'error'); return; } }
     await ready;
-    const saved = await triggerDialog(current, directory);
+    const saved = await triggerDialog(current, directory, kind);
     if (!saved) return;
-    toast(tr ? t('common.saved') : t('admin.trigger_created', { name: saved.name }), 'success');
+    toast(tr ? t('common.saved') : t(`admin.${kind}_created`, { name: saved.name }), 'success');
     reload();
   }
 
   async function toggle(tr, on) {
-    try { await api.patch(`triggers/${tr.id}`, { active: on }); toast(t('common.saved'), 'success'); } catch (error) {
+    try { await api.patch(`${path}/${tr.id}`, { active: on }); toast(t('common.saved'), 'success'); } catch (error) {
       toast(errorMessage(error), 'error');
       reload();
     }
@@ -81,7 +87,7 @@ export function render() {
     [order[i], order[i + by]] = [order[i + by], order[i]];
     try {
       for (const [position, tr] of order.entries()) {
-        if (tr.position !== position) await api.patch(`triggers/${tr.id}`, { position });
+        if (tr.position !== position) await api.patch(`${path}/${tr.id}`, { position });
       }
       toast(t('admin.sla_moved', { name: triggers[i].name }), 'success');
     } catch (error) { toast(errorMessage(error), 'error'); }
@@ -89,12 +95,12 @@ export function render() {
   }
 
   async function remove(tr) {
-    if (!await confirm(t('admin.trigger_delete_confirm', { name: tr.name }), { danger: true, confirmLabel: t('common.delete') })) return;
-    try { await api.del(`triggers/${tr.id}`); toast(t('admin.deleted', { name: tr.name }), 'success'); reload(); } catch (error) {
+    if (!await confirm(t(`admin.${kind}_delete_confirm`, { name: tr.name }), { danger: true, confirmLabel: t('common.delete') })) return;
+    try { await api.del(`${path}/${tr.id}`); toast(t('admin.deleted', { name: tr.name }), 'success'); reload(); } catch (error) {
       toast(errorMessage(error), 'error');
     }
   }
 
   reload();
-  return h('div.page.ad-page#admin-triggers', pageHeader(t('admin.nav_triggers'), t('admin.trigger_desc'), newButton), listEl);
+  return h(`div.page.ad-page#admin-${path}`, pageHeader(t(`admin.nav_${path}`), k('desc'), newButton), listEl);
 }

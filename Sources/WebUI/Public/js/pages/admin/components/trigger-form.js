@@ -26,9 +26,23 @@ const CONDITIONS = {
   business_hours: { ops: ['is'], values: ['true', 'false'] },
   custom: { ops: CHANGES, values: null },
 };
+// Time-based automations look at tickets as they are (no event, no changes) and at the hours since a time.
+const AUTOMATION_CONDITIONS = {
+  ...Object.fromEntries(['created', 'updated', 'solved', 'pending', 'on_hold', 'assigned', 'requester_replied', 'agent_replied']
+    .map((a) => [`hours_since_${a}`, { ops: ['greater_than', 'less_than'], values: 'hours' }])),
+  ...Object.fromEntries(['status', 'priority', 'type', 'assignee_id', 'team_id']
+    .map((f) => [f, { ops: ['is', 'is_not'], values: CONDITIONS[f].values }])),
+  organization_id: CONDITIONS.organization_id,
+  channel: CONDITIONS.channel,
+  tag: CONDITIONS.tag,
+  subject: CONDITIONS.subject,
+  sla: { ops: ['is', 'is_not'], values: ['breached', 'at_risk', 'ok'] },
+  custom: { ops: ['is', 'is_not'], values: null },
+};
+const conditionsFor = (kind) => (kind === 'automation' ? AUTOMATION_CONDITIONS : CONDITIONS);
 // Each action as the builder offers it, and how it maps to the API's {action, field?, value}.
 const ACTIONS = {
-  status: { api: 'set', field: 'status', values: ['open', 'pending', 'on_hold', 'solved'] },
+  status: { api: 'set', field: 'status', values: ['open', 'pending', 'on_hold', 'solved', 'closed'] },
   priority: { api: 'set', field: 'priority', values: ['low', 'normal', 'high', 'urgent'] },
   type: { api: 'set', field: 'type', values: ['', 'question', 'incident', 'problem', 'task'] },
   assignee_id: { api: 'set', field: 'assignee_id', values: 'agents' },
@@ -60,16 +74,17 @@ function valueText(kind, value, directory, table) {
   if (closed === 'organizations') return directory.organizations.get(value) || value;
   if (closed === 'agents' || closed === 'followers') return directory.agents.get(value) || value;
   if (Array.isArray(closed)) return t(`admin.trigger_value_${kind}_${value}`);
+  if (closed === 'hours') return t('admin.automation_hours', { n: value });
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
 const fieldName = (name) => (kindOf(name) === 'custom'
   ? t('admin.sla_field_custom_named', { key: name.slice('custom_fields.'.length) }) : t(`admin.trigger_field_${name}`));
 
-/** "Comment contains refund" for each condition. */
-export function triggerConditionParts(list, directory) {
+/** "Comment contains refund" (an automation's "Hours since solved more than 96 hours") for each condition. */
+export function triggerConditionParts(list, directory, ruleKind = 'trigger') {
   return (list || []).map((c) => [fieldName(c.field), t(`admin.trigger_op_${c.operator}`),
-    needsValue(c.operator) ? valueText(kindOf(c.field), c.value, directory, CONDITIONS) : null].filter(Boolean).join(' '));
+    needsValue(c.operator) ? valueText(kindOf(c.field), c.value, directory, conditionsFor(ruleKind)) : null].filter(Boolean).join(' '));
 }
 
 /** "Set priority: High", "Add tags: billing" for each action. */
@@ -104,13 +119,19 @@ function valueControl(kind, spec, value, directory) {
   if (spec === 'agents') return options(none.concat([...directory.agents]), value);
   if (spec === 'followers') return options([...directory.agents], value);
   if (spec === 'text') return h('textarea', { rows: 2, maxlength: 10000 }, value || '');
+  if (spec === 'hours') return h('input', { type: 'number', min: 0, max: 43800, step: 'any', value: value ?? 24, inputmode: 'decimal' });
   const text = Array.isArray(value) ? value.join(', ') : value ?? '';
   return h('input', { type: 'text', value: text, maxlength: 500, autocomplete: 'off',
     placeholder: spec === 'tags' ? t('admin.trigger_tags_placeholder') : t('admin.sla_value_placeholder') });
 }
 
-/** The create/edit dialog; resolves with the saved trigger, or null when cancelled. */
-export function triggerDialog(trigger, directory) {
+/** The create/edit dialog of a trigger (or, with `ruleKind` 'automation', a time-based automation); resolves with
+ * the saved rule, or null when cancelled. */
+export function triggerDialog(trigger, directory, ruleKind = 'trigger') {
+  const table = conditionsFor(ruleKind);
+  const path = ruleKind === 'automation' ? 'automations' : 'triggers';
+  const firstCondition = ruleKind === 'automation' ? { field: 'hours_since_solved', operator: 'greater_than', value: 96 }
+    : { field: 'event', operator: 'is', value: 'created' };
   const lists = { all: [], any: [] };
   const actions = [];
   const boxes = {};
@@ -120,7 +141,7 @@ export function triggerDialog(trigger, directory) {
     const item = { id };
     item.whole = h('input', { type: 'hidden', id });
     item.field = h('select.sla-field', { id: `${id}-field`, 'data-part': 'field', 'aria-describedby': `${id}-field-error ${id}-error` },
-      Object.keys(CONDITIONS).map((f) => h('option', { value: f }, t(`admin.trigger_field_${f}`))));
+      Object.keys(table).map((f) => h('option', { value: f }, t(`admin.trigger_field_${f}`))));
     item.field.value = kindOf(c.field);
     item.key = h('input.sla-key', { type: 'text', id: `${id}-key`, maxlength: 186, autocomplete: 'off', spellcheck: 'false',
       'aria-describedby': `${id}-key-error ${id}-error`,
@@ -128,7 +149,7 @@ export function triggerDialog(trigger, directory) {
     item.operator = h('select.sla-operator', { id: `${id}-operator`, 'data-part': 'operator', 'aria-describedby': `${id}-operator-error ${id}-error` });
     item.slot = h('div.sla-value-slot');
     const draw = (kind, op, value) => {
-      const spec = CONDITIONS[kind];
+      const spec = table[kind];
       replace(item.operator, spec.ops.map((o) => h('option', { value: o }, t(`admin.trigger_op_${o}`))));
       item.operator.value = spec.ops.includes(op) ? op : spec.ops[0];
       item.value = valueControl(kind, spec.values, value, directory);
@@ -155,7 +176,8 @@ export function triggerDialog(trigger, directory) {
     item.read = () => {
       const kind = item.field.value;
       const raw = item.value.value.trim();
-      const value = !needsValue(item.operator.value) ? null : raw === '' ? null : raw;
+      const hours = table[kind]?.values === 'hours';
+      const value = !needsValue(item.operator.value) ? null : raw === '' ? null : hours && Number.isFinite(Number(raw)) ? Number(raw) : raw;
       return { field: kind === 'custom' ? `custom_fields.${item.key.value.trim()}` : kind, operator: item.operator.value, value };
     };
     lists[group].push(item);
@@ -242,11 +264,11 @@ export function triggerDialog(trigger, directory) {
       h('p.field-hint', hint),
       boxes[group],
       h('p.field-error', { hidden: true, 'data-error-for': 'conditions', role: 'alert' }),
-      h('button.btn.btn-sm', { type: 'button', id: `trigger-add-${group}`, onclick: () => conditionRow(group, { field: 'event', operator: 'is', value: 'created' }).field.focus() },
+      h('button.btn.btn-sm', { type: 'button', id: `trigger-add-${group}`, onclick: () => conditionRow(group, firstCondition).field.focus() },
         icon('plus'), t('admin.sla_add_condition')));
   };
 
-  return formDialog(trigger ? t('admin.trigger_edit_title') : t('admin.trigger_new'), {
+  return formDialog(trigger ? t(`admin.${ruleKind}_edit_title`) : t(`admin.${ruleKind}_new`), {
     submitId: 'trigger-submit', submitLabel: trigger ? t('common.save') : t('common.create'), wide: true,
     build: () => {
       const parts = [
@@ -265,7 +287,7 @@ export function triggerDialog(trigger, directory) {
         h('button.btn.btn-sm', { type: 'button', id: 'trigger-add-action', onclick: () => actionRow({ action: 'add_tags', value: [] }).kind.focus() },
           icon('plus'), t('admin.trigger_add_action'))));
       parts.push(switchField('active', t('admin.trigger_active'), trigger ? trigger.active : true, { id: 'trigger-active' }));
-      for (const c of trigger?.conditions?.all || [{ field: 'event', operator: 'is', value: 'created' }]) conditionRow('all', c);
+      for (const c of trigger?.conditions?.all || [firstCondition]) conditionRow('all', c);
       for (const c of trigger?.conditions?.any || []) conditionRow('any', c);
       for (const a of trigger?.actions || []) actionRow(a);
       if (!trigger) actionRow({ action: 'add_tags', value: [] });
@@ -278,7 +300,7 @@ export function triggerDialog(trigger, directory) {
         actions: actions.map((i) => i.read()),
         active: form.elements.active.checked,
       };
-      return trigger ? api.patch(`triggers/${trigger.id}`, body) : api.post('triggers', body);
+      return trigger ? api.patch(`${path}/${trigger.id}`, body) : api.post(path, body);
     },
   });
 }

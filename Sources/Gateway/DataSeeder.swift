@@ -1,3 +1,4 @@
+import AutomationService
 import Foundation
 import HelpdeskCore
 import TicketService
@@ -26,7 +27,22 @@ extension HelpdeskSystem {
         var plan = TicketSeedPlan(count: tickets, requesters: users.customers, agents: users.agentIDs)
         plan.randomSeed = randomSeed
         let clock = ContinuousClock()
-        try await self.tickets.tickets.seed(workspaceID: workspaceID, plan: plan) { done in
+        let automations = self.automations
+        try await self.tickets.tickets.seed(workspaceID: workspaceID, plan: plan, written: { tickets, comments in
+            // The automations service's read model of tickets, as its consumer would have folded their events.
+            var replies: [UUID: [(at: Date, byStaff: Bool)]] = [:]
+            let requesters = Dictionary(tickets.map { ($0.id, $0.requesterID) }, uniquingKeysWith: { a, _ in a })
+            for c in comments where c.isPublic {
+                guard let requester = requesters[c.ticketID] else { continue }
+                replies[c.ticketID, default: []].append((c.createdAt, c.authorID != requester))
+            }
+            try await automations.seed(workspaceID: workspaceID, tickets: tickets.map { t in
+                SeededTicket(id: t.id, subject: t.subject, status: t.status.rawValue, priority: t.priority.rawValue, type: t.type?.rawValue,
+                             requesterID: t.requesterID, assigneeID: t.assigneeID, teamID: t.teamID, organizationID: t.organizationID,
+                             tags: t.tags, channel: t.channel, customFields: t.customFields, createdAt: t.createdAt, updatedAt: t.updatedAt,
+                             publicReplies: Array((replies[t.id] ?? []).dropFirst()))
+            })
+        }) { done in
             if done % 50_000 == 0 || done == tickets {
                 let seconds = Double((clock.now - started).components.seconds)
                 progress("tickets: \(done) (\(Int(Double(done) / max(seconds, 1)))/s)")

@@ -86,8 +86,10 @@ enum SeedText {
 extension Tickets {
     /// Writes `plan.count` realistic tickets with their conversations (a description, then zero to four replies
     /// and notes) and search documents, in batches, straight into the tables: no events, no history, no
-    /// notifications (seeding is not something anybody did). Calls `progress` with the running total.
+    /// notifications (seeding is not something anybody did). Calls `progress` with the running total, and `written`
+    /// with each batch once stored (so other services' read models can be seeded alike).
     public func seed(workspaceID: UUID, plan: TicketSeedPlan,
+                     written: @Sendable ([Ticket], [Comment]) async throws -> Void = { _, _ in },
                      progress: @Sendable (Int) -> Void = { _ in }) async throws {
         guard plan.count > 0 else { return }
         guard !plan.requesters.isEmpty, !plan.agents.isEmpty else {
@@ -120,6 +122,7 @@ extension Tickets {
             try await database.transaction { db in
                 try await store.insertSeeded(tickets: batch.0, comments: batch.1, workspaceID: workspaceID, on: db)
             }
+            try await written(batch.0, batch.1)
             done += size
             progress(done)
         }

@@ -1,6 +1,8 @@
 import Foundation
 import HelpdeskCore
+import Logging
 import Testing
+@testable import AutomationService
 
 /// Time-based automations on both backends: the hourly pass with an injected clock, once per ticket until the
 /// conditions stop holding, through the tickets service, explained in the run log and the history.
@@ -169,5 +171,38 @@ struct AutomationPassTests {
             #expect(try await h.request(.delete, "/api/v1/automations/\(id)", token: admin.accessToken).status == 204)
             #expect(try await h.request(.get, "/api/v1/automations/\(id)", token: admin.accessToken).status == 404)
         }
+    }
+
+    @Test("seeded tickets are in the automations' read model: a pass over them closes exactly the solved ones, a page at a time")
+    func seededWorkspace() async throws {
+        try await Harness.run { h in
+            let admin = try await h.admin()
+            _ = try await h.system.seed(tickets: 150, customers: 20, agents: 3, password: "bench-password")
+            let made = try await h.request(.post, "/api/v1/automations", json: Self.automation("Close solved after a day",
+                [Self.cond("hours_since_solved", "greater_than", 24)], [["action": "set", "field": "status", "value": "closed"]]),
+                token: admin.accessToken)
+            #expect(made.status == 201, "\(made.text)")
+            let solved = try await h.request(.get, "/api/v1/tickets?status=solved&limit=100", token: admin.accessToken).items
+            let solvedLongAgo = solved.filter { ($0["updated_at"] as? String).flatMap(Self.date).map { $0 < h.clock.now.addingTimeInterval(-86_400) } ?? false }
+            #expect(!solvedLongAgo.isEmpty && solved.count < 100, "the seed solves about 40 %: \(solved.count)")
+            let pass = AutomationPassTests.smallPages(h)
+            #expect(try await pass.runAll() == solvedLongAgo.count)
+            try await h.system.settleEvents()
+            let left = try await h.request(.get, "/api/v1/tickets?status=solved&limit=100", token: admin.accessToken).items
+            #expect(left.count == solved.count - solvedLongAgo.count, "\(left.count)")
+            #expect(try await pass.runAll() == 0, "closed tickets are not looked at again")
+        }
+    }
+
+    static func date(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+
+    /// The workspace's pass with pages of 7 tickets, so paging is exercised.
+    static func smallPages(_ h: Harness) -> AutomationPass {
+        AutomationPass(database: h.system.database, tickets: h.system.tickets.actions, clock: h.clock.source, pageSize: 7,
+                       workspaceID: h.workspaceID, logger: Logger(label: "test"))
     }
 }

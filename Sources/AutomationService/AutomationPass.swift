@@ -122,22 +122,8 @@ public final class AutomationPass: Service, Sendable {
             for action in automation.actions { action.add(to: &change) }
             return change.isEmpty ? nil : RuleApplication(rule: RuleActor(kind: "automation", id: automation.id, name: automation.name), change: change)
         }
-        do {
-            let applied = try await tickets.apply(applications, ticketID: ticketID, workspaceID: ws)
-            for refusal in applied.refusals {
-                guard let i = run.entries.firstIndex(where: { $0.triggerID == refusal.ruleID }) else { continue }
-                run.entries[i].error = TriggerRunner.describe(refusal.error)
-                if let reason = TriggerRunner.brokenReference(refusal.error) {
-                    try? await database.transaction { [store] db in
-                        try await store.markBroken(workspaceID: ws, id: refusal.ruleID, because: reason, on: db)
-                    }
-                }
-            }
-        } catch {
-            logger.error("automations could not write their changes", metadata: ["ticket": "\(ticketID.lowercased)", "error": "\(error)"])
-            let reason = (error as? HelpdeskError).map(TriggerRunner.describe) ?? "could not be written: the tickets service did not answer"
-            for i in run.entries.indices { run.entries[i].error = reason }
-        }
+        await TriggerRunner.write(applications, ticketID: ticketID, workspaceID: ws, into: &run, tickets: tickets, database: database,
+                                  store: store, logger: logger)
         _ = try await runs.claim(run, workspaceID: ws, on: database.sql)
         return true
     }

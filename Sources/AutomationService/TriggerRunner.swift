@@ -65,26 +65,8 @@ public struct TriggerRunner: Sendable {
         let applications = Self.changesByTrigger(result).compactMap { id, change in
             run.entries.first { $0.triggerID == id }.map { RuleApplication(rule: RuleActor(kind: "trigger", id: id, name: $0.name), change: change) }
         }
-        if !applications.isEmpty {
-            do {
-                let applied = try await tickets.apply(applications, ticketID: ticket.id, workspaceID: ws)
-                for refusal in applied.refusals {
-                    guard let i = run.entries.firstIndex(where: { $0.triggerID == refusal.ruleID }) else { continue }
-                    run.entries[i].error = Self.describe(refusal.error)
-                    if let reason = Self.brokenReference(refusal.error) {
-                        try? await database.transaction { [store] db in
-                            try await store.markBroken(workspaceID: ws, id: refusal.ruleID, because: reason, on: db)
-                        }
-                    }
-                }
-            } catch {
-                logger.error("triggers could not write their changes", metadata: ["ticket": "\(ticket.id.lowercased)", "error": "\(error)"])
-                let reason = (error as? HelpdeskError).map(Self.describe) ?? "could not be written: the tickets service did not answer"
-                for application in applications {
-                    if let i = run.entries.firstIndex(where: { $0.triggerID == application.rule.id }) { run.entries[i].error = reason }
-                }
-            }
-        }
+        await Self.write(applications, ticketID: ticket.id, workspaceID: ws, into: &run, tickets: tickets, database: database,
+                         store: store, logger: logger)
         if run.entries != recorded { try await runs.finish(run, workspaceID: ws, on: database.sql) }
         if result.stoppedTooDeep {
             let fired = run.entries.filter(\.fired).map { JSONValue.string($0.name) }
@@ -93,6 +75,31 @@ public struct TriggerRunner: Sendable {
                 occurredAt: clock.now,
                 data: ["event_id": .string(event.id.lowercased), "fired": .array(fired), "limit": .number(Double(TriggerCycle.maximumChain))],
                 context: nil)], on: database.sql)
+        }
+    }
+
+    /// Writes the rules' changes through the tickets service and notes on each rule's entry of `run` why its change
+    /// was refused or could not be written; a refusal naming something gone (a team, a user, a field) marks the rule
+    /// broken. Shared by triggers and the automation pass.
+    static func write(_ applications: [RuleApplication], ticketID: UUID, workspaceID ws: UUID, into run: inout TriggerRun,
+                      tickets: any TicketActions, database: Database, store: TriggerStore, logger: Logger) async {
+        guard !applications.isEmpty else { return }
+        func entry(_ id: UUID) -> Int? { run.entries.firstIndex { $0.triggerID == id } }
+        do {
+            let applied = try await tickets.apply(applications, ticketID: ticketID, workspaceID: ws)
+            for refusal in applied.refusals {
+                guard let i = entry(refusal.ruleID) else { continue }
+                run.entries[i].error = describe(refusal.error)
+                if let reason = brokenReference(refusal.error) {
+                    try? await database.transaction { db in
+                        try await store.markBroken(workspaceID: ws, id: refusal.ruleID, because: reason, on: db)
+                    }
+                }
+            }
+        } catch {
+            logger.error("rules could not write their changes", metadata: ["ticket": "\(ticketID.lowercased)", "error": "\(error)"])
+            let reason = (error as? HelpdeskError).map(describe) ?? "could not be written: the tickets service did not answer"
+            for application in applications { if let i = entry(application.rule.id) { run.entries[i].error = reason } }
         }
     }
 
